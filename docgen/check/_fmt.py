@@ -1,0 +1,20 @@
+"""How rule messages write numbers: 万元 and 元 amounts, percentages."""
+
+from decimal import Decimal
+
+from docgen.money import format_wan, format_yuan
+
+
+def wan(amount: Decimal) -> str:
+    """An amount in 元 written as 万元, e.g. ``31.20 万元``."""
+    return f"{format_wan(amount)} 万元"
+
+
+def yuan(amount: Decimal) -> str:
+    """An amount in 元 with separators, e.g. ``12,345.60 元``."""
+    return f"{format_yuan(amount, symbol=False)} 元"
+
+
+def pct(ratio: Decimal) -> str:
+    """A ratio as a percentage without trailing zeros: 0.03 → ``3%``, 0.305 → ``30.5%``."""
+    return f"{(ratio * 100).normalize():f}%"

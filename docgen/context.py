@@ -1,0 +1,90 @@
+"""What templates see: the record's sections plus derived values (period, budget table) and filters.
+
+The context contract (templates are written against exactly this):
+- the sections as plain dicts: ``applicant``, ``project``, ``finance``, ``budget``, ``feasibility``,
+  ``plan``, ``extra`` — money as `Decimal` 元, dates as ISO strings, enums as raw values;
+- ``policy``: ``{id, name, region, document}`` of the profile applied;
+- ``period``: ``{start, end, months, text}`` when the record has a project;
+- ``budget_table``: ``{rows, declared_total, self_funded, grand_total}`` when it has a budget, with one
+  row ``{category, detail, amount}`` per 科目 of 附件3 in printed order (amount None when unused);
+- ``input_sha256``.
+Filters: ``wan``, ``yuan``, ``daxie``, ``cndate``, ``checked(expected)``, ``zh``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from docgen.dates import cn_date, months_between, parse_date, period_text
+from docgen.money import format_wan, format_yuan, rmb_upper
+from docgen.policies import Policy
+from docgen.schemas import enum_labels
+
+_SECTIONS = ("applicant", "project", "finance", "budget", "feasibility", "plan")
+
+
+def build_context(record: dict[str, Any], policy: Policy, *, input_sha256: str) -> dict[str, Any]:
+    """Assemble the template context for a validated, money-normalised record."""
+    context: dict[str, Any] = {name: record[name] for name in _SECTIONS if name in record}
+    context["extra"] = record.get("extra", {})
+    context["policy"] = policy.summary()
+    context["input_sha256"] = input_sha256
+    if "project" in record:
+        context["period"] = _period(record["project"])
+    if "budget" in record:
+        context["budget_table"] = budget_table(record["budget"], policy)
+    return context
+
+
+def _period(project: dict[str, Any]) -> dict[str, Any]:
+    start, end = parse_date(project["start_date"]), parse_date(project["end_date"])
+    return {"start": project["start_date"], "end": project["end_date"],
+            "months": months_between(start, end), "text": period_text(start, end)}
+
+
+def budget_table(budget: dict[str, Any], policy: Policy) -> dict[str, Any]:
+    """The 附件3 budget table: every 科目 in printed order, with its lines' details and amount."""
+    rule = policy.rule("budget_categories")
+    names: list[str] = list(rule["names"]) if rule else []
+    rows = []
+    for name in names:
+        items = [item for item in budget["items"] if item["category"] == name]
+        amount = sum((item["amount"] for item in items), Decimal(0)) if items else None
+        rows.append({"category": name, "detail": "\n".join(item["detail"] for item in items), "amount": amount})
+    declared = sum((item["amount"] for item in budget["items"]), Decimal(0))
+    self_funded = budget.get("self_funded", Decimal(0))
+    return {"rows": rows, "declared_total": declared, "self_funded": self_funded,
+            "grand_total": declared + self_funded}
+
+
+def _optional(func: Callable[[Any], str]) -> Callable[[Any], str]:
+    def wrapped(value: Any) -> str:
+        return "" if value is None else func(value)
+
+    wrapped.__name__ = func.__name__
+    return wrapped
+
+
+def _checked(value: Any, expected: Any) -> str:
+    return "☑" if value == expected else "☐"
+
+
+def _zh(value: str) -> str:
+    return enum_labels().get(value, value)
+
+
+def _cndate(value: str | date) -> str:
+    return cn_date(parse_date(value))
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "wan": _optional(format_wan),
+    "yuan": _optional(format_yuan),
+    "daxie": _optional(rmb_upper),
+    "cndate": _optional(_cndate),
+    "checked": _checked,
+    "zh": _zh,
+}

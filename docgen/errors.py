@@ -1,0 +1,63 @@
+"""Exceptions of docgen.
+
+Every error a user can cause is a `DocgenError` with a Chinese message and the exit code the CLI
+returns for it; the CLI catches the base class once. Data problems are not exceptions but
+`Finding`s, collected all at once; `DataError` only carries them out when rendering is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docgen.findings import Finding
+
+EXIT_OK = 0
+EXIT_DATA = 1
+EXIT_USAGE = 2
+
+
+class DocgenError(Exception):
+    """Base of every docgen error; `exit_code` is what the CLI returns."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(DocgenError, OSError):
+    """An input file is missing, unreadable or not well-formed (e.g. malformed JSON)."""
+
+
+class UsageError(DocgenError, ValueError):
+    """The caller asked for something that does not exist (unknown kind, policy, option)."""
+
+
+class UnknownKindError(UsageError, LookupError):
+    """No document kind of that name."""
+
+
+class UnknownPolicyError(UsageError, LookupError):
+    """No policy profile of that id."""
+
+
+class ConfigError(DocgenError):
+    """A shipped or user-supplied data file (schema, policy, template) is itself broken."""
+
+
+class TemplateError(ConfigError):
+    """A template could not be found or rendered; the message names the template."""
+
+
+class OutputError(DocgenError, OSError):
+    """An output could not be written."""
+
+
+class DataError(DocgenError):
+    """The record has error findings, so nothing was rendered."""
+
+    exit_code = EXIT_DATA
+
+    def __init__(self, findings: Sequence[Finding]):
+        self.findings = list(findings)
+        errors = sum(1 for f in self.findings if f.is_error)
+        super().__init__(f"数据有 {errors} 处错误，未生成文书")

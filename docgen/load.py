@@ -1,0 +1,72 @@
+"""Reading a record: JSON with every number kept exact (Decimal, never float)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A record together with where it came from and the SHA-256 of its bytes."""
+
+    data: dict[str, Any]
+    sha256: str
+    name: str = "<dict>"
+
+
+def parse_json(text: str | bytes, *, name: str = "<input>") -> Any:
+    """Parse JSON keeping decimals exact; raise `InputError` with the line and column on bad JSON."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{_json_reason(exc)}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{name} 不是 UTF-8 编码的文本") from None
+
+
+def read_record(path: str | Path) -> Source:
+    """Read a JSON record file; missing files and malformed JSON raise `InputError`."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"找不到文件：{path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} 是目录，不是文件") from None
+    except OSError as exc:
+        raise InputError(f"无法读取 {path}：{exc.strerror}") from None
+    data = parse_json(raw.removeprefix(b"\xef\xbb\xbf"), name=str(path))
+    if not isinstance(data, dict):
+        raise InputError(f"{path} 的顶层应为 JSON 对象（{{…}}），实际为{_json_kind(data)}")
+    return Source(data=data, sha256=hashlib.sha256(raw).hexdigest(), name=str(path))
+
+
+def from_mapping(data: Mapping[str, Any]) -> Source:
+    """Wrap an in-memory record; its hash is that of its canonical JSON form."""
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode()
+    return Source(data=dict(data), sha256=hashlib.sha256(canonical).hexdigest())
+
+
+def _json_reason(exc: json.JSONDecodeError) -> str:
+    reasons = {
+        "Expecting value": "此处缺少值",
+        "Expecting property name enclosed in double quotes": "字段名须用英文双引号括起（或多了一个逗号）",
+        "Expecting ',' delimiter": "缺少英文逗号",
+        "Expecting ':' delimiter": "缺少英文冒号",
+        "Extra data": "JSON 结束后还有多余内容",
+        "Unterminated string starting at": "字符串缺少结束引号",
+        "Invalid control character at": "字符串中有未转义的控制字符（如换行）",
+    }
+    return reasons.get(exc.msg, exc.msg)
+
+
+def _json_kind(value: Any) -> str:
+    return {list: "数组", str: "字符串", bool: "布尔值", type(None): "null"}.get(type(value), "数字")

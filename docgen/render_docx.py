@@ -1,0 +1,79 @@
+"""The docxtpl adapter: the only module that touches docxtpl.
+
+Renders a `.docx` template with autoescaping, `StrictUndefined` and our filters in Jinja's sandbox,
+stamps the document properties, and returns deterministic bytes (fixed zip timestamps).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+from docgen.context import FILTERS
+from docgen.errors import TemplateError
+from docgen.resources import data_dir
+
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def find_template(kind: str, user_dir: Path | None = None) -> Path:
+    """The template for ``kind``: the user's folder first (same file name), then the shipped one."""
+    name = f"{kind}.docx"
+    if user_dir is not None:
+        if not user_dir.is_dir():
+            raise TemplateError(f"模板目录不存在：{user_dir}")
+        candidate = user_dir / name
+        if candidate.is_file():
+            return candidate
+    shipped = data_dir("templates") / "zh" / name
+    if not shipped.is_file():
+        raise TemplateError(f"找不到模板 {name}（已查找：{user_dir or '—'}、{shipped.parent}）")
+    return shipped
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+def render_docx(template: Path, context: Mapping[str, Any], *, properties: Mapping[str, str]) -> bytes:
+    """Render ``template`` with ``context``; set core properties (title, author, subject, keywords…)."""
+    try:
+        doc = DocxTemplate(template)
+        doc.render(dict(context), jinja_env=_environment(), autoescape=True)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"模板 {template.name} 语法错误：{exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"模板 {template.name} 引用了数据中没有的字段：{exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"模板 {template.name} 渲染失败：{exc}") from None
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateError(f"模板 {template.name} 不是有效的 Word 文件：{exc}") from None
+    core = doc.docx.core_properties
+    for name, value in properties.items():
+        setattr(core, name, value)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Rewrite a zip with fixed timestamps so the same input gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()

@@ -1,0 +1,179 @@
+"""The shipped JSON Schemas: document kinds, the validator, field labels and money normalisation.
+
+`schemas/record.schema.json` describes the whole project record; each `schemas/<kind>.schema.json`
+refers to it and lists the sections that kind requires. Adding a kind means adding a schema file
+(with an ``x-docgen`` block) and a template of the same name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+
+from docgen.errors import ConfigError, UnknownKindError
+from docgen.money import to_decimal
+from docgen.resources import data_dir
+
+RECORD = "record"
+_RECORD_ID = "urn:docgen:record"
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A document kind: its id, Chinese title, order in the packet and the form it reproduces."""
+
+    name: str
+    title: str
+    order: int
+    source: str
+    in_packet: bool
+    schema: dict[str, Any]
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """Top-level record sections this kind requires."""
+        return tuple(self.schema.get("required", ()))
+
+
+@cache
+def _load(name: str) -> dict[str, Any]:
+    path = data_dir("schemas") / f"{name}.schema.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"模式文件 {path} 无法读取：{exc}") from exc
+
+
+def record_schema() -> dict[str, Any]:
+    """The schema of the whole project record."""
+    return _load(RECORD)
+
+
+@cache
+def kinds() -> dict[str, Kind]:
+    """All document kinds, in packet order."""
+    found = []
+    for path in data_dir("schemas").glob("*.schema.json"):
+        name = path.name.removesuffix(".schema.json")
+        schema = _load(name)
+        meta = schema.get("x-docgen")
+        if meta is None:
+            continue
+        found.append(Kind(name, schema["title"], int(meta["order"]), meta.get("source", ""),
+                          bool(meta.get("packet", False)), schema))
+    return {k.name: k for k in sorted(found, key=lambda k: k.order)}
+
+
+def get_kind(name: str) -> Kind:
+    """Look a kind up by name, with a Chinese error listing the known ones."""
+    try:
+        return kinds()[name]
+    except KeyError:
+        known = "、".join(kinds())
+        raise UnknownKindError(f"没有名为「{name}」的文书类型；可用的类型：{known}") from None
+
+
+@cache
+def validator(kind: str) -> jsonschema.Draft202012Validator:
+    """A validator for one kind, with the record schema registered and formats checked."""
+    registry: Registry = Registry().with_resource(_RECORD_ID, Resource.from_contents(record_schema()))
+    checker = jsonschema.FormatChecker(formats=("date",))
+    checker.checks("yuan", raises=(ValueError,))(_is_yuan)
+    return jsonschema.Draft202012Validator(get_kind(kind).schema, registry=registry, format_checker=checker)
+
+
+def _is_yuan(value: object) -> bool:
+    if not isinstance(value, int | Decimal | str) or isinstance(value, bool):
+        return True  # the "type" keyword reports these
+    return to_decimal(value) >= 0
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if ref and ref.startswith("#/$defs/"):
+        return record_schema()["$defs"][ref.removeprefix("#/$defs/")]
+    return node
+
+
+def schema_at(pointer: str) -> dict[str, Any] | None:
+    """The record-schema node describing the field at a JSON Pointer, or None if the schema has none."""
+    node = record_schema()
+    for token in split_pointer(pointer):
+        node = _resolve(node)
+        if "items" in node and token.isdigit():
+            node = node["items"]
+        elif token in node.get("properties", {}):
+            node = node["properties"][token]
+        else:
+            return None
+    return _resolve(node)
+
+
+def label_for(pointer: str) -> str:
+    """Chinese label of a field: its schema title, prefixed with the row for items of a list."""
+    tokens = split_pointer(pointer)
+    node = schema_at(pointer)
+    title = node.get("title", tokens[-1]) if node else (tokens[-1] if tokens else "记录")
+    for i in range(len(tokens) - 1, -1, -1):
+        if tokens[i].isdigit():
+            parent = schema_at(join_pointer(tokens[:i])) or {}
+            row = f"{parent.get('title', '列表')}第{int(tokens[i]) + 1}项"
+            return row if i == len(tokens) - 1 else f"{row}·{title}"
+    return title
+
+
+def enum_labels() -> dict[str, str]:
+    """Chinese labels of enum values, collected from the schema's ``x-labels`` annotations."""
+    labels: dict[str, str] = {}
+    for node in _walk(record_schema()):
+        labels.update(node.get("x-labels", {}))
+    return labels
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def normalise_money(data: Any, pointer: str = "") -> Any:
+    """Return a copy of the record with every valid money field (format ``yuan``) as a Decimal."""
+    node = schema_at(pointer) if pointer else record_schema()
+    if node is not None and node.get("format") == "yuan":
+        try:
+            return to_decimal(data)
+        except (ValueError, TypeError):
+            return data
+    if isinstance(data, dict):
+        return {k: normalise_money(v, f"{pointer}/{escape(k)}") for k, v in data.items()}
+    if isinstance(data, list):
+        return [normalise_money(v, f"{pointer}/{i}") for i, v in enumerate(data)]
+    return data
+
+
+def escape(token: str) -> str:
+    """Escape one JSON Pointer token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def split_pointer(pointer: str) -> list[str]:
+    """Split a JSON Pointer into unescaped tokens."""
+    if not pointer:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.lstrip("/").split("/")]
+
+
+def join_pointer(tokens: list[str] | tuple[str | int, ...]) -> str:
+    """Join tokens into a JSON Pointer."""
+    return "".join(f"/{escape(str(t))}" for t in tokens)
