@@ -67,7 +67,7 @@ def _type(error: ValidationError, pointer: str) -> Iterator[Finding]:
     if set(expected) == {"number", "string"}:
         wanted = "金额（数字或数字字符串，单位：元）"
     else:
-        wanted = "或".join(_TYPE_NAMES.get(t, t) for t in expected)
+        wanted = "或".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected)
     yield _finding(error, pointer, f"应为{wanted}，实际为{_shown(error.instance)}")
 
 

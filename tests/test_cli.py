@@ -1,10 +1,9 @@
 import json
 
 import pytest
+from conftest import FIXTURES
 
 from docgen.cli import main
-
-from conftest import FIXTURES
 
 
 @pytest.fixture
