@@ -1,0 +1,967 @@
+"""Build the shipped docxtpl templates (templates/zh/*.docx) from readable Python.
+
+Run ``python templates/build.py`` (or ``make templates``) after changing this file; the .docx files are
+generated artefacts, edit them here rather than in Word.
+
+The three documents reproduce the forms of 内人社发〔2020〕16号 附件1–3 (seed 002):
+
+* ``application.docx`` — 附件1 各盟、市行业协会/大中型企业工伤预防项目申请表
+* ``feasibility.docx`` — 附件2 可行性研究报告（提纲）
+* ``plan.docx``        — 附件3 大中型企业工伤预防实施方案（框架模板）
+
+Conventions the templates rely on (see the context contract in the renderer):
+
+* every docxtpl tag is written with a single ``add_run`` call, so it never straddles runs;
+* table loops use ``{%tr for … %}`` / ``{%tr endfor %}`` rows, paragraph conditionals ``{%p … %}``;
+* optional record fields are read with ``x.get('field', '')`` because rendering uses StrictUndefined;
+* only plain constructs: styles, tables (Table Grid, gridSpan/vMerge), one section, a PAGE-field footer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.section import Section
+from docx.shared import Cm, Length, Mm, Pt
+from docx.styles.style import BaseStyle, StyleFactory
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+
+OUT_DIR = Path(__file__).resolve().parent / "zh"
+
+LATIN_FONT = "Times New Roman"
+FIXED_TIME = dt.datetime(2020, 11, 16, tzinfo=dt.UTC)  # date of 内人社发〔2020〕16号
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+# Style names used by the templates. Built-in Word styles keep their English names (Word shows them
+# localised, e.g. 标题 1); the custom ones are ours.
+NORMAL = "Normal"
+BODY = "Body Text"
+TITLE = "Title"
+SUBTITLE = "Subtitle"
+H1, H2, H3, H4 = "Heading 1", "Heading 2", "Heading 3", "Heading 4"
+FOOTER = "Footer"
+ATTACHMENT = "Attachment Label"
+TABLE_TEXT = "Table Text"
+TABLE_LABEL = "Table Label"
+TABLE_HEADING = "Table Heading"
+TABLE_GRID = "Table Grid"
+
+
+# --------------------------------------------------------------------------------------------------
+# Styles
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    """Font and paragraph settings for one style; ``None`` leaves a setting to the base style."""
+
+    east_asia: str
+    size: float
+    bold: bool = False
+    align: WD_ALIGN_PARAGRAPH | None = None
+    first_line_indent: Length | None = None
+    line_exact: float | None = None  # points; None means single spacing
+    space_before: float = 0
+    space_after: float = 0
+    outline_level: int | None = None
+    keep_with_next: bool = False
+
+
+def report_styles() -> dict[str, StyleSpec]:
+    """Styles of the two reports (附件2, 附件3): 仿宋_GB2312 三号 body on a 28-point line, as in 公文."""
+    indent = Pt(32)  # two characters of 三号
+    heading = {"first_line_indent": indent, "line_exact": 28, "keep_with_next": True}
+    return {
+        NORMAL: StyleSpec("仿宋_GB2312", 16, line_exact=28),
+        BODY: StyleSpec("仿宋_GB2312", 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_indent=indent, line_exact=28),
+        TITLE: StyleSpec("方正小标宋简体", 22, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=16, space_after=16),
+        SUBTITLE: StyleSpec("楷体_GB2312", 16, align=WD_ALIGN_PARAGRAPH.CENTER, line_exact=28),
+        H1: StyleSpec("黑体", 16, outline_level=0, **heading),
+        H2: StyleSpec("楷体_GB2312", 16, outline_level=1, **heading),
+        H3: StyleSpec("仿宋_GB2312", 16, bold=True, outline_level=2, **heading),
+        H4: StyleSpec("仿宋_GB2312", 16, outline_level=3, **heading),
+        ATTACHMENT: StyleSpec("黑体", 16, line_exact=28),
+        **table_styles(),
+        FOOTER: StyleSpec("宋体", 14, align=WD_ALIGN_PARAGRAPH.CENTER),
+    }
+
+
+def form_styles() -> dict[str, StyleSpec]:
+    """Styles of the application form (附件1): 宋体 小四 around one bordered table."""
+    styles = report_styles()
+    styles.update(
+        {
+            NORMAL: StyleSpec("宋体", 12),
+            BODY: StyleSpec("宋体", 12, line_exact=22),
+            ATTACHMENT: StyleSpec("黑体", 16),
+            TITLE: StyleSpec("方正小标宋简体", 22, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=8, space_after=16),
+        }
+    )
+    return styles
+
+
+def table_styles() -> dict[str, StyleSpec]:
+    """Cell paragraph styles, shared by all documents.
+
+    五号 (10.5 pt) so that the 申请表 row 行业组织 | 法定代表人 | 组织机构代码 keeps an 18-character
+    统一社会信用代码 on one line within the 156 mm text width, and the seven-column activity tables stay
+    readable.
+    """
+    return {
+        TABLE_TEXT: StyleSpec("宋体", 10.5),
+        TABLE_LABEL: StyleSpec("宋体", 10.5, align=WD_ALIGN_PARAGRAPH.CENTER),
+        TABLE_HEADING: StyleSpec("宋体", 10.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER),
+    }
+
+
+def define_styles(doc: DocxDocument, specs: dict[str, StyleSpec]) -> None:
+    """Create or reset every style in ``specs`` and give the table style the table text fonts."""
+    set_document_defaults(doc, specs[NORMAL].east_asia)
+    for name, spec in specs.items():
+        style = get_or_add_paragraph_style(doc, name)
+        reset_style(style)
+        apply_spec(style, spec)
+        sync_linked_character_style(doc, style, spec)
+    for name in (H1, H2, H3, H4):
+        doc.styles[name].next_paragraph_style = doc.styles[BODY]  # Enter after a heading starts body text
+    set_fonts(doc.styles[TABLE_GRID], specs[TABLE_TEXT].east_asia)
+
+
+def get_or_add_paragraph_style(doc: DocxDocument, name: str) -> BaseStyle:
+    """Return the paragraph style ``name``, adding a custom one based on Normal when missing."""
+    if name in doc.styles:
+        return doc.styles[name]
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles[TABLE_TEXT] if name in (TABLE_LABEL, TABLE_HEADING) else doc.styles[NORMAL]
+    style.quick_style = True
+    return style
+
+
+def sync_linked_character_style(doc: DocxDocument, style: BaseStyle, spec: StyleSpec) -> None:
+    """Give the linked character style (e.g. "Title Char", used when a style is applied to part of a
+    paragraph) the same font and size instead of the default template's theme fonts."""
+    link = style.element.find(qn("w:link"))
+    if link is None:
+        return
+    linked = StyleFactory(doc.styles.element.get_by_id(link.get(qn("w:val"))))
+    reset_style(linked)
+    set_fonts(linked, spec.east_asia)
+    linked.font.size = Pt(spec.size)
+    linked.font.bold = spec.bold
+
+
+def reset_style(style: BaseStyle) -> None:
+    """Drop the default template's formatting (theme fonts, colours, borders) from ``style``."""
+    for tag in ("w:pPr", "w:rPr"):
+        for child in style.element.findall(qn(tag)):
+            style.element.remove(child)
+
+
+def apply_spec(style: BaseStyle, spec: StyleSpec) -> None:
+    """Write ``spec`` into ``style`` through python-docx where it has an API."""
+    set_fonts(style, spec.east_asia)
+    style.font.size = Pt(spec.size)
+    style.font.bold = spec.bold
+    fmt = style.paragraph_format
+    fmt.alignment = spec.align
+    fmt.first_line_indent = spec.first_line_indent if spec.first_line_indent is not None else Pt(0)
+    fmt.space_before = Pt(spec.space_before)
+    fmt.space_after = Pt(spec.space_after)
+    if spec.line_exact is None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(spec.line_exact)
+    fmt.keep_with_next = spec.keep_with_next or None
+    if spec.outline_level is not None:
+        set_outline_level(style, spec.outline_level)
+
+
+def set_fonts(style: BaseStyle, east_asia: str) -> None:
+    """Set Latin and East Asian fonts explicitly; theme font attributes would override them."""
+    rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        rfonts.attrib.pop(qn(f"w:{attr}"), None)
+    for attr in ("ascii", "hAnsi", "cs"):
+        rfonts.set(qn(f"w:{attr}"), LATIN_FONT)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+
+
+def set_outline_level(style: BaseStyle, level: int) -> None:
+    """Mark a heading style for Word's navigation pane (python-docx has no API for w:outlineLvl)."""
+    ppr = style.element.get_or_add_pPr()
+    outline = OxmlElement("w:outlineLvl", attrs={qn("w:val"): str(level)})
+    ppr.insert_element_before(outline, "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def set_document_defaults(doc: DocxDocument, east_asia: str) -> None:
+    """Replace the theme fonts and en-US language of w:docDefaults with explicit Chinese settings."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rfonts = rpr.find(qn("w:rFonts"))
+    rfonts.attrib.clear()
+    for attr in ("ascii", "hAnsi", "cs"):
+        rfonts.set(qn(f"w:{attr}"), LATIN_FONT)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.attrib.clear()
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    spacing.set(qn("w:lineRule"), "auto")
+
+
+# --------------------------------------------------------------------------------------------------
+# Page setup and footer
+# --------------------------------------------------------------------------------------------------
+
+
+def set_up_page(section: Section) -> None:
+    """A4 portrait with the margins of Chinese official documents (GB/T 9704 版心 156 × 225 mm)."""
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(23)
+
+
+def add_page_number_footer(section: Section) -> None:
+    """Footer "— 1 —": a centred PAGE field between em dashes; the header stays empty."""
+    section.header.is_linked_to_previous = True
+    paragraph = section.footer.paragraphs[0]
+    paragraph.style = FOOTER
+    paragraph.add_run("— ")
+    add_field(paragraph, "PAGE")
+    paragraph.add_run(" —")
+
+
+def add_field(paragraph: Paragraph, instruction: str) -> None:
+    """Append a complex field (begin / instrText / separate / result / end), as Word writes it."""
+    for kind in ("begin", "instr", "separate", "result", "end"):
+        run = paragraph.add_run()
+        if kind == "instr":
+            text = OxmlElement("w:instrText", attrs={qn("xml:space"): "preserve"})
+            text.text = f" {instruction} "
+            run._r.append(text)
+        elif kind == "result":
+            run.text = "1"
+        else:
+            run._r.append(OxmlElement("w:fldChar", attrs={qn("w:fldCharType"): kind}))
+
+
+# --------------------------------------------------------------------------------------------------
+# Paragraphs
+# --------------------------------------------------------------------------------------------------
+
+
+def para(container, style: str, *parts: str) -> Paragraph:
+    """Add a paragraph made of ``parts``; each part (literal text or one docxtpl tag) is one run."""
+    paragraph = container.add_paragraph(style=style)
+    add_runs(paragraph, parts)
+    return paragraph
+
+
+def add_runs(paragraph: Paragraph, parts) -> None:
+    """Append one run per part, so a tag is never split over runs."""
+    for part in parts:
+        paragraph.add_run(part)
+
+
+def heading(doc: DocxDocument, style: str, text: str) -> Paragraph:
+    """Add a heading paragraph (一、… / （一）… / 1、… / （1）…)."""
+    return para(doc, style, text)
+
+
+def field(doc: DocxDocument, caption: str, tag: str) -> Paragraph:
+    """Add a body paragraph "caption：value" with the value as one tag run."""
+    return para(doc, BODY, f"{caption}：", tag)
+
+
+def tag_line(container, tag: str) -> Paragraph:
+    """Add a paragraph holding only a ``{%p … %}`` tag; docxtpl removes the whole paragraph."""
+    return para(container, BODY, tag)
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a table row: its runs, how many grid columns it spans, its paragraph style."""
+
+    parts: tuple[str, ...]
+    span: int = 1
+    style: str = TABLE_TEXT
+
+
+def label(text: str, span: int = 1) -> Cell:
+    """A centred label cell, e.g. 单位名称."""
+    return Cell((text,), span, TABLE_LABEL)
+
+
+def value(*parts: str, span: int = 1) -> Cell:
+    """A left-aligned value cell; ``parts`` are literal text and tags, one run each."""
+    return Cell(parts, span, TABLE_TEXT)
+
+
+def centred(*parts: str, span: int = 1) -> Cell:
+    """A centred value cell, for numbers and dates."""
+    return Cell(parts, span, TABLE_LABEL)
+
+
+def blank(span: int = 1) -> Cell:
+    """An empty cell (no runs, so a vertical merge into it moves nothing)."""
+    return Cell((), span, TABLE_TEXT)
+
+
+def header(text: str) -> Cell:
+    """A bold column-heading cell."""
+    return Cell((text,), 1, TABLE_HEADING)
+
+
+def new_table(doc: DocxDocument, widths_cm: list[float]) -> Table:
+    """Add an empty fixed-layout Table Grid table whose columns have ``widths_cm``."""
+    table = doc.add_table(rows=0, cols=len(widths_cm))
+    table.style = TABLE_GRID
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
+    return table
+
+
+def add_row(table: Table, *cells: Cell, height_cm: float | None = None) -> _Row:
+    """Append a row; cells spanning several grid columns are merged (w:gridSpan) before filling."""
+    if sum(cell.span for cell in cells) != len(table.columns):
+        raise ValueError(f"row spans {[c.span for c in cells]} do not fill {len(table.columns)} columns")
+    row = table.add_row()
+    index = len(table.rows) - 1
+    col = 0
+    for cell in cells:
+        target = table.cell(index, col)
+        if cell.span > 1:
+            target = target.merge(table.cell(index, col + cell.span - 1))
+        fill(target, cell)
+        col += cell.span
+    if height_cm is not None:
+        row.height = Cm(height_cm)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    return row
+
+
+def fill(target: _Cell, cell: Cell) -> None:
+    """Write a cell's runs into its first paragraph and centre it vertically."""
+    paragraph = target.paragraphs[0]
+    paragraph.style = cell.style
+    add_runs(paragraph, cell.parts)
+    target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def repeat_as_header(row: _Row) -> None:
+    """Repeat ``row`` at the top of each page the table runs onto (no python-docx API for w:tblHeader)."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def tag_row(table: Table, tag: str) -> None:
+    """Add a full-width row holding one ``{%tr … %}`` tag; docxtpl removes the whole row."""
+    add_row(table, value(tag, span=len(table.columns)))
+
+
+def list_table(doc: DocxDocument, columns: list[tuple[str, float]], loop: str, cells: list[Cell]) -> Table:
+    """A table with a heading row and one data row repeated by ``{%tr for loop %}``."""
+    table = new_table(doc, [width for _, width in columns])
+    repeat_as_header(add_row(table, *(header(title) for title, _ in columns)))
+    tag_row(table, f"{{%tr for {loop} %}}")
+    add_row(table, *cells)
+    tag_row(table, "{%tr endfor %}")
+    return table
+
+
+def dated(var: str) -> tuple[str, ...]:
+    """Runs of a 时间 cell: start date, then "至<end>" only when the record has a later end date."""
+    return (
+        f"{{{{ {var}.date|cndate }}}}",
+        f"{{% if {var}.get('end_date', {var}.date) != {var}.date %}}",
+        "至",
+        f"{{{{ {var}.end_date|cndate }}}}",
+        "{% endif %}",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# 附件1 申请表
+# --------------------------------------------------------------------------------------------------
+
+# Grid of the form: label | value | label | value | label | value (cm, total 15.6 = text width).
+FORM_GRID = [2.6, 2.25, 2.25, 1.8, 2.6, 4.1]
+FORM_NOTES = [
+    "1、此表由行业协会/大中型企业在申请工伤预防项目时使用。",
+    "2、此表后需附《可行性研究报告》《工伤预防项目实施方案》。",
+    "3、此表一式两份，申报单位、工伤保险经办机构各一份。",
+]
+
+
+def build_application() -> DocxDocument:
+    """附件1 各盟、市行业协会/大中型企业工伤预防项目申请表."""
+    doc = new_document(form_styles(), title="工伤预防项目申请表")
+    para(doc, ATTACHMENT, "附件1")
+    title = para(doc, TITLE, "各盟、市行业协会/大中型企业")
+    title.add_run().add_break()
+    title.add_run("工伤预防项目申请表")
+    table = new_table(doc, FORM_GRID)
+    add_identity_rows(table)
+    add_description_rows(table)
+    add_money_rows(table)
+    add_implementation_rows(table)
+    add_opinion_rows(table)
+    para(doc, NORMAL, "")
+    para(doc, BODY, "填表说明：")
+    for note in FORM_NOTES:
+        para(doc, BODY, note)
+    return doc
+
+
+def add_identity_rows(table: Table) -> None:
+    """单位名称 … 组织机构代码."""
+    row = 0.9
+    add_row(table, label("单位名称"), value("{{ applicant.name }}", span=5), height_cm=row)
+    add_row(table, label("项目名称"), value("{{ project.name }}", span=5), height_cm=row)
+    add_row(
+        table,
+        label("申报单位类型"),
+        value(
+            "大中型企业 ",
+            "{{ applicant.type|checked('enterprise') }}",
+            "　　　　行业协会 ",
+            "{{ applicant.type|checked('association') }}",
+            span=5,
+        ),
+        height_cm=row,
+    )
+    add_row(table, label("行 业"), value("{{ applicant.industry }}", span=5), height_cm=row)
+    add_row(
+        table,
+        label("行业组织"),
+        value("{{ applicant.get('industry_organization', '') }}"),
+        label("法定代表人"),
+        value("{{ applicant.legal_representative }}"),
+        label("组织机构代码"),
+        value("{{ applicant.credit_code }}"),
+        height_cm=row,
+    )
+
+
+def add_description_rows(table: Table) -> None:
+    """The three full-width text boxes: 企业简介, 企业过往工伤事故综述, 项目简介."""
+    boxes = [
+        ("企业简介（详细描述企业营业收入、纳税、从业人员、规模等基本情况）：", "{{ applicant.profile }}"),
+        ("企业过往工伤事故综述：", "{{ applicant.accident_history }}"),
+        ("项目简介（概述项目希望解决的问题，以及计划通过何种方式达到什么目标？）", "{{ project.summary }}"),
+    ]
+    for caption, tag in boxes:
+        row = add_row(table, value(caption, span=6), height_cm=4.0)
+        cell = row.cells[0]
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+        para(cell, TABLE_TEXT, tag)
+
+
+def add_money_rows(table: Table) -> None:
+    """上年度缴纳工伤基金总额 and 项目预算, both in 万元."""
+    add_row(
+        table,
+        label("上年度缴纳工伤基金总额（万元）", span=5),
+        centred("{{ finance.contributions_last_year|wan }}"),
+        height_cm=0.9,
+    )
+    add_row(
+        table,
+        label("项目预算（万元，不高于年缴纳工伤基金总额的 3%）", span=5),
+        centred("{{ budget_table.declared_total|wan }}"),
+        height_cm=0.9,
+    )
+
+
+def add_implementation_rows(table: Table) -> None:
+    """项目实施方式 (label merged over two option rows), 实施周期, 联系人 | 联系电话."""
+    first = add_row(
+        table,
+        label("项目实施方式"),
+        value("申报机构直接实施 ", "{{ project.implementation|checked('direct') }}", span=5),
+        height_cm=0.9,
+    )
+    add_row(
+        table,
+        blank(),
+        value("委托第三方实施 ", "{{ project.implementation|checked('third_party') }}", span=5),
+        height_cm=0.9,
+    )
+    top = first.cells[0]
+    top.merge(table.cell(len(table.rows) - 1, 0))
+    add_row(table, label("实施周期"), value("{{ period.text }}", span=5), height_cm=0.9)
+    add_row(
+        table,
+        label("联系人"),
+        value("{{ applicant.contact.name }}", span=3),
+        label("联系电话"),
+        value("{{ applicant.contact.phone }}"),
+        height_cm=0.9,
+    )
+
+
+def add_opinion_rows(table: Table) -> None:
+    """申请单位意见 and 联席会议意见: blank signing areas with 公章 / 负责人 / 日期 lines."""
+    for caption in ("申请单位意见：", "联席会议意见"):
+        row = add_row(table, value(caption, span=6), height_cm=4.2)
+        cell = row.cells[0]
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+        for _ in range(2):
+            para(cell, TABLE_TEXT, "")
+        for line in ("公章：", "负责人：", "日期："):
+            signing = para(cell, TABLE_TEXT, line)
+            signing.paragraph_format.left_indent = Cm(9)
+            signing.paragraph_format.space_before = Pt(6)
+
+
+# --------------------------------------------------------------------------------------------------
+# 附件2 可行性研究报告
+# --------------------------------------------------------------------------------------------------
+
+
+def build_feasibility() -> DocxDocument:
+    """附件2 可行性研究报告 following the 提纲."""
+    doc = new_document(report_styles(), title="可行性研究报告")
+    para(doc, ATTACHMENT, "附件2")
+    para(doc, TITLE, "{{ project.name }}", "可行性研究报告")
+    para(doc, SUBTITLE, "申报单位：", "{{ applicant.name }}")
+    para(doc, SUBTITLE, "编制日期：　　　　年　　月　　日")
+    add_basic_situation(doc)
+    add_necessity(doc)
+    add_conditions(doc)
+    add_expected_effects(doc)
+    return doc
+
+
+def add_basic_situation(doc: DocxDocument) -> None:
+    """一、基本情况: the organisation and the project leader."""
+    heading(doc, H1, "一、基本情况")
+    heading(doc, H2, "（一）工伤预防项目基本情况")
+    organisation = "feasibility.organization"
+    for caption, tag in [
+        ("申报组织或机构名称", "{{ applicant.name }}"),
+        ("法人", "{{ applicant.legal_representative }}"),
+        ("地址", "{{ applicant.get('address', '') }}"),
+        ("电话", "{{ applicant.get('phone', '') }}"),
+        ("设备条件", f"{{{{ {organisation}.equipment }}}}"),
+        ("技术人员", f"{{{{ {organisation}.technical_staff }}}}"),
+        ("资产规模", f"{{{{ {organisation}.assets }}}}"),
+        ("业务范围", f"{{{{ {organisation}.business_scope }}}}"),
+        ("财务收支", f"{{{{ {organisation}.finance }}}}"),
+        ("税务情况", f"{{{{ {organisation}.tax }}}}"),
+    ]:
+        field(doc, caption, tag)
+    heading(doc, H2, "（二）工伤预防项目负责人基本情况")
+    leader = "feasibility.leader"
+    table = new_table(doc, [2.6] * 6)
+    add_row(table, *(header(t) for t in ("姓名", "性别", "年龄", "职务", "职称", "专业")))
+    add_row(
+        table,
+        centred(f"{{{{ {leader}.name }}}}"),
+        centred(f"{{{{ {leader}.get('gender', '') }}}}"),
+        centred(f"{{{{ {leader}.get('age', '') }}}}"),
+        centred(f"{{{{ {leader}.position }}}}"),
+        centred(f"{{{{ {leader}.professional_title }}}}"),
+        centred(f"{{{{ {leader}.get('major', '') }}}}"),
+    )
+    field(doc, "历年项目负责情况，与项目相关的主要情况", f"{{{{ {leader}.get('experience', '') }}}}")
+
+
+def add_necessity(doc: DocxDocument) -> None:
+    """二、必要性和可行性."""
+    heading(doc, H1, "二、必要性和可行性")
+    heading(doc, H2, "（一）工伤预防项目开展的背景情况")
+    para(doc, BODY, "{{ feasibility.background }}")
+    heading(doc, H2, "（二）工伤预防项目开展的必要性")
+    para(doc, BODY, "{{ feasibility.necessity }}")
+    heading(doc, H2, "（三）工伤预防项目开展的可行性")
+    para(doc, BODY, "{{ feasibility.feasibility }}")
+    heading(doc, H2, "（四）项目实施风险及不确定性")
+    field(doc, "实施过程存在的主要风险与不确定性分析", "{{ feasibility.risks }}")
+    field(doc, "对风险的应对措施", "{{ feasibility.risk_measures }}")
+
+
+def add_conditions(doc: DocxDocument) -> None:
+    """三、实施条件: equipment, staff, technique, hazard register, accident investigations."""
+    heading(doc, H1, "三、实施条件")
+    heading(doc, H2, "（一）硬件设备")
+    para(doc, BODY, "项目开展需要的各种设备和场地见下表（设备设施清单）。")
+    list_table(
+        doc,
+        [("序号", 1.4), ("名称", 3.8), ("规格型号", 3.4), ("数量", 2.0), ("用途", 5.0)],
+        "item in feasibility.equipment",
+        [
+            centred("{{ loop.index }}"),
+            value("{{ item.name }}"),
+            value("{{ item.get('spec', '') }}"),
+            centred("{{ item.quantity }}", "{{ item.get('unit', '') }}"),
+            value("{{ item.purpose }}"),
+        ],
+    )
+    heading(doc, H2, "（二）人员条件")
+    para(doc, BODY, "项目负责人及主要技术人员情况见下表（技术人员简介和职称复印件附后）。")
+    list_table(
+        doc,
+        [("姓名", 2.2), ("性别", 1.4), ("职称", 2.8), ("专业", 2.8), ("工作年限", 2.0), ("项目职责", 4.4)],
+        "person in feasibility.staff",
+        [
+            centred("{{ person.name }}"),
+            centred("{{ person.get('gender', '') }}"),
+            value("{{ person.professional_title }}"),
+            value("{{ person.major }}"),
+            centred("{{ person.years }}", "年"),
+            value("{{ person.get('role', '') }}"),
+        ],
+    )
+    heading(doc, H2, "（三）技术条件")
+    para(doc, BODY, "{{ feasibility.technical }}")
+    add_hazard_register(doc)
+    add_accident_analysis(doc)
+
+
+def add_hazard_register(doc: DocxDocument) -> None:
+    """（四）软件条件: the 危险源辨识和风险评估清单."""
+    heading(doc, H2, "（四）软件条件")
+    para(doc, BODY, "企业开展了危险源辨识和风险评估，危险源辨识和风险评估清单见下表。")
+    list_table(
+        doc,
+        [
+            ("序号", 1.2),
+            ("危险源", 2.8),
+            ("场所/岗位", 2.4),
+            ("可能导致的事故", 2.8),
+            ("风险等级", 2.0),
+            ("管控措施", 4.4),
+        ],
+        "hazard in feasibility.hazards",
+        [
+            centred("{{ loop.index }}"),
+            value("{{ hazard.hazard }}"),
+            value("{{ hazard.location }}"),
+            value("{{ hazard.consequence }}"),
+            centred("{{ hazard.level }}"),
+            value("{{ hazard.measures }}"),
+        ],
+    )
+
+
+def add_accident_analysis(doc: DocxDocument) -> None:
+    """（五）事故分析条件: the investigated accidents, or a statement that there were none."""
+    heading(doc, H2, "（五）事故分析条件")
+    tag_line(doc, "{%p if feasibility.accidents %}")
+    para(doc, BODY, "企业对历年发生的工伤事故进行了事故调查、原因分析，情况见下表（事故调查报告附后）。")
+    list_table(
+        doc,
+        [("发生日期", 2.8), ("事故经过", 4.6), ("原因分析", 4.0), ("整改措施", 4.2)],
+        "accident in feasibility.accidents",
+        [
+            centred("{{ accident.date|cndate }}"),
+            value("{{ accident.summary }}"),
+            value("{{ accident.cause }}"),
+            value("{{ accident.measures }}"),
+        ],
+    )
+    tag_line(doc, "{%p else %}")
+    para(doc, BODY, "近年未发生工伤事故。")
+    tag_line(doc, "{%p endif %}")
+
+
+def add_expected_effects(doc: DocxDocument) -> None:
+    """四、预期效果."""
+    heading(doc, H1, "四、预期效果")
+    for title, key in [
+        ("（一）工伤事故发生率降低情况", "accident_rate"),
+        ("（二）企业从业人员安全意识提升、企业现场改善、企业管理体系建设情况", "awareness"),
+        ("（三）培训效果评估、培训成绩情况", "training_assessment"),
+        ("（四）取得的社会经济效益情况", "benefits"),
+    ]:
+        heading(doc, H2, title)
+        para(doc, BODY, f"{{{{ feasibility.expected.{key} }}}}")
+
+
+# --------------------------------------------------------------------------------------------------
+# 附件3 实施方案
+# --------------------------------------------------------------------------------------------------
+
+BUDGET_GRID = [4.2, 8.4, 3.0]
+BUDGET_RULES = [
+    "1.项目支出应当用于受益对象和开展活动，以受益对象和活动为基础编列预算，预算需列明受益人数、人次、"
+    "支出标准或单次服务金额等，预算的人数和标准应符合实际，并接受社会监督。",
+    "2.培训费用标准应参照《中央和国家机关培训费管理办法》执行。",
+    "3.项目活动确需印刷费、宣传费的，应列明费用的种类、标准和金额。",
+    "4.立项单位工伤预防费用必须用于培训和宣传项目，不得用作其他用途。",
+    "5.项目预算是否合理、节约，将作为项目评审的重要指标之一。",
+]
+ACTIVITY_COLUMNS = [
+    ("活动名称", 2.6),
+    ("时间", 2.6),
+    ("地点", 2.0),
+    ("组织形式", 2.0),
+    ("参加人数", 1.6),
+    ("所用材料", 2.4),
+    ("广告", 2.4),
+]
+TRAINING_COLUMNS = [
+    ("课程", 2.6),
+    ("时间", 2.4),
+    ("地点", 2.0),
+    ("讲师", 1.6),
+    ("讲师专业职称", 2.0),
+    ("参加人数", 1.6),
+    ("培训大纲", 3.4),
+]
+
+
+def build_plan() -> DocxDocument:
+    """附件3 大中型企业工伤预防实施方案 following the 框架模板."""
+    doc = new_document(report_styles(), title="工伤预防实施方案")
+    para(doc, ATTACHMENT, "附件3")
+    para(doc, TITLE, "{{ project.name }}", "实施方案")
+    add_background(doc)
+    heading(doc, H1, "二、项目方案")
+    add_goals(doc)
+    add_schedule(doc)
+    add_risks_and_effects(doc)
+    add_team(doc)
+    add_budget(doc)
+    return doc
+
+
+def add_background(doc: DocxDocument) -> None:
+    """一、项目背景."""
+    heading(doc, H1, "一、项目背景")
+    for title, key in [
+        ("（一）项目具体实施行业、区域需求的紧迫性分析", "urgency"),
+        ("（二）本项目受益人群的数量、基本特征、具体需求", "beneficiaries"),
+        ("（三）与开展本项目相关的项目经验支撑", "experience"),
+    ]:
+        heading(doc, H2, title)
+        para(doc, BODY, f"{{{{ plan.background.{key} }}}}")
+
+
+def add_goals(doc: DocxDocument) -> None:
+    """（一）长远目标 and （二）近期目标 with its table."""
+    heading(doc, H2, "（一）项目长远目标")
+    para(doc, BODY, "{{ plan.long_term_goal }}")
+    heading(doc, H2, "（二）项目近期目标")
+    list_table(
+        doc,
+        [("目标（聚焦、具体、可衡量）", 8.4), ("目标达成情况的衡量方法", 7.2)],
+        "goal in plan.goals",
+        [value("{{ goal.goal }}"), value("{{ goal.measure }}")],
+    )
+
+
+def add_schedule(doc: DocxDocument) -> None:
+    """（三）实施方案和进度安排: 宣传类 (线上 / 线下) and 培训类 projects."""
+    heading(doc, H2, "（三）项目实施方案和进度安排")
+    heading(doc, H3, "1、宣传类项目")
+    add_activities(doc, "（1）线上活动", "plan.publicity.online", "本项目不开展线上活动。")
+    add_activities(doc, "（2）线下活动", "plan.publicity.offline", "本项目不开展线下活动。")
+    heading(doc, H3, "2、培训类项目")
+    tag_line(doc, "{%p if plan.training %}")
+    list_table(
+        doc,
+        TRAINING_COLUMNS,
+        "course in plan.training",
+        [
+            value("{{ course.course }}"),
+            centred(*dated("course")),
+            value("{{ course.place }}"),
+            centred("{{ course.lecturer }}"),
+            centred("{{ course.lecturer_title }}"),
+            centred("{{ course.participants }}"),
+            value("{{ course.outline }}"),
+        ],
+    )
+    tag_line(doc, "{%p else %}")
+    para(doc, BODY, "本项目不开展培训类活动。")
+    tag_line(doc, "{%p endif %}")
+
+
+def add_activities(doc: DocxDocument, title: str, items: str, none_text: str) -> None:
+    """One 宣传 activity table, or ``none_text`` when the list is empty."""
+    heading(doc, H4, title)
+    tag_line(doc, f"{{%p if {items} %}}")
+    list_table(
+        doc,
+        ACTIVITY_COLUMNS,
+        f"activity in {items}",
+        [
+            value("{{ activity.name }}"),
+            centred(*dated("activity")),
+            value("{{ activity.place }}"),
+            value("{{ activity.form }}"),
+            centred("{{ activity.participants }}"),
+            value("{{ activity.get('materials', '') }}"),
+            value("{{ activity.get('ads', '') }}"),
+        ],
+    )
+    tag_line(doc, "{%p else %}")
+    para(doc, BODY, none_text)
+    tag_line(doc, "{%p endif %}")
+
+
+def add_risks_and_effects(doc: DocxDocument) -> None:
+    """（四）风险分析及应对预案 and （五）项目预期成效."""
+    heading(doc, H2, "（四）风险分析及应对预案")
+    list_table(
+        doc,
+        [("风险", 5.6), ("应对预案", 10.0)],
+        "risk in plan.risks",
+        [value("{{ risk.risk }}"), value("{{ risk.response }}")],
+    )
+    heading(doc, H2, "（五）项目预期成效")
+    for title, key in [
+        ("1、直接受益人群和人数、间接受益人群和数量", "beneficiaries"),
+        ("2、对受益人群行为能力/心理状况等方面带来的改变", "changes"),
+        ("3、对重点行业、企业、工种带来的影响", "impact"),
+    ]:
+        heading(doc, H3, title)
+        para(doc, BODY, f"{{{{ plan.effects.{key} }}}}")
+
+
+def add_team(doc: DocxDocument) -> None:
+    """三、项目团队分工."""
+    heading(doc, H1, "三、项目团队分工")
+    list_table(
+        doc,
+        [("姓名", 2.4), ("职务", 3.0), ("专业职称", 3.2), ("职责分工", 7.0)],
+        "member in plan.team",
+        [
+            centred("{{ member.name }}"),
+            centred("{{ member.position }}"),
+            centred("{{ member.professional_title }}"),
+            value("{{ member.duty }}"),
+        ],
+    )
+
+
+def add_budget(doc: DocxDocument) -> None:
+    """四、项目预算: the printed budget table, the amount in words and the 预算编制要求."""
+    heading(doc, H1, "四、项目预算")
+    table = new_table(doc, BUDGET_GRID)
+    add_row(
+        table,
+        label("申报资金"),
+        label("（万元）"),
+        centred("{{ budget_table.declared_total|wan }}"),
+        height_cm=0.8,
+    )
+    add_row(table, label("申报资金预算支出明细", span=3), height_cm=0.8)
+    repeat_as_header(add_row(table, header("科 目"), header("明 细"), header("金额（万元）")))
+    tag_row(table, "{%tr for row in budget_table.rows %}")
+    add_row(
+        table,
+        value("{{ row.category }}"),
+        value("{{ row.detail }}"),
+        centred("{{ row.amount|wan }}"),
+        height_cm=0.8,
+    )
+    tag_row(table, "{%tr endfor %}")
+    add_row(
+        table,
+        label("申报资金支出合计"),
+        blank(),
+        centred("{{ budget_table.declared_total|wan }}"),
+        height_cm=0.8,
+    )
+    add_row(table, label("资金支出合计"), blank(), centred("{{ budget_table.grand_total|wan }}"), height_cm=0.8)
+    para(doc, BODY, "申报资金合计（大写）：人民币", "{{ budget_table.declared_total|daxie }}")
+    para(doc, BODY, "预算编制要求：")
+    for rule in BUDGET_RULES:
+        para(doc, BODY, rule)
+
+
+# --------------------------------------------------------------------------------------------------
+# Document shell, saving, entry point
+# --------------------------------------------------------------------------------------------------
+
+
+def new_document(styles: dict[str, StyleSpec], title: str) -> DocxDocument:
+    """An empty document with our styles, page setup, footer and fixed core properties."""
+    doc = Document()
+    define_styles(doc, styles)
+    section = doc.sections[0]
+    set_up_page(section)
+    add_page_number_footer(section)
+    set_core_properties(doc, title)
+    return doc
+
+
+def set_core_properties(doc: DocxDocument, title: str) -> None:
+    """Fixed metadata so that builds are reproducible (docxtpl renders these strings too: no tags)."""
+    props = doc.core_properties
+    props.title = title
+    props.subject = "内蒙古自治区工伤预防项目申报材料"
+    props.author = "docgen"
+    props.last_modified_by = "docgen"
+    props.comments = "由 templates/build.py 生成的 docxtpl 模板"
+    props.language = "zh-CN"
+    props.keywords = ""
+    props.revision = 1
+    props.created = FIXED_TIME
+    props.modified = FIXED_TIME
+    props.last_printed = FIXED_TIME
+
+
+def save_reproducibly(doc: DocxDocument, path: Path) -> None:
+    """Save ``doc`` with every zip entry dated 1980-01-01 so identical input gives identical bytes."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for entry in src.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, src.read(entry.filename))
+    path.write_bytes(out.getvalue())
+
+
+BUILDERS = {
+    "application.docx": build_application,
+    "feasibility.docx": build_feasibility,
+    "plan.docx": build_plan,
+}
+
+
+def build(out_dir: Path) -> list[Path]:
+    """Write the three templates into ``out_dir`` and return their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, builder in BUILDERS.items():
+        path = out_dir / name
+        save_reproducibly(builder(), path)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for built in build(OUT_DIR):
+        sys.stdout.write(f"{built}\n")
