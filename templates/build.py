@@ -288,6 +288,13 @@ def heading(doc: DocxDocument, style: str, text: str) -> Paragraph:
     return para(doc, style, text)
 
 
+def headed_texts(doc: DocxDocument, level: str, var: str, items: list[tuple[str, str]]) -> None:
+    """Sub-headings of one level, each followed by the text field ``var.key`` it introduces."""
+    for title, key in items:
+        heading(doc, level, title)
+        para(doc, BODY, f"{{{{ {var}.{key} }}}}")
+
+
 def field(doc: DocxDocument, caption: str, tag: str) -> Paragraph:
     """Add a body paragraph "caption：value" with the value as one tag run."""
     return para(doc, BODY, f"{caption}：", tag)
@@ -694,14 +701,12 @@ def add_accident_analysis(doc: DocxDocument) -> None:
 def add_expected_effects(doc: DocxDocument) -> None:
     """四、预期效果."""
     heading(doc, H1, "四、预期效果")
-    for title, key in [
+    headed_texts(doc, H2, "feasibility.expected", [
         ("（一）工伤事故发生率降低情况", "accident_rate"),
         ("（二）企业从业人员安全意识提升、企业现场改善、企业管理体系建设情况", "awareness"),
         ("（三）培训效果评估、培训成绩情况", "training_assessment"),
         ("（四）取得的社会经济效益情况", "benefits"),
-    ]:
-        heading(doc, H2, title)
-        para(doc, BODY, f"{{{{ feasibility.expected.{key} }}}}")
+    ])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -755,13 +760,11 @@ def build_plan() -> DocxDocument:
 def add_background(doc: DocxDocument) -> None:
     """一、项目背景."""
     heading(doc, H1, "一、项目背景")
-    for title, key in [
+    headed_texts(doc, H2, "plan.background", [
         ("（一）项目具体实施行业、区域需求的紧迫性分析", "urgency"),
         ("（二）本项目受益人群的数量、基本特征、具体需求", "beneficiaries"),
         ("（三）与开展本项目相关的项目经验支撑", "experience"),
-    ]:
-        heading(doc, H2, title)
-        para(doc, BODY, f"{{{{ plan.background.{key} }}}}")
+    ])
 
 
 def add_goals(doc: DocxDocument) -> None:
@@ -837,13 +840,11 @@ def add_risks_and_effects(doc: DocxDocument) -> None:
         [value("{{ risk.risk }}"), value("{{ risk.response }}")],
     )
     heading(doc, H2, "（五）项目预期成效")
-    for title, key in [
+    headed_texts(doc, H3, "plan.effects", [
         ("1、直接受益人群和人数、间接受益人群和数量", "beneficiaries"),
         ("2、对受益人群行为能力/心理状况等方面带来的改变", "changes"),
         ("3、对重点行业、企业、工种带来的影响", "impact"),
-    ]:
-        heading(doc, H3, title)
-        para(doc, BODY, f"{{{{ plan.effects.{key} }}}}")
+    ])
 
 
 def add_team(doc: DocxDocument) -> None:

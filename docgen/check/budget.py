@@ -69,10 +69,7 @@ def training_over_standard(record: dict[str, Any], policy: Policy) -> Iterator[F
     standard = policy.rule("training")
     if standard is None:
         return
-    for i, item in enumerate(record["budget"]["items"]):
-        training = item.get("training")
-        if training is None:
-            continue
+    for i, item, training in _lines_with(record, "training"):
         quota = Decimal(standard["daily_quota"][training["class"]])
         limit = training_limit(quota, training["persons"], training["days"], standard)
         if item["amount"] > limit:
@@ -95,10 +92,7 @@ def lecture_fee_over_cap(record: dict[str, Any], policy: Policy) -> Iterator[Fin
     standard = policy.rule("lecture")
     if standard is None:
         return
-    for i, item in enumerate(record["budget"]["items"]):
-        lecture = item.get("lecture")
-        if lecture is None:
-            continue
+    for i, item, lecture in _lines_with(record, "lecture"):
         hourly = Decimal(standard["hourly_cap"][lecture["title"]])
         limit = hourly * lecture["hours"]
         if item["amount"] > limit:
@@ -106,6 +100,13 @@ def lecture_fee_over_cap(record: dict[str, Any], policy: Policy) -> Iterator[Fin
             yield Finding("budget.lecture_fee_over_cap", path, label_for(path),
                           f"讲课费 {yuan(item['amount'])} 超过上限 {yuan(limit)}（{lecture['title']} 每学时 "
                           f"{hourly} 元 × {lecture['hours']} 学时，{standard.source}）")
+
+
+def _lines_with(record: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """Budget lines that carry the ``key`` sub-object (e.g. ``training``), with their index."""
+    for i, item in enumerate(record["budget"]["items"]):
+        if key in item:
+            yield i, item, item[key]
 
 
 @rule("/budget/items/*/beneficiaries", "/budget/items/*/standard")
