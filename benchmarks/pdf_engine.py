@@ -1,0 +1,121 @@
+"""Time docgen's PDF engine on representative documents; compare with LibreOffice when soffice is on PATH.
+
+Usage: .venv/bin/python benchmarks/pdf_engine.py [-n 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from docgen.pdf import typeset
+
+PARAGRAPH = (
+    "为贯彻落实《工伤保险条例》和《工伤预防费使用管理暂行办法》（人社部规〔2017〕13号），"
+    "进一步做好工伤预防工作，降低工伤发生率，现就2026年度工伤预防项目实施有关事项通知如下。"
+)
+
+
+def _fonts(run_or_style, east_asia: str, latin: str = "Times New Roman") -> None:
+    run_or_style.font.name = latin
+    run_or_style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asia)
+
+
+def report(units: int) -> bytes:
+    """A Chinese report of ``units`` parts, each a 黑体 heading, two 仿宋 paragraphs and a 4-row budget table."""
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(16)
+    _fonts(normal, "仿宋_GB2312")
+    normal.paragraph_format.line_spacing = Pt(28)
+    normal.paragraph_format.first_line_indent = Pt(32)
+    for unit in range(units):
+        heading = document.add_paragraph()
+        _fonts(heading.add_run(f"{'一二三四五六七八九十'[unit % 10]}、项目实施方案"), "黑体")
+        for _ in range(2):
+            document.add_paragraph(PARAGRAPH)
+        table = document.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        for cell, title in zip(table.rows[0].cells, ("序号", "支出类别", "明细", "金额（元）"), strict=True):
+            cell.text = title
+        for n in range(3):
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = str(n + 1), "宣传培训"
+            cells[2].text, cells[3].text = "印制宣传手册、培训教材及场地租赁", f"{12000 + n * 350:,}.00"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def report_of(pages: int) -> bytes:
+    """The smallest report (in whole parts) that fills ``pages`` pages."""
+    units = 1
+    while typeset(data := report(units)).pages < pages:
+        units += 1
+    return data
+
+
+def time_engine(docs: list[bytes], repeat: int) -> float:
+    """Median milliseconds per document for the docgen engine (fonts already registered)."""
+    for data in docs:
+        typeset(data)
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for data in docs:
+            typeset(data)
+        runs.append((time.perf_counter() - start) * 1000 / len(docs))
+    return statistics.median(runs)
+
+
+def time_soffice(paths: list[Path], out: Path) -> tuple[float, float]:
+    """Milliseconds per document for LibreOffice: one call per document, and all documents in one call."""
+    command = ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out)]
+    subprocess.run([*command, str(paths[0])], capture_output=True, check=True)  # warm-up
+    start = time.perf_counter()
+    for path in paths:
+        subprocess.run([*command, str(path)], capture_output=True, check=True)
+    single = (time.perf_counter() - start) * 1000 / len(paths)
+    start = time.perf_counter()
+    subprocess.run([*command, *map(str, paths)], capture_output=True, check=True)
+    batch = (time.perf_counter() - start) * 1000 / len(paths)
+    return single, batch
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", type=int, default=20, help="repetitions per document")
+    args = parser.parse_args()
+    docs = [report_of(1), report_of(3), report_of(10)]
+    pages = [typeset(d).pages for d in docs]
+    per_doc = time_engine(docs, args.n)
+    print(f"docgen engine: {per_doc:.1f} ms/document, median of n={args.n} (documents of {pages} pages)")
+    for data, count in zip(docs, pages, strict=True):
+        print(f"  {count}-page document: {time_engine([data], args.n):.1f} ms")
+    if shutil.which("soffice") is None:
+        print("soffice not on PATH: LibreOffice comparison skipped")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = []
+        for n, data in enumerate(docs):
+            path = folder / f"doc{n}.docx"
+            path.write_bytes(data)
+            paths.append(path)
+        single, batch = time_soffice(paths, folder / "out")
+    print(f"LibreOffice: {single:.0f} ms/document one call each, {batch:.0f} ms/document in one call")
+    print(f"ratio: {single / per_doc:.0f}x (one call each), {batch / per_doc:.0f}x (batch)")
+
+
+if __name__ == "__main__":
+    main()

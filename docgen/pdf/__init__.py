@@ -1,0 +1,11 @@
+"""PDF typesetting of rendered docx files with docgen's own engine on reportlab (no office suite).
+
+Public API: :func:`typeset` returns a :class:`TypesetResult`; :class:`FontMap` configures fonts.
+"""
+
+from docgen.pdf.diagnostics import LayoutWarning
+from docgen.pdf.document import typeset
+from docgen.pdf.fonts import FontMap, FontNotFoundError
+from docgen.pdf.result import TypesetResult
+
+__all__ = ["FontMap", "FontNotFoundError", "LayoutWarning", "TypesetResult", "typeset"]

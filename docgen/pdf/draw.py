@@ -1,0 +1,172 @@
+"""Drawing: pages of positioned operations → PDF bytes on a reportlab canvas.
+
+The canvas runs in invariant mode (no timestamps or random ids), so equal input gives byte-identical output.
+Fonts are embedded as subsets by reportlab's TrueType support; no standard-14 font is ever selected.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+from reportlab import rl_config
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from docgen.pdf.pages import Fill, Op, Page, Rule, TextLine
+from docgen.pdf.paragraphs import Fragment, LineBox
+
+# Streams are Flate-compressed already; ASCII85 on top only costs time and a quarter more bytes.
+rl_config.useA85 = 0
+_FAKE_ITALIC_SKEW = math.tan(math.radians(12))
+_BLACK = HexColor("#000000")
+
+
+def render(pages: list[Page], metadata: dict[str, str] | None = None) -> bytes:
+    """Draw every page and return the PDF."""
+    buffer = io.BytesIO()
+    first = pages[0].setup
+    # The initial font must be one of ours, or reportlab would reference an unembedded Helvetica.
+    canvas = Canvas(
+        buffer,
+        pagesize=(first.width, first.height),
+        invariant=1,
+        pageCompression=1,
+        initialFontName=_first_font(pages),
+    )
+    _set_metadata(canvas, metadata or {})
+    colors: dict[str, Color] = {}
+    for page in pages:
+        canvas.setPageSize((page.setup.width, page.setup.height))
+        painter = _Painter(canvas, page.setup.height, colors)
+        for op in page.ops:
+            painter.draw(op)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _first_font(pages: list[Page]) -> str | None:
+    for page in pages:
+        for op in page.ops:
+            if isinstance(op, TextLine):
+                for fragment in op.line.fragments:
+                    return fragment.style.font.font.rl_name
+    return None
+
+
+def _set_metadata(canvas: Canvas, metadata: dict[str, str]) -> None:
+    canvas.setCreator("docgen")
+    canvas.setProducer("docgen (reportlab)")
+    setters = {
+        "title": canvas.setTitle,
+        "author": canvas.setAuthor,
+        "subject": canvas.setSubject,
+        "keywords": canvas.setKeywords,
+        "creator": canvas.setCreator,
+    }
+    for key, value in metadata.items():
+        setter = setters.get(key.lower())
+        if setter is not None:
+            setter(value)
+
+
+class _Painter:
+    """Draws operations on one page; converts top-down layout coordinates to PDF's bottom-up ones."""
+
+    def __init__(self, canvas: Canvas, page_height: float, colors: dict[str, Color]):
+        self.canvas = canvas
+        self.height = page_height
+        self._colors = colors
+        self._stroke: tuple[str, float] | None = None
+        self._fill: str | None = None
+
+    def color(self, hex_rgb: str) -> Color:
+        """Reportlab colour of an RRGGBB string (black when malformed)."""
+        color = self._colors.get(hex_rgb)
+        if color is None:
+            try:
+                color = HexColor(f"#{hex_rgb}")
+            except (ValueError, TypeError):
+                color = _BLACK
+            self._colors[hex_rgb] = color
+        return color
+
+    def stroke(self, hex_rgb: str, width: float) -> None:
+        """Set stroke colour and width, emitting operators only when they change."""
+        if self._stroke != (hex_rgb, width):
+            self.canvas.setStrokeColor(self.color(hex_rgb))
+            self.canvas.setLineWidth(width)
+            self._stroke = (hex_rgb, width)
+
+    def fill(self, hex_rgb: str) -> None:
+        """Set the fill colour, emitting the operator only when it changes."""
+        if self._fill != hex_rgb:
+            self.canvas.setFillColor(self.color(hex_rgb))
+            self._fill = hex_rgb
+
+    def draw(self, op: Op) -> None:
+        """Draw one operation."""
+        if isinstance(op, TextLine):
+            self._line(op.x, op.top, op.line)
+        elif isinstance(op, Rule):
+            self._rule(op)
+        elif isinstance(op, Fill):
+            self.fill(op.color)
+            self.canvas.rect(op.x, self.height - op.y - op.height, op.width, op.height, stroke=0, fill=1)
+
+    def _line(self, x: float, top: float, line: LineBox) -> None:
+        baseline = self.height - top - line.baseline
+        for fragment in line.fragments:
+            if fragment.text:
+                self._fragment(x + fragment.x, baseline, fragment)
+        for placed in line.images:
+            image = placed.image
+            reader = ImageReader(io.BytesIO(image.data))
+            self.canvas.drawImage(reader, x + placed.x, baseline, image.width, image.height, mask="auto")
+
+    def _fragment(self, x: float, baseline: float, fragment: Fragment) -> None:
+        style = fragment.style
+        fmt = style.fmt
+        y = baseline + style.rise
+        text = self.canvas.beginText()
+        if style.font.fake_italic:
+            text.setTextTransform(1, 0, _FAKE_ITALIC_SKEW, 1, x, y)
+        else:
+            text.setTextOrigin(x, y)
+        text.setFont(style.font.font.rl_name, style.size)
+        text.setCharSpace(fragment.char_space)
+        self.fill(fmt.color)
+        if style.font.fake_bold:
+            self.stroke(fmt.color, style.size * 0.03)
+            text.setTextRenderMode(2)
+        text.textOut(fragment.text)
+        self.canvas.drawText(text)
+        if fmt.underline or fmt.strike:
+            self._decorations(x, y, fragment)
+
+    def _decorations(self, x: float, y: float, fragment: Fragment) -> None:
+        size = fragment.style.size
+        self.stroke(fragment.style.fmt.color, max(size * 0.05, 0.5))
+        if fragment.style.fmt.underline:
+            self.canvas.line(x, y - size * 0.12, x + fragment.end - fragment.x, y - size * 0.12)
+        if fragment.style.fmt.strike:
+            self.canvas.line(x, y + size * 0.3, x + fragment.end - fragment.x, y + size * 0.3)
+
+    def _rule(self, rule: Rule) -> None:
+        canvas = self.canvas
+        y1, y2 = self.height - rule.y1, self.height - rule.y2
+        if rule.style == "double":
+            self.stroke(rule.color, rule.width / 3)
+            dx, dy = (0.0, rule.width / 3) if y1 == y2 else (rule.width / 3, 0.0)
+            canvas.line(rule.x1 - dx, y1 + dy, rule.x2 - dx, y2 + dy)
+            canvas.line(rule.x1 + dx, y1 - dy, rule.x2 + dx, y2 - dy)
+            return
+        self.stroke(rule.color, rule.width)
+        dashed = rule.style in ("dashed", "dotted", "dashSmallGap", "dotDash")
+        if dashed:
+            canvas.setDash([1, 2] if rule.style == "dotted" else [3, 2])
+        canvas.line(rule.x1, y1, rule.x2, y2)
+        if dashed:
+            canvas.setDash([])

@@ -1,0 +1,220 @@
+"""The document as the layout sees it: sections of paragraphs and tables with resolved formatting, in points.
+
+The reader (``reader.py``) builds this from the docx; nothing here knows XML or reportlab.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Align = Literal["left", "center", "right", "both", "distribute"]
+LineRule = Literal["auto", "exact", "atLeast"]
+VAlign = Literal["top", "center", "bottom"]
+Side = Literal["top", "left", "bottom", "right"]
+
+
+@dataclass(frozen=True, slots=True)
+class Border:
+    """One border line: ``width`` and ``space`` in points, ``color`` as RRGGBB, ``style`` as in w:val."""
+
+    width: float
+    color: str = "000000"
+    space: float = 0.0
+    style: str = "single"
+
+
+@dataclass(frozen=True, slots=True)
+class RunFormat:
+    """Effective character formatting of a run."""
+
+    latin_font: str
+    east_asia_font: str
+    size: float
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    strike: bool = False
+    color: str = "000000"
+    vert_align: Literal["baseline", "superscript", "subscript"] = "baseline"
+    char_spacing: float = 0.0
+    hidden: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TabStop:
+    """A custom tab stop at ``pos`` points from the paragraph's left indent origin."""
+
+    pos: float
+    kind: str = "left"
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphFormat:
+    """Effective paragraph formatting; indents and spacing in points (``first_line`` < 0 is a hanging indent)."""
+
+    align: Align = "left"
+    left: float = 0.0
+    right: float = 0.0
+    first_line: float = 0.0
+    space_before: float = 0.0
+    space_after: float = 0.0
+    line_rule: LineRule = "auto"
+    line: float = 1.0
+    keep_next: bool = False
+    keep_lines: bool = False
+    page_break_before: bool = False
+    widow_control: bool = True
+    snap_to_grid: bool = True
+    contextual_spacing: bool = False
+    style_id: str = ""
+    borders: dict[str, Border] = field(default_factory=dict)
+    shading: str = ""
+    tabs: tuple[TabStop, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A piece of text in one format."""
+
+    text: str
+    fmt: RunFormat
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An inline picture; ``width``/``height`` in points."""
+
+    data: bytes
+    width: float
+    height: float
+    fmt: RunFormat
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A field whose value is known only at drawing time: ``PAGE`` or ``NUMPAGES``."""
+
+    kind: Literal["PAGE", "NUMPAGES", "SECTIONPAGES"]
+    fmt: RunFormat
+
+
+@dataclass(frozen=True, slots=True)
+class Tab:
+    """A tab character."""
+
+    fmt: RunFormat
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """A break inside a paragraph: ``line`` (w:br) or ``page`` (w:br w:type="page")."""
+
+    kind: Literal["line", "page"]
+    fmt: RunFormat
+
+
+Inline = Text | Image | Field | Tab | Break
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """A paragraph: its format, its content, the format of its mark (sets the height of an empty paragraph)."""
+
+    fmt: ParagraphFormat
+    inlines: list[Inline]
+    mark: RunFormat
+    where: str
+
+
+@dataclass(slots=True)
+class Cell:
+    """A table cell; ``vmerge`` is ``restart``, ``continue`` or empty; margins and borders in points."""
+
+    blocks: list[Block]
+    span: int = 1
+    vmerge: str = ""
+    borders: dict[str, Border] = field(default_factory=dict)
+    margins: dict[str, float] = field(default_factory=dict)
+    valign: VAlign = "top"
+    shading: str = ""
+
+
+@dataclass(slots=True)
+class Row:
+    """A table row; ``height`` with ``height_rule`` ``atLeast`` or ``exact`` (0 = automatic)."""
+
+    cells: list[Cell]
+    height: float = 0.0
+    height_rule: str = "atLeast"
+    header: bool = False
+    cant_split: bool = False
+    borders: dict[str, Border] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Table:
+    """A table: grid column widths (points), rows, table-level borders and default cell margins."""
+
+    grid: list[float]
+    rows: list[Row]
+    borders: dict[str, Border]
+    margins: dict[str, float]
+    align: str = "left"
+    indent: float = 0.0
+    where: str = ""
+
+
+Block = Paragraph | Table
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """The section's document grid (w:docGrid): line pitch and, for 'lines and characters', character pitch."""
+
+    line: float = 0.0
+    char: float = 0.0
+
+
+NO_GRID = Grid()
+
+
+@dataclass(frozen=True, slots=True)
+class PageSetup:
+    """Page geometry of a section, in points."""
+
+    width: float = 595.3
+    height: float = 841.9
+    top: float = 72.0
+    bottom: float = 72.0
+    left: float = 90.0
+    right: float = 90.0
+    header: float = 42.5
+    footer: float = 49.6
+    grid: Grid = NO_GRID
+
+    @property
+    def frame_width(self) -> float:
+        """Width between the left and right margins."""
+        return self.width - self.left - self.right
+
+
+@dataclass(slots=True)
+class Section:
+    """A section: page setup, its body blocks, and headers/footers by kind (``default``, ``first``, ``even``)."""
+
+    page: PageSetup
+    blocks: list[Block]
+    headers: dict[str, list[Block]] = field(default_factory=dict)
+    footers: dict[str, list[Block]] = field(default_factory=dict)
+    title_page: bool = False
+    new_page: bool = True
+
+
+@dataclass(slots=True)
+class Document:
+    """The whole document as sections."""
+
+    sections: list[Section]
+    even_and_odd_headers: bool = False
+    default_tab: float = 21.0

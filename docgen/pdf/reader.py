@@ -1,0 +1,537 @@
+"""Read a rendered docx into the layout model (``model.py``), warning on every construct left out.
+
+python-docx opens the package and finds the parts; lxml walks the XML. Formatting is resolved through
+``styles.StyleSheet``; locations in warnings read ``body paragraph 12`` or ``table 2 row 3 cell 1``.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import docx
+from lxml import etree
+
+from docgen.pdf.diagnostics import Diagnostics, unsupported
+from docgen.pdf.model import (
+    NO_GRID,
+    Block,
+    Break,
+    Cell,
+    Document,
+    Field,
+    Grid,
+    Image,
+    PageSetup,
+    Paragraph,
+    Row,
+    RunFormat,
+    Section,
+    Tab,
+    Table,
+    Text,
+)
+from docgen.pdf.ooxml import MC, WP, A, R, W, local, on_off, qn, wval
+from docgen.pdf.styles import (
+    Props,
+    StyleSheet,
+    ThemeFonts,
+    borders,
+    margins,
+    merge,
+    paragraph_format,
+    run_format,
+)
+from docgen.pdf.units import emu, twips
+
+_THEME_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+_IGNORED_IN_PARAGRAPH = {
+    "pPr", "bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd", "commentRangeStart",
+    "commentRangeEnd", "del", "moveFrom", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart",
+    "moveToRangeEnd", "customXmlInsRangeStart", "customXmlInsRangeEnd", "lastRenderedPageBreak", "",
+}
+_TRANSPARENT = {"hyperlink", "ins", "smartTag", "customXml", "moveTo", "dir", "bdo"}
+_IGNORED_IN_RUN = {
+    "rPr", "lastRenderedPageBreak", "commentReference", "annotationRef", "softHyphen", "delText",
+    "delInstrText", "",
+}
+_UNSUPPORTED_RUN_PROPS = {
+    "highlight": "突出显示", "shd": "字符底纹", "caps": "全部大写", "smallCaps": "小型大写", "w": "字符缩放",
+    "position": "字符提升/降低", "em": "着重号", "outline": "空心字", "shadow": "阴影字", "emboss": "阳文",
+    "imprint": "阴文", "bdr": "字符边框", "fitText": "调整宽度", "eastAsianLayout": "双行合一/纵横混排",
+}
+_UNSUPPORTED_PARAGRAPH_PROPS = {
+    "numPr": "自动编号/项目符号", "framePr": "图文框", "textDirection": "文字方向", "bidi": "从右向左段落",
+}
+_SUPPORTED_TABS = {"left", "start", "right", "end", "center", "clear"}
+_BLOCK_IGNORED = {"bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd", "sectPr", ""}
+
+
+@dataclass
+class _Part:
+    """A story's part (document, header or footer) for relationship look-ups."""
+
+    part: Any
+
+
+@dataclass
+class _Counters:
+    paragraphs: int = 0
+    tables: int = 0
+
+
+@dataclass
+class _FieldState:
+    """Complex-field state machine of one paragraph: begin → instruction → separate → result → end."""
+
+    depth: int = 0
+    instr: list[str] = field(default_factory=list)
+    in_result: bool = False
+    replaced: bool = False
+
+
+class Reader:
+    """Reads one docx; ``read()`` returns the model, warnings go to ``diag``."""
+
+    def __init__(self, data: bytes, diag: Diagnostics):
+        self.diag = diag
+        self.doc = docx.Document(io.BytesIO(data))
+        self.styles = StyleSheet(self.doc.styles.element, ThemeFonts.from_xml(self._theme()))
+        self._fmt_cache: dict[tuple[Any, ...], RunFormat] = {}
+
+    def _theme(self) -> etree._Element | None:
+        for rel in self.doc.part.rels.values():
+            if rel.reltype == _THEME_REL and not rel.is_external:
+                return etree.fromstring(rel.target_part.blob)
+        return None
+
+    def read(self) -> Document:
+        """Build the document model."""
+        settings = self.doc.settings.element
+        tab = settings.find(qn("w:defaultTabStop"))
+        even_odd = settings.find(qn("w:evenAndOddHeaders"))
+        body = self.doc.element.body
+        sections = self._sections(body)
+        return Document(
+            sections=sections,
+            even_and_odd_headers=even_odd is not None and on_off(wval(even_odd)),
+            default_tab=twips(wval(tab), 21.0) or 21.0,
+        )
+
+    # -- sections -------------------------------------------------------------------------------------
+
+    def _sections(self, body: etree._Element) -> list[Section]:
+        part = _Part(self.doc.part)
+        counters = _Counters()
+        sections: list[Section] = []
+        blocks: list[Block] = []
+        for child in body:
+            blocks.extend(self._block(child, part, counters, table_style=None, where_prefix="body"))
+            sect = child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if local(child) == "p" else None
+            if sect is not None:
+                sections.append(self._section(sect, blocks, sections))
+                blocks = []
+        final = body.find(qn("w:sectPr"))
+        if final is not None or blocks or not sections:
+            sections.append(self._section(final, blocks, sections))
+        return sections
+
+    def _section(self, sect: etree._Element | None, blocks: list[Block], before: list[Section]) -> Section:
+        number = len(before) + 1
+        previous = before[-1] if before else None
+        page = self._page_setup(sect, number)
+        headers = dict(previous.headers) if previous else {}
+        footers = dict(previous.footers) if previous else {}
+        if sect is not None:
+            headers.update(self._stories(sect, "headerReference", f"section {number} header"))
+            footers.update(self._stories(sect, "footerReference", f"section {number} footer"))
+        kind = wval(sect.find(qn("w:type"))) if sect is not None else None
+        if kind in ("evenPage", "oddPage"):
+            self.diag.warn("pdf.unsupported.section_parity", f"section {number}", "奇偶页分节符按下一页分节处理")
+        self._check_section(sect, number)
+        title = sect is not None and sect.find(qn("w:titlePg")) is not None
+        return Section(
+            page=page,
+            blocks=blocks,
+            headers=headers,
+            footers=footers,
+            title_page=title and on_off(wval(sect.find(qn("w:titlePg")))),  # type: ignore[union-attr]
+            new_page=kind != "continuous",
+        )
+
+    def _check_section(self, sect: etree._Element | None, number: int) -> None:
+        if sect is None:
+            return
+        numbering = sect.find(qn("w:pgNumType"))
+        if numbering is not None and (wval(numbering, "start") or wval(numbering, "fmt")):
+            unsupported(self.diag, "page_number_format", f"section {number}", "页码起始值/格式（按连续阿拉伯数字排）")
+        valign = sect.find(qn("w:vAlign"))
+        if valign is not None and wval(valign) not in (None, "top"):
+            unsupported(self.diag, "section_valign", f"section {number}", "页面垂直对齐")
+        if sect.find(qn("w:pgBorders")) is not None:
+            unsupported(self.diag, "page_borders", f"section {number}", "页面边框")
+
+    def _page_setup(self, sect: etree._Element | None, number: int) -> PageSetup:
+        if sect is None:
+            return PageSetup()
+        size = sect.find(qn("w:pgSz"))
+        mar = sect.find(qn("w:pgMar"))
+        grid = sect.find(qn("w:docGrid"))
+        cols = sect.find(qn("w:cols"))
+        if cols is not None and int(wval(cols, "num") or "1") > 1:
+            unsupported(self.diag, "columns", f"section {number}", "分栏")
+        width, height = twips(wval(size, "w"), 595.3), twips(wval(size, "h"), 841.9)
+        if wval(size, "orient") == "landscape" and width < height:
+            width, height = height, width
+        return PageSetup(
+            width=width,
+            height=height,
+            top=abs(twips(wval(mar, "top"), 72.0)),
+            bottom=abs(twips(wval(mar, "bottom"), 72.0)),
+            left=twips(wval(mar, "left"), 90.0) + twips(wval(mar, "gutter")),
+            right=twips(wval(mar, "right"), 90.0),
+            header=twips(wval(mar, "header"), 42.5),
+            footer=twips(wval(mar, "footer"), 49.6),
+            grid=self._grid(grid),
+        )
+
+    def _grid(self, grid: etree._Element | None) -> Grid:
+        """The document grid of a section.
+
+        'lines' grids give a line pitch; 'lines and characters' grids, the layout of GB/T 9704 notices
+        (28 characters a line), also a character pitch of Normal size + w:charSpace/4096 pt.
+        """
+        kind = wval(grid, "type") or "default"
+        if kind not in ("lines", "linesAndChars", "snapToChars"):
+            return NO_GRID
+        line = twips(wval(grid, "linePitch"))
+        if kind == "lines":
+            return Grid(line=line)
+        normal = run_format(self.styles.run_props(None, "", "", None), self.styles.theme)
+        return Grid(line=line, char=normal.size + int(wval(grid, "charSpace") or "0") / 4096)
+
+    def _stories(self, sect: etree._Element, tag: str, where: str) -> dict[str, list[Block]]:
+        stories: dict[str, list[Block]] = {}
+        for ref in sect.iterfind(qn(f"w:{tag}")):
+            kind = wval(ref, "type") or "default"
+            story = self.doc.part.related_parts[ref.get(f"{{{R}}}id")]
+            part = _Part(story)
+            counters = _Counters()
+            blocks: list[Block] = []
+            for child in story.element:
+                blocks.extend(self._block(child, part, counters, None, f"{where} ({kind})"))
+            stories[kind] = blocks
+        return stories
+
+    # -- blocks ---------------------------------------------------------------------------------------
+
+    def _block(
+        self, el: etree._Element, part: _Part, counters: _Counters, table_style: str | None, where_prefix: str
+    ) -> list[Block]:
+        tag = local(el)
+        if tag == "p":
+            counters.paragraphs += 1
+            return [self._paragraph(el, part, table_style, f"{where_prefix} paragraph {counters.paragraphs}")]
+        if tag == "tbl":
+            counters.tables += 1
+            return [self._table(el, part, f"{where_prefix} table {counters.tables}".replace("body ", ""))]
+        if tag == "sdt":
+            content = el.find(qn("w:sdtContent"))
+            found: list[Block] = []
+            for child in content if content is not None else ():
+                found.extend(self._block(child, part, counters, table_style, where_prefix))
+            return found
+        if tag not in _BLOCK_IGNORED:
+            unsupported(self.diag, tag, f"{where_prefix} after paragraph {counters.paragraphs}", f"正文元素 {tag}")
+        return []
+
+    def _paragraph(self, p: etree._Element, part: _Part, table_style: str | None, where: str) -> Paragraph:
+        ppr = p.find(qn("w:pPr"))
+        style_id = wval(ppr.find(qn("w:pStyle"))) if ppr is not None else None
+        props = self.styles.paragraph_props(ppr, style_id or "", table_style)
+        self._check_paragraph_props(props, where)
+        mark_rpr = ppr.find(qn("w:rPr")) if ppr is not None else None
+        mark = self._run_format(mark_rpr, style_id or "", "", table_style)
+        fmt = paragraph_format(props, mark.size)
+        paragraph = Paragraph(fmt=fmt, inlines=[], mark=mark, where=where)
+        state = _FieldState()
+        self._inlines(p, paragraph, part, style_id or "", table_style, state)
+        return paragraph
+
+    def _check_paragraph_props(self, props: Props, where: str) -> None:
+        for key, label in _UNSUPPORTED_PARAGRAPH_PROPS.items():
+            if key in props and not (key == "numPr" and props[key] == {}):
+                unsupported(self.diag, key, where, label)
+        for tab_key, values in props.items():
+            if not tab_key.startswith("tabs/"):
+                continue
+            if values.get("val") not in _SUPPORTED_TABS:
+                unsupported(self.diag, "tab_alignment", where, f"{values.get('val')} 对齐的制表位（按左对齐排）")
+            if values.get("leader", "none") != "none":
+                unsupported(self.diag, "tab_leader", where, "制表位前导符（如目录的点线）")
+
+    # -- inlines --------------------------------------------------------------------------------------
+
+    def _inlines(
+        self,
+        container: etree._Element,
+        paragraph: Paragraph,
+        part: _Part,
+        style_id: str,
+        table_style: str | None,
+        state: _FieldState,
+    ) -> None:
+        for child in container:
+            tag = local(child)
+            if tag == "r":
+                self._run(child, paragraph, part, style_id, table_style, state)
+            elif tag in _TRANSPARENT:
+                self._inlines(child, paragraph, part, style_id, table_style, state)
+            elif tag == "sdt":
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    self._inlines(content, paragraph, part, style_id, table_style, state)
+            elif tag == "fldSimple":
+                self._simple_field(child, paragraph, part, style_id, table_style, state)
+            elif tag in ("oMath", "oMathPara"):
+                unsupported(self.diag, "math", paragraph.where, "公式")
+            elif tag not in _IGNORED_IN_PARAGRAPH:
+                unsupported(self.diag, tag, paragraph.where, f"段落内元素 {tag}")
+
+    def _simple_field(
+        self, el: etree._Element, paragraph: Paragraph, part: _Part, style_id: str, table_style: str | None,
+        state: _FieldState,
+    ) -> None:
+        kind = _field_kind(wval(el, "instr") or "")
+        first_run = el.find(qn("w:r"))
+        if kind:
+            rpr = first_run.find(qn("w:rPr")) if first_run is not None else None
+            paragraph.inlines.append(Field(kind, self._run_format(rpr, style_id, _char_style(rpr), table_style)))
+        else:
+            self._inlines(el, paragraph, part, style_id, table_style, state)
+
+    def _run(
+        self, r: etree._Element, paragraph: Paragraph, part: _Part, style_id: str, table_style: str | None,
+        state: _FieldState,
+    ) -> None:
+        rpr = r.find(qn("w:rPr"))
+        fmt = self._run_format(rpr, style_id, _char_style(rpr), table_style)
+        if rpr is not None:
+            self._check_run_props(rpr, paragraph.where)
+        if fmt.hidden:
+            return
+        for child in r:
+            tag = local(child)
+            if tag in ("fldChar", "instrText"):
+                self._field_part(child, fmt, paragraph, state)
+            elif state.depth and (not state.in_result or state.replaced):
+                continue
+            else:
+                self._run_child(child, tag, fmt, paragraph, part)
+
+    def _field_part(self, el: etree._Element, fmt: RunFormat, paragraph: Paragraph, state: _FieldState) -> None:
+        if local(el) == "instrText":
+            if state.depth == 1 and not state.in_result:
+                state.instr.append(el.text or "")
+            return
+        kind = wval(el, "fldCharType")
+        if kind == "begin":
+            state.depth += 1
+            if state.depth == 1:
+                state.instr, state.in_result, state.replaced = [], False, False
+        elif kind == "separate" and state.depth == 1:
+            state.in_result = True
+            field_kind = _field_kind("".join(state.instr))
+            if field_kind:
+                paragraph.inlines.append(Field(field_kind, fmt))
+                state.replaced = True
+        elif kind == "end":
+            if state.depth == 1 and not state.in_result:
+                field_kind = _field_kind("".join(state.instr))
+                if field_kind:
+                    paragraph.inlines.append(Field(field_kind, fmt))
+            state.depth = max(0, state.depth - 1)
+            if state.depth == 0:
+                state.in_result = state.replaced = False
+
+    def _run_child(self, child: etree._Element, tag: str, fmt: RunFormat, paragraph: Paragraph, part: _Part) -> None:
+        inlines = paragraph.inlines
+        if tag == "t":
+            if child.text:
+                inlines.append(Text(child.text, fmt))
+        elif tag in ("tab", "ptab"):
+            inlines.append(Tab(fmt))
+        elif tag == "br":
+            self._break(child, fmt, paragraph)
+        elif tag == "cr":
+            inlines.append(Break("line", fmt))
+        elif tag == "noBreakHyphen":
+            inlines.append(Text("\u2011", fmt))
+        elif tag == "sym":
+            self._symbol(child, fmt, paragraph)
+        elif tag == "drawing":
+            self._drawing(child, fmt, paragraph, part)
+        elif tag in ("pict", "object"):
+            textbox = child.find(".//{urn:schemas-microsoft-com:vml}textbox") is not None
+            name, label = ("textbox", "文本框") if textbox else (tag, "VML 图形/嵌入对象")
+            unsupported(self.diag, name, paragraph.where, label)
+        elif tag in ("footnoteReference", "endnoteReference"):
+            unsupported(self.diag, tag, paragraph.where, "脚注/尾注")
+        elif tag == "AlternateContent":
+            self._alternate(child, fmt, paragraph, part)
+        elif tag not in _IGNORED_IN_RUN:
+            unsupported(self.diag, tag, paragraph.where, f"文字块内元素 {tag}")
+
+    def _break(self, br: etree._Element, fmt: RunFormat, paragraph: Paragraph) -> None:
+        kind = wval(br, "type") or "textWrapping"
+        if kind == "page":
+            paragraph.inlines.append(Break("page", fmt))
+            return
+        if kind == "column":
+            unsupported(self.diag, "column_break", paragraph.where, "分栏符（按换行处理）")
+        paragraph.inlines.append(Break("line", fmt))
+
+    def _symbol(self, sym: etree._Element, fmt: RunFormat, paragraph: Paragraph) -> None:
+        code = int(wval(sym, "char") or "0", 16)
+        if code >= 0xF000:
+            unsupported(self.diag, "symbol_font", paragraph.where, f"符号字体 {wval(sym, 'font')} 的字符 {code:04X}")
+            return
+        paragraph.inlines.append(Text(chr(code), fmt))
+
+    def _alternate(self, el: etree._Element, fmt: RunFormat, paragraph: Paragraph, part: _Part) -> None:
+        textbox = el.find(".//{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}txbx")
+        if textbox is not None or el.find(".//{urn:schemas-microsoft-com:vml}textbox") is not None:
+            unsupported(self.diag, "textbox", paragraph.where, "文本框")
+            return
+        fallback = el.find(f"{{{MC}}}Fallback")
+        for child in fallback if fallback is not None else ():
+            self._run_child(child, local(child), fmt, paragraph, part)
+
+    def _drawing(self, drawing: etree._Element, fmt: RunFormat, paragraph: Paragraph, part: _Part) -> None:
+        inline = drawing.find(f"{{{WP}}}inline")
+        if inline is None:
+            txbx = drawing.find(".//{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}txbx")
+            name, label = ("textbox", "文本框") if txbx is not None else ("floating_drawing", "浮动图形（非嵌入型）")
+            unsupported(self.diag, name, paragraph.where, label)
+            return
+        blip = inline.find(f".//{{{A}}}blip")
+        extent = inline.find(f"{{{WP}}}extent")
+        rid = blip.get(f"{{{R}}}embed") if blip is not None else None
+        if rid is None or extent is None:
+            unsupported(self.diag, "drawing_shape", paragraph.where, "嵌入形状（非图片）")
+            return
+        data = part.part.related_parts[rid].blob
+        paragraph.inlines.append(Image(data, emu(extent.get("cx")), emu(extent.get("cy")), fmt))
+
+    def _check_run_props(self, rpr: etree._Element, where: str) -> None:
+        for child in rpr:
+            label = _UNSUPPORTED_RUN_PROPS.get(local(child))
+            if label and on_off(wval(child)) and wval(child) not in ("clear", "nil"):
+                unsupported(self.diag, local(child), where, label)
+
+    def _run_format(
+        self, rpr: etree._Element | None, para_style: str, char_style: str, table_style: str | None
+    ) -> RunFormat:
+        key = (etree.tostring(rpr) if rpr is not None else b"", para_style, char_style, table_style)
+        cached = self._fmt_cache.get(key)
+        if cached is None:
+            props = self.styles.run_props(rpr, para_style, char_style, table_style)
+            cached = self._fmt_cache[key] = run_format(props, self.styles.theme)
+        return cached
+
+    # -- tables ---------------------------------------------------------------------------------------
+
+    def _table(self, tbl: etree._Element, part: _Part, where: str) -> Table:
+        tblpr = tbl.find(qn("w:tblPr"))
+        style = wval(tblpr.find(qn("w:tblStyle"))) if tblpr is not None else None
+        style = style or ""
+        if self.styles.has_conditional_formatting(style):
+            unsupported(self.diag, "table_conditional_style", where, f"表格样式 {style} 的条件格式（首行、镶边等）")
+        props = self.styles.table_props(tblpr, style)
+        cell_margins = {"left": 5.4, "right": 5.4, "top": 0.0, "bottom": 0.0} | margins(props, "tblCellMar")
+        grid = [twips(wval(col, "w")) for col in tbl.iterfind(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+        rows = [
+            self._row(tr, part, style, f"{where} row {n}")
+            for n, tr in enumerate(tbl.iterfind(qn("w:tr")), start=1)
+        ]
+        return Table(
+            grid=grid,
+            rows=rows,
+            borders=borders(props, "tblBorders"),
+            margins=cell_margins,
+            align=props.get("jc", {}).get("val", "left"),
+            indent=_table_indent(props),
+            where=where,
+        )
+
+    def _row(self, tr: etree._Element, part: _Part, table_style: str, where: str) -> Row:
+        trpr = tr.find(qn("w:trPr"))
+        props = merge({}, trpr)
+        if "gridBefore" in props or "gridAfter" in props:
+            unsupported(self.diag, "grid_before_after", where, "行首/行尾空网格（gridBefore/gridAfter）")
+        height = props.get("trHeight", {})
+        exceptions = merge({}, tr.find(f"{qn('w:tblPrEx')}"))
+        cells = [
+            self._cell(tc, part, table_style, f"{where} cell {n}")
+            for n, tc in enumerate(tr.iterfind(qn("w:tc")), start=1)
+        ]
+        return Row(
+            cells=cells,
+            height=twips(height.get("val")),
+            height_rule=height.get("hRule", "atLeast"),
+            header="tblHeader" in props and on_off(props["tblHeader"].get("val")),
+            cant_split="cantSplit" in props and on_off(props["cantSplit"].get("val")),
+            borders=borders(exceptions, "tblBorders"),
+        )
+
+    def _cell(self, tc: etree._Element, part: _Part, table_style: str, where: str) -> Cell:
+        tcpr = tc.find(qn("w:tcPr"))
+        props = merge({}, tcpr)
+        if "hMerge" in props:
+            unsupported(self.diag, "hmerge", where, "旧式水平合并（hMerge）")
+        counters = _Counters()
+        blocks: list[Block] = []
+        for child in tc:
+            if local(child) != "tcPr":
+                blocks.extend(self._block(child, part, counters, table_style, where))
+        vmerge = props.get("vMerge")
+        return Cell(
+            blocks=blocks,
+            span=int(props.get("gridSpan", {}).get("val", "1")),
+            vmerge="" if vmerge is None else vmerge.get("val", "continue"),
+            borders=borders(props, "tcBorders"),
+            margins=margins(props, "tcMar"),
+            valign={"center": "center", "bottom": "bottom"}.get(props.get("vAlign", {}).get("val", ""), "top"),  # type: ignore[arg-type]
+            shading=_shading(props),
+        )
+
+
+def _table_indent(props: Props) -> float:
+    indent = props.get("tblInd", {})
+    return twips(indent.get("w")) if indent.get("type", "dxa") == "dxa" else 0.0
+
+
+def _shading(props: Props) -> str:
+    fill = props.get("shd", {}).get("fill", "")
+    return "" if fill in ("", "auto") else fill
+
+
+def _char_style(rpr: etree._Element | None) -> str:
+    if rpr is None:
+        return ""
+    return wval(rpr.find(qn("w:rStyle"))) or ""
+
+
+def _field_kind(instr: str) -> Any:
+    words = instr.split()
+    name = words[0].upper() if words else ""
+    return name if name in ("PAGE", "NUMPAGES", "SECTIONPAGES") else None
+
+
+def read(data: bytes, diag: Diagnostics) -> Document:
+    """Read a docx (bytes) into the layout model."""
+    return Reader(data, diag).read()
+
+
+__all__ = ["read", "W"]

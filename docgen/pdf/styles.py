@@ -1,0 +1,368 @@
+"""Effective formatting: document defaults → style chain → direct formatting, as Word resolves it.
+
+Properties are merged as plain dicts (``{"spacing": {"before": "120"}, "pBdr/bottom": {...}}``) so one generic
+merge serves paragraphs, runs, tables and cells; ``paragraph_format`` and ``run_format`` then turn the merged dict
+into the typed formats of ``model.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from docgen.pdf.model import Border, ParagraphFormat, RunFormat, TabStop
+from docgen.pdf.ooxml import A, attrs, local, on_off, qn
+from docgen.pdf.units import eighth_points, half_points, twips
+
+Props = dict[str, dict[str, str]]
+
+# Elements whose attributes merge one by one across layers (Word does this for spacing, indents and fonts).
+_ATTRIBUTE_MERGED = {"spacing", "ind", "rFonts"}
+# Elements whose children are properties in their own right (each border side, each margin, each tab).
+_CONTAINERS = {"pBdr", "tblBorders", "tcBorders", "tblCellMar", "tcMar", "tblPrEx"}
+# Property elements that hold other property groups and are merged separately.
+_NESTED_GROUPS = {"rPr", "sectPr", "pPrChange", "rPrChange", "tblPrChange", "tcPrChange", "trPrChange"}
+
+
+def merge(props: Props, element: etree._Element | None) -> Props:
+    """Merge the property children of ``element`` (a pPr, rPr, tblPr, tcPr or trPr) over ``props`` in place."""
+    if element is None:
+        return props
+    for child in element:
+        tag = local(child)
+        if not tag or tag in _NESTED_GROUPS:
+            continue
+        if tag in _CONTAINERS:
+            for side in child:
+                if local(side):
+                    props[f"{tag}/{local(side)}"] = attrs(side)
+        elif tag == "tabs":
+            _merge_tabs(props, child)
+        elif tag == "rFonts":
+            _merge_fonts(props.setdefault(tag, {}), attrs(child))
+        elif tag in _ATTRIBUTE_MERGED:
+            props.setdefault(tag, {}).update(attrs(child))
+        else:
+            props[tag] = attrs(child)
+    return props
+
+
+def _merge_fonts(fonts: dict[str, str], layer: dict[str, str]) -> None:
+    """A font named in a higher layer replaces a theme font of a lower one, and vice versa (as in Word)."""
+    for key, value in layer.items():
+        other = key[: -len("Theme")] if key.endswith("Theme") else f"{key}Theme"
+        if key.lower().startswith("cstheme") or key == "cs":
+            other = "cs" if key.lower() == "cstheme" else "cstheme"
+        fonts.pop(other, None)
+        fonts[key] = value
+
+
+def _merge_tabs(props: Props, tabs: etree._Element) -> None:
+    for tab in tabs:
+        values = attrs(tab)
+        key = f"tabs/{values.get('pos', '0')}"
+        if values.get("val") == "clear":
+            props.pop(key, None)
+        else:
+            props[key] = values
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeFonts:
+    """Theme font names: ``major``/``minor`` Latin and East Asian faces."""
+
+    fonts: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_xml(cls, theme: etree._Element | None) -> ThemeFonts:
+        """Read ``a:majorFont``/``a:minorFont`` of a theme part (East Asian: ``a:ea`` or the Hans script font)."""
+        fonts: dict[str, str] = {}
+        if theme is None:
+            return cls(fonts)
+        for kind in ("major", "minor"):
+            scheme = theme.find(f".//{{{A}}}{kind}Font")
+            if scheme is None:
+                continue
+            latin = scheme.find(f"{{{A}}}latin")
+            ea = scheme.find(f"{{{A}}}ea")
+            hans = scheme.find(f"{{{A}}}font[@script='Hans']")
+            fonts[f"{kind}HAnsi"] = latin.get("typeface", "") if latin is not None else ""
+            east = ea.get("typeface", "") if ea is not None else ""
+            if not east and hans is not None:
+                east = hans.get("typeface", "")
+            fonts[f"{kind}EastAsia"] = east
+        return cls(fonts)
+
+    def name(self, theme_ref: str) -> str:
+        """Font name of a theme reference such as ``minorEastAsia`` or ``majorHAnsi``."""
+        kind = "major" if theme_ref.startswith("major") else "minor"
+        part = "EastAsia" if theme_ref.endswith("EastAsia") else "HAnsi"
+        return self.fonts.get(f"{kind}{part}", "")
+
+
+@dataclass(slots=True)
+class _Style:
+    kind: str
+    based_on: str
+    ppr: etree._Element | None
+    rpr: etree._Element | None
+    tblpr: etree._Element | None
+    tcpr: etree._Element | None
+    conditional: bool
+
+
+class StyleSheet:
+    """The styles part: resolves the layered properties of paragraphs, runs, tables and cells."""
+
+    def __init__(self, styles: etree._Element | None, theme: ThemeFonts):
+        self.theme = theme
+        self._styles: dict[str, _Style] = {}
+        self._defaults: dict[str, str] = {}
+        self._doc_ppr: etree._Element | None = None
+        self._doc_rpr: etree._Element | None = None
+        self._chains: dict[tuple[str, str], list[_Style]] = {}
+        self._bases: dict[tuple[str, ...], Props] = {}
+        if styles is not None:
+            self._read(styles)
+
+    def _read(self, root: etree._Element) -> None:
+        self._doc_ppr = root.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
+        self._doc_rpr = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        for style in root.iterfind(qn("w:style")):
+            style_id = style.get(qn("w:styleId"), "")
+            kind = style.get(qn("w:type"), "paragraph")
+            based = style.find(qn("w:basedOn"))
+            self._styles[style_id] = _Style(
+                kind=kind,
+                based_on=based.get(qn("w:val"), "") if based is not None else "",
+                ppr=style.find(qn("w:pPr")),
+                rpr=style.find(qn("w:rPr")),
+                tblpr=style.find(qn("w:tblPr")),
+                tcpr=style.find(qn("w:tcPr")),
+                conditional=style.find(qn("w:tblStylePr")) is not None,
+            )
+            if on_off(style.get(qn("w:default"))) and style.get(qn("w:default")) is not None:
+                self._defaults[kind] = style_id
+
+    def has_conditional_formatting(self, table_style: str) -> bool:
+        """True when the table style (or a base) has w:tblStylePr, which the engine does not apply."""
+        return any(s.conditional for s in self.chain(table_style, "table"))
+
+    def chain(self, style_id: str, kind: str) -> list[_Style]:
+        """The style and its bases, root first; the kind's default style when ``style_id`` is empty or unknown."""
+        key = (style_id, kind)
+        if key not in self._chains:
+            self._chains[key] = self._build_chain(style_id, kind)
+        return self._chains[key]
+
+    def _build_chain(self, style_id: str, kind: str) -> list[_Style]:
+        if style_id not in self._styles:
+            style_id = self._defaults.get(kind, "")
+        chain: list[_Style] = []
+        seen: set[str] = set()
+        while style_id in self._styles and style_id not in seen:
+            seen.add(style_id)
+            chain.append(self._styles[style_id])
+            style_id = self._styles[style_id].based_on
+        return chain[::-1]
+
+    def paragraph_props(self, ppr: etree._Element | None, style_id: str, table_style: str | None) -> Props:
+        """Merged paragraph properties: defaults → table style → paragraph style chain → direct."""
+        key = ("p", style_id, table_style or "\0")
+        if key not in self._bases:
+            base: Props = {}
+            merge(base, self._doc_ppr)
+            if table_style is not None:
+                for style in self.chain(table_style, "table"):
+                    merge(base, style.ppr)
+            for style in self.chain(style_id, "paragraph"):
+                merge(base, style.ppr)
+            self._bases[key] = base
+        return merge(_copy(self._bases[key]), ppr)
+
+    def run_props(
+        self, rpr: etree._Element | None, para_style: str, char_style: str, table_style: str | None
+    ) -> Props:
+        """Merged run properties: defaults → table style → paragraph style → character style → direct."""
+        key = ("r", para_style, char_style, table_style or "\0")
+        if key not in self._bases:
+            base: Props = {}
+            merge(base, self._doc_rpr)
+            if table_style is not None:
+                for style in self.chain(table_style, "table"):
+                    merge(base, style.rpr)
+            for style in self.chain(para_style, "paragraph"):
+                merge(base, style.rpr)
+            if char_style:
+                for style in self.chain(char_style, "character"):
+                    merge(base, style.rpr)
+            self._bases[key] = base
+        return merge(_copy(self._bases[key]), rpr)
+
+    def table_props(self, tblpr: etree._Element | None, table_style: str) -> Props:
+        """Merged table properties: the table style chain (or the default table style) → direct."""
+        props: Props = {}
+        for style in self.chain(table_style, "table"):
+            merge(props, style.tblpr)
+        return merge(props, tblpr)
+
+
+def _copy(props: Props) -> Props:
+    """A copy whose attribute-merged entries can be updated without touching the cached original."""
+    return {key: dict(value) if key in _ATTRIBUTE_MERGED else value for key, value in props.items()}
+
+
+def _flag(props: Props, name: str, default: bool = False) -> bool:
+    if name not in props:
+        return default
+    return on_off(props[name].get("val"))
+
+
+def _pt(props: Props, name: str, attr: str, default: float = 0.0) -> float:
+    value = props.get(name, {}).get(attr)
+    return twips(value, default) if value is not None else default
+
+
+def borders(props: Props, group: str) -> dict[str, Border]:
+    """Borders of a container group (``pBdr``, ``tblBorders``, ``tcBorders``) by side; 'none'/'nil' omitted."""
+    found: dict[str, Border] = {}
+    prefix = f"{group}/"
+    for key, values in props.items():
+        if not key.startswith(prefix):
+            continue
+        side = key[len(prefix) :]
+        side = {"start": "left", "end": "right"}.get(side, side)
+        style = values.get("val", "single")
+        if style in ("nil", "none"):
+            found[side] = Border(0.0, style="none")
+            continue
+        color = values.get("color", "000000")
+        found[side] = Border(
+            width=max(eighth_points(values.get("sz"), 4.0), 0.25),
+            color="000000" if color == "auto" else color,
+            space=float(values.get("space", "0")),
+            style=style,
+        )
+    return found
+
+
+def margins(props: Props, group: str) -> dict[str, float]:
+    """Cell margins of ``tblCellMar``/``tcMar`` by side, in points (only dxa widths are meaningful)."""
+    found: dict[str, float] = {}
+    prefix = f"{group}/"
+    for key, values in props.items():
+        if key.startswith(prefix) and values.get("type", "dxa") == "dxa":
+            side = key[len(prefix) :]
+            found[{"start": "left", "end": "right"}.get(side, side)] = twips(values.get("w"), 0.0)
+    return found
+
+
+_ALIGN = {
+    "left": "left", "start": "left", "center": "center", "right": "right", "end": "right",
+    "both": "both", "distribute": "distribute", "thaiDistribute": "distribute",
+    "lowKashida": "both", "mediumKashida": "both", "highKashida": "both",
+}
+
+
+def paragraph_format(props: Props, char_width: float) -> ParagraphFormat:
+    """Typed paragraph format; ``char_width`` (points) converts the ``*Chars`` indents Chinese documents use."""
+    ind = props.get("ind", {})
+    spacing = props.get("spacing", {})
+    rule = spacing.get("lineRule", "auto")
+    line = spacing.get("line")
+    return ParagraphFormat(
+        align=_ALIGN.get(props.get("jc", {}).get("val", "left"), "left"),  # type: ignore[arg-type]
+        left=_indent(ind, ("start", "left"), char_width),
+        right=_indent(ind, ("end", "right"), char_width),
+        first_line=_first_line(ind, char_width),
+        space_before=_spacing(spacing, "before", char_width),
+        space_after=_spacing(spacing, "after", char_width),
+        line_rule="auto" if rule not in ("exact", "atLeast") else rule,  # type: ignore[arg-type]
+        line=(float(line) / 240.0 if rule not in ("exact", "atLeast") else twips(line)) if line else 1.0,
+        keep_next=_flag(props, "keepNext"),
+        keep_lines=_flag(props, "keepLines"),
+        page_break_before=_flag(props, "pageBreakBefore"),
+        widow_control=_flag(props, "widowControl", default=False),
+        snap_to_grid=_flag(props, "snapToGrid", default=True),
+        contextual_spacing=_flag(props, "contextualSpacing"),
+        style_id=props.get("pStyle", {}).get("val", ""),
+        borders=borders(props, "pBdr"),
+        shading=_fill(props.get("shd", {})),
+        tabs=_tabs(props),
+    )
+
+
+def _indent(ind: dict[str, str], names: tuple[str, str], char_width: float) -> float:
+    for name in names:
+        chars = ind.get(f"{name}Chars")
+        if chars is not None and float(chars) != 0:
+            return float(chars) / 100.0 * char_width
+    for name in names:
+        if name in ind:
+            return twips(ind[name])
+    return 0.0
+
+
+def _first_line(ind: dict[str, str], char_width: float) -> float:
+    if ind.get("hangingChars") not in (None, "0"):
+        return -float(ind["hangingChars"]) / 100.0 * char_width
+    if ind.get("firstLineChars") not in (None, "0"):
+        return float(ind["firstLineChars"]) / 100.0 * char_width
+    if "hanging" in ind:
+        return -twips(ind["hanging"])
+    return twips(ind.get("firstLine"))
+
+
+def _spacing(spacing: dict[str, str], name: str, char_width: float) -> float:
+    lines = spacing.get(f"{name}Lines")
+    if lines is not None and float(lines) != 0:
+        # One "line" of before/after spacing is 12 pt times the font size ratio in Word; 1.2 em is close.
+        return float(lines) / 100.0 * char_width * 1.2
+    return twips(spacing.get(name))
+
+
+def _fill(shd: dict[str, str]) -> str:
+    fill = shd.get("fill", "")
+    return "" if fill in ("", "auto") else fill
+
+
+def _tabs(props: Props) -> tuple[TabStop, ...]:
+    stops = [
+        TabStop(pos=twips(values.get("pos")), kind=values.get("val", "left"))
+        for key, values in props.items()
+        if key.startswith("tabs/")
+    ]
+    return tuple(sorted(stops, key=lambda stop: stop.pos))
+
+
+def run_format(props: Props, theme: ThemeFonts) -> RunFormat:
+    """Typed run format from merged run properties."""
+    fonts = props.get("rFonts", {})
+    underline = props.get("u", {}).get("val", "none") if "u" in props else "none"
+    color = props.get("color", {}).get("val", "000000")
+    return RunFormat(
+        latin_font=_font_name(fonts, ("ascii", "hAnsi"), theme) or "Times New Roman",
+        east_asia_font=_font_name(fonts, ("eastAsia",), theme) or "宋体",
+        size=half_points(props.get("sz", {}).get("val"), 10.5),
+        bold=_flag(props, "b"),
+        italic=_flag(props, "i"),
+        underline=underline not in ("none", "0"),
+        strike=_flag(props, "strike") or _flag(props, "dstrike"),
+        color="000000" if color == "auto" else color,
+        vert_align=props.get("vertAlign", {}).get("val", "baseline"),  # type: ignore[arg-type]
+        char_spacing=twips(props.get("spacing", {}).get("val")),
+        hidden=_flag(props, "vanish"),
+    )
+
+
+def _font_name(fonts: dict[str, str], names: tuple[str, ...], theme: ThemeFonts) -> str:
+    for name in names:
+        theme_ref = fonts.get(f"{name}Theme")
+        if theme_ref:
+            resolved = theme.name(theme_ref)
+            if resolved:
+                return resolved
+        if fonts.get(name):
+            return fonts[name]
+    return ""

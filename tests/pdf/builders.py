@@ -1,0 +1,69 @@
+"""Helpers: build small docx files with python-docx (raw XML where it has no API) and read PDFs back."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.shared import Pt
+from pypdf import PdfReader
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def to_bytes(document: docx.document.Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def chinese_document(size: float = 12.0) -> docx.document.Document:
+    """A document whose Normal style is 宋体/Times New Roman at ``size`` pt with no paragraph spacing."""
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(size)
+    normal.font.name = "Times New Roman"
+    rpr = normal.element.get_or_add_rPr()
+    rpr.rFonts.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", "宋体")
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    return document
+
+
+def add_xml(parent, xml: str):
+    """Append a raw WordprocessingML element (``w:`` prefix bound) to a python-docx element."""
+    element = parse_xml(re.sub(r"^<(w:\w+)", rf"<\1 {W_NS}", xml.strip()))
+    parent.append(element)
+    return element
+
+
+def pdftotext(pdf: bytes, *, layout: bool = True) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    args = ["pdftotext", *(["-layout"] if layout else []), "-", "-"]
+    return subprocess.run(args, input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    return pdftotext(pdf).split("\f")[:-1]
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def text_positions(pdf: bytes, page: int = 0) -> list[tuple[str, float, float]]:
+    """(text, x, y) of every text show operation on a page, PDF coordinates."""
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            found.append((text, tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+
+    PdfReader(io.BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
+    return found

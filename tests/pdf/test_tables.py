@@ -1,0 +1,125 @@
+"""Tables: merges, borders, repeated header rows, rows split across pages."""
+
+from __future__ import annotations
+
+import docx
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from docgen.pdf import typeset
+from tests.pdf.builders import add_xml, chinese_document, normalise, pages_text, text_positions, to_bytes
+
+
+def grid_table(document: docx.document.Document, rows: int, cols: int):
+    table = document.add_table(rows=rows, cols=cols)
+    table.style = "Table Grid"
+    return table
+
+
+def test_vertical_merge_centres_text_across_rows() -> None:
+    document = chinese_document()
+    table = grid_table(document, 3, 2)
+    for row in range(3):
+        table.cell(row, 1).text = "行" + "甲乙丙"[row]
+    merged = table.cell(0, 0).merge(table.cell(1, 0))
+    merged.text = "合并"
+    merged.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    result = typeset(to_bytes(document))
+    assert not [w for w in result.warnings if w.code.startswith("pdf.unsupported")]
+    y = {text: y for text, _, y in text_positions(result.pdf)}
+    assert y["行甲"] > y["合并"] > y["行乙"]
+    assert normalise(pages_text(result.pdf)[0]).count("合并") == 1
+
+
+def test_horizontal_merge_spans_grid_columns() -> None:
+    document = chinese_document()
+    table = grid_table(document, 2, 3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "横跨两列"
+    table.cell(0, 2).text = "右"
+    for col in range(3):
+        table.cell(1, col).text = "列" + "甲乙丙"[col]
+    tc = table.rows[0]._tr.findall(qn("w:tc"))
+    assert len(tc) == 2  # python-docx wrote a gridSpan cell
+    x = {text: x for text, x, _ in text_positions(typeset(to_bytes(document)).pdf)}
+    assert x["右"] == x["列丙"]
+    assert x["横跨两列"] == x["列甲"]
+
+
+def test_header_row_repeats_and_rows_split_across_pages() -> None:
+    document = chinese_document()
+    table = grid_table(document, 1, 2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "序号", "内容"
+    add_xml(table.rows[0]._tr.get_or_add_trPr(), "<w:tblHeader/>")
+    for n in range(60):
+        cells = table.add_row().cells
+        cells[0].text = str(n + 1)
+        cells[1].text = "工伤预防培训" * (6 if n == 40 else 1)
+    result = typeset(to_bytes(document))
+    pages = [normalise(page) for page in pages_text(result.pdf)]
+    assert result.pages >= 2
+    assert all(page.startswith("序号内容") for page in pages)
+    assert "".join(pages).count("工伤预防培训") == 65
+
+
+def test_tall_row_splits_between_lines() -> None:
+    document = chinese_document()
+    document.add_paragraph("前文")
+    for _ in range(40):
+        document.add_paragraph("占位")
+    table = grid_table(document, 1, 1)
+    table.cell(0, 0).text = "第一行"
+    for n in range(20):
+        table.cell(0, 0).add_paragraph(f"单元格第{n}段")
+    result = typeset(to_bytes(document))
+    pages = [normalise(page) for page in pages_text(result.pdf)]
+    assert result.pages == 2
+    assert "第一行" in pages[0] and "单元格第19段" in pages[1]
+
+
+def test_cell_borders_and_margins_from_xml() -> None:
+    document = chinese_document()
+    table = document.add_table(rows=1, cols=2)
+    cell = table.cell(0, 0)
+    cell.text = "左"
+    table.cell(0, 1).text = "右"
+    add_xml(
+        cell._tc.get_or_add_tcPr(),
+        '<w:tcBorders><w:bottom w:val="single" w:sz="16" w:color="0000FF"/></w:tcBorders>',
+    )
+    add_xml(cell._tc.get_or_add_tcPr(), '<w:tcMar><w:left w:w="400" w:type="dxa"/></w:tcMar>')
+    result = typeset(to_bytes(document))
+    x = {text: x for text, x, _ in text_positions(result.pdf)}
+    assert x["左"] == document.sections[0].left_margin.pt + Pt(20).pt
+    assert b"0 0 1 RG" in _content(result.pdf)
+
+
+def _content(pdf: bytes) -> bytes:
+    import io
+
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data()
+
+
+def test_warning_names_table_row_and_cell() -> None:
+    document = chinese_document()
+    table = grid_table(document, 2, 2)
+    table.cell(1, 1).text = "缺字\U00020000"
+    warning = next(w for w in typeset(to_bytes(document)).warnings if w.code == "pdf.font.missing_glyph")
+    assert warning.where == "table 1 row 2 cell 2 paragraph 1"
+
+
+def test_vertical_merge_across_page_break_keeps_borders() -> None:
+    document = chinese_document()
+    for _ in range(50):  # 54 lines fit: the table's rows 5 and 6 go to page 2
+        document.add_paragraph("占位")
+    table = grid_table(document, 6, 2)
+    table.cell(0, 0).merge(table.cell(5, 0)).text = "跨页合并"
+    for row in range(6):
+        table.cell(row, 1).text = "内容" + "甲乙丙丁戊己"[row]
+    result = typeset(to_bytes(document))
+    pages = [normalise(page) for page in pages_text(result.pdf)]
+    assert result.pages == 2
+    assert "跨页合并" in pages[0]
+    assert "内容己" in pages[1]
