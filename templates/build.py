@@ -900,6 +900,311 @@ def add_budget(doc: DocxDocument) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
+# Agency documents: 服务协议 and 评估验收报告 (not part of the filing packet)
+# --------------------------------------------------------------------------------------------------
+
+AGREEMENT_TITLE = "工伤预防项目服务协议"
+PARTY_LINES = [
+    ("统一社会信用代码", "credit_code"),
+    ("地址", "address"),
+    ("法定代表人", "legal_representative"),
+    ("联系人", "contact"),
+    ("联系电话", "phone"),
+]
+# Clause texts after 人社厅发〔2018〕131号《工伤预防宣传（培训）服务协议范本（试行）》; facts come from the record.
+QUALITY_DEFAULT = [
+    ("（一）实施单位（", "{% if agreement_terms.three_party %}", "丙方", "{% else %}", "乙方", "{% endif %}",
+     "）应按照经审定的项目实施方案组织实施，宣传、培训内容符合工伤保险政策和安全生产、职业病防治法律法规，"
+     "不得擅自变更服务内容、降低服务标准或转包、分包。"),
+    "（二）培训应配备具有相应专业能力的讲师，建立签到、考核和满意度评价记录；宣传品应按约定的种类、数量和时间制作、发放。",
+    "（三）项目实施档案（方案、通知、签到表、课件、照片、影像、考核试卷、满意度调查表、票据等）应真实、完整，"
+    "随时接受甲方检查。",
+]
+AUDIT_CLAUSES = [
+    "（一）甲方负责对项目实施情况进行管理、监督检查和费用审核结算，可采取查阅资料、现场抽查、走访培训对象等方式，"
+    "其他各方应予配合并如实提供资料。",
+    "（二）项目实施过程中如需调整服务内容、时间或预算，应书面报甲方同意；未经同意擅自调整的，甲方可不予结算相应费用。",
+    "（三）项目完成后，实施单位应及时提出评估验收申请；甲方组织第三方评估机构或聘请相关专家，按本协议约定的绩效目标"
+    "进行评估验收，形成评估验收报告。",
+    "（四）验收不合格的，实施单位应在规定期限内完成整改，经整改评估验收合格后方可支付余款；对失去时效性或已确无整改"
+    "必要的项目，甲方可结合实际情况扣减部分乃至全部合同款。",
+]
+DUTY_CLAUSES = [
+    "（一）甲方有权对项目实施进行监督检查，有权要求实施单位对不符合约定的服务限期改正，并按本协议约定支付费用。",
+    "（二）乙方应组织职工参加宣传、培训活动，提供必要的场地和条件，如实提供职工人数、工伤事故等基础数据。",
+    "（三）实施单位应按本协议和实施方案提供服务，专款专用，工伤预防费只能用于宣传、培训，不得挪作他用。",
+]
+CONFIDENTIAL_CLAUSES = [
+    "（一）各方对履行本协议过程中知悉的参保单位和职工个人信息、工伤及职业病数据负有保密义务，不得用于本协议以外的目的，"
+    "本协议终止后仍然有效。",
+    "（二）项目形成的宣传品、课件、影像等资料，甲方可在工伤预防工作中无偿使用；项目档案保存期限不少于五年。",
+]
+BREACH_CLAUSES = [
+    "（一）实施单位未按约定的内容、时间和质量提供服务的，甲方有权要求限期改正；逾期不改正的，甲方可扣减相应费用。",
+    "（二）实施单位弄虚作假、虚报冒领、挪用工伤预防费的，甲方有权解除本协议、追回已支付款项，并依法追究相关责任；"
+    "服务不符合法律和合同规定、服务质量不高的，三年内不得从事工伤预防项目。",
+    "（三）因一方过错给其他方造成损失的，过错方应承担赔偿责任。",
+]
+DISPUTE_CLAUSES = [
+    "因履行本协议发生争议的，各方应协商解决；协商不成的，任何一方可依法向甲方所在地人民法院提起诉讼。",
+]
+TERMINATION_CLAUSES = [
+    "（一）各方协商一致，可以书面解除本协议。",
+    "（二）因不可抗力或政策调整致使本协议无法履行的，本协议终止，费用按已完成的工作量据实结算。",
+    "（三）实施单位严重违约、验收不合格且拒不整改，或整改后再次验收仍不合格的，甲方有权终止本协议，"
+    "并可视情况拒绝支付或扣除部分项目资金。",
+]
+
+
+def build_agreement() -> DocxDocument:
+    """服务协议 between the agency, the applicant and (when delegated) the third party."""
+    doc = new_document(report_styles(), title=AGREEMENT_TITLE)
+    set_subject(doc, "工伤预防项目服务协议")
+    title = para(doc, TITLE, "工伤预防项目", "{% if agreement_terms.three_party %}", "三方", "{% endif %}", "服务协议")
+    title.paragraph_format.space_after = Pt(8)
+    para(doc, SUBTITLE, "协议编号：", "{{ agreement.number }}")
+    add_parties(doc)
+    para(doc, BODY, "根据《工伤保险条例》《工伤预防费使用管理暂行办法》（人社部规〔2017〕13号）和",
+         "{{ policy.document }}", "的规定，经各方协商一致，就工伤预防项目的实施签订本协议，共同遵守。")
+    add_agreement_clauses(doc)
+    add_payment(doc)
+    add_closing_clauses(doc)
+    add_signatures(doc)
+    return doc
+
+
+def add_parties(doc: DocxDocument) -> None:
+    """The party blocks: 甲方, 乙方 and, in a three-party agreement, 丙方, each with its identifiers."""
+    tag_line(doc, "{%p for party in agreement_terms.parties %}")
+    para(doc, H4, "{{ party.title }}", "：", "{{ party.name }}")
+    for caption, key in PARTY_LINES:
+        para(doc, BODY, f"{caption}：", f"{{{{ party.{key} }}}}")
+    tag_line(doc, "{%p endfor %}")
+
+
+def add_agreement_clauses(doc: DocxDocument) -> None:
+    """一 to 六: project, scope, content, period, quality, KPIs."""
+    heading(doc, H1, "一、项目名称与编号")
+    para(doc, BODY, "项目名称：", "{{ project.name }}")
+    para(doc, BODY, "项目编号：", "{{ project.get('number', '') }}")
+    para(doc, BODY, "项目实施方式：", "{{ project.implementation|zh }}")
+    heading(doc, H1, "二、服务范围")
+    optional_text(doc, "agreement.get('scope')", [
+        ("实施区域为", "{{ project.get('region', '') }}", "，服务对象为", "{{ applicant.name }}",
+         "的参保职工及相关管理人员，工伤预防费只用于工伤事故和职业病预防宣传、培训。"),
+    ])
+    heading(doc, H1, "三、服务内容")
+    optional_text(doc, "agreement.get('content')", [
+        ("{{ project.summary }}",),
+        ("具体宣传、培训活动的时间、地点、形式和人数，以经审定的项目实施方案为准，实施方案为本协议附件。",),
+    ])
+    heading(doc, H1, "四、服务期限")
+    para(doc, BODY, "服务期限自", "{{ agreement.start_date|cndate }}", "起至", "{{ agreement.end_date|cndate }}",
+         "止，共", "{{ agreement_terms.period.months }}", "个月。")
+    heading(doc, H1, "五、服务质量")
+    optional_text(doc, "agreement.get('quality')",
+                  [line if isinstance(line, tuple) else (line,) for line in QUALITY_DEFAULT])
+    heading(doc, H1, "六、绩效目标")
+    para(doc, BODY, "项目评估验收按下列绩效目标进行，全部达到的为验收合格：")
+    list_table(
+        doc,
+        [("序号", 1.4), ("指标", 5.0), ("目标值", 3.6), ("依据", 5.6)],
+        "kpi in agreement_terms.kpis",
+        [centred("{{ loop.index }}"), value("{{ kpi.label }}"), centred("{{ kpi.target_text }}"),
+         value("{{ kpi.source.split('：')[0] }}")],
+    )
+
+
+def optional_text(doc: DocxDocument, test: str, defaults: list[tuple[str, ...]]) -> None:
+    """The record's own text for a clause when it has one, else the model wording (one paragraph per tuple)."""
+    tag_line(doc, f"{{%p if {test} %}}")
+    para(doc, BODY, f"{{{{ {test} }}}}")
+    tag_line(doc, "{%p else %}")
+    for parts in defaults:
+        para(doc, BODY, *parts)
+    tag_line(doc, "{%p endif %}")
+
+
+def add_payment(doc: DocxDocument) -> None:
+    """七、费用结算: the contract amount in figures and words, the instalments, the payee's account."""
+    heading(doc, H1, "七、费用结算")
+    para(doc, BODY, "（一）本协议项目费用总额为", "{{ agreement_terms.schedule.amount|yuan }}", "（大写：人民币",
+         "{{ agreement_terms.schedule.amount|daxie }}", "），不超过经审定的项目预算。")
+    para(doc, BODY, "（二）费用分两期支付：")
+    table = new_table(doc, [2.2, 4.6, 1.8, 3.0, 4.0])
+    repeat_as_header(add_row(table, *(header(t) for t in ("款项", "支付条件", "比例", "金额", "大写金额"))))
+    add_row(table, label("预付款"), value("本协议签订后，甲方按协议约定支付"),
+            centred("{{ agreement_terms.schedule.ratio_text }}"),
+            centred("{{ agreement_terms.schedule.prepayment|yuan }}"),
+            value("人民币", "{{ agreement_terms.schedule.prepayment|daxie }}"))
+    add_row(table, label("余款"), value("项目完成并经评估验收合格后支付"),
+            centred("{{ agreement_terms.schedule.balance_ratio_text }}"),
+            centred("{{ agreement_terms.schedule.balance|yuan }}"),
+            value("人民币", "{{ agreement_terms.schedule.balance|daxie }}"))
+    add_row(table, label("合计"), blank(), centred("100%"), centred("{{ agreement_terms.schedule.amount|yuan }}"),
+            value("人民币", "{{ agreement_terms.schedule.amount|daxie }}"))
+    para(doc, BODY, "（三）甲方将款项支付至", "{{ agreement_terms.payee.role }}", "（",
+         "{{ agreement_terms.payee.name }}", "）下列账户：")
+    para(doc, BODY, "开户银行：", "{{ agreement_terms.payee.bank }}")
+    para(doc, BODY, "账户名称：", "{{ agreement_terms.payee.account_name }}")
+    para(doc, BODY, "银行账号：", "{{ agreement_terms.payee.account_number }}")
+    para(doc, BODY, "（四）收款方应在收款前开具合法有效的票据。验收不合格的，余款暂缓支付，待整改验收合格后支付。")
+
+
+def add_closing_clauses(doc: DocxDocument) -> None:
+    """八 to 十四: audit, rights and duties, confidentiality, breach, disputes, termination, entry into force."""
+    for title, clauses in [
+        ("八、审核与控制", AUDIT_CLAUSES),
+        ("九、权利和义务", DUTY_CLAUSES),
+        ("十、保密与资料", CONFIDENTIAL_CLAUSES),
+        ("十一、违约责任", BREACH_CLAUSES),
+        ("十二、争议处理", DISPUTE_CLAUSES),
+        ("十三、解除或终止条件", TERMINATION_CLAUSES),
+    ]:
+        heading(doc, H1, title)
+        for clause in clauses:
+            para(doc, BODY, clause)
+    heading(doc, H1, "十四、生效与份数")
+    para(doc, BODY, "本协议自各方法定代表人或授权代表签字并加盖公章之日起生效，至项目费用结算完毕时终止。本协议一式",
+         "{{ agreement_terms.copies_total }}", "份，各方各执", "{{ agreement_terms.copies_each }}",
+         "份，具有同等法律效力，并报工伤预防联席会议各成员单位备案。")
+
+
+def add_signatures(doc: DocxDocument) -> None:
+    """Signature and seal blocks, one row per party (two or three)."""
+    para(doc, NORMAL, "")
+    table = new_table(doc, [6.0, 5.6, 4.0])
+    tag_row(table, "{%tr for party in agreement_terms.parties %}")
+    add_row(table, value("{{ party.title }}", "（盖章）：", "{{ party.name }}"),
+            value("法定代表人或授权代表（签字）："), value("日期：　　年　月　日"), height_cm=2.4)
+    tag_row(table, "{%tr endfor %}")
+    para(doc, BODY, "签订日期：", "{% if agreement.get('sign_date') %}", "{{ agreement.sign_date|cndate }}",
+         "{% else %}", "　　　　年　　月　　日", "{% endif %}", "　签订地点：", "{{ agreement.get('place', '') }}")
+
+
+def build_acceptance() -> DocxDocument:
+    """评估验收报告: indicators against targets, the computed verdict, deadlines and the settlement."""
+    doc = new_document(report_styles(), title="工伤预防项目评估验收报告")
+    set_subject(doc, "工伤预防项目评估验收报告")
+    para(doc, TITLE, "工伤预防项目评估验收报告")
+    add_acceptance_facts(doc)
+    heading(doc, H1, "一、项目实施情况")
+    para(doc, BODY, "{{ acceptance.get('summary', project.summary) }}")
+    heading(doc, H1, "二、验收组成员")
+    list_table(
+        doc,
+        [("序号", 1.2), ("姓名", 2.2), ("工作单位", 5.0), ("职务/职称", 3.0), ("验收组职务", 2.2), ("签字", 2.0)],
+        "member in acceptance.panel",
+        [centred("{{ loop.index }}"), centred("{{ member.name }}"), value("{{ member.unit }}"),
+         value("{{ member.get('title', '') }}"), centred("{{ member.get('role', '') }}"), blank()],
+    )
+    add_indicator_table(doc)
+    add_deadline_table(doc)
+    add_settlement(doc)
+    add_conclusion(doc)
+    return doc
+
+
+def add_acceptance_facts(doc: DocxDocument) -> None:
+    """The header table: project, numbers, implementer, period, method, dates."""
+    table = new_table(doc, [3.2, 4.6, 3.2, 4.6])
+    add_row(table, label("项目名称"), value("{{ project.name }}", span=3), height_cm=0.9)
+    add_row(table, label("项目编号"), value("{{ project.get('number', '') }}"), label("服务协议编号"),
+            value("{{ agreement.number }}"), height_cm=0.9)
+    add_row(table, label("申报单位"), value("{{ applicant.name }}"), label("实施单位"),
+            value("{{ acceptance_report.implementer }}"), height_cm=0.9)
+    add_row(table, label("实施周期"), value("{{ period.text }}", span=3), height_cm=0.9)
+    add_row(table, label("验收方式"), value("评审验收 ", "{{ acceptance.method|checked('评审验收') }}", "　结项验收 ",
+                                        "{{ acceptance.method|checked('结项验收') }}"),
+            label("验收日期"), centred("{{ acceptance.date|cndate }}"), height_cm=0.9)
+    add_row(table, label("验收申请日期"), centred("{{ acceptance.get('application_date')|cndate }}"),
+            label("合同金额"), centred("{{ agreement.amount|yuan }}"), height_cm=0.9)
+
+
+def add_indicator_table(doc: DocxDocument) -> None:
+    """三、绩效目标完成情况: every result against its target."""
+    heading(doc, H1, "三、绩效目标完成情况")
+    list_table(
+        doc,
+        [("指标", 3.6), ("目标值", 2.6), ("完成情况", 4.2), ("完成率/计算值", 2.8), ("是否达标", 2.4)],
+        "row in acceptance_report.indicators",
+        [value("{{ row.label }}"), centred("{{ row.target_text }}"), centred("{{ row.actual_text }}"),
+         centred("{{ row.rate_text }}"), centred("{{ row.met_text }}")],
+    )
+    para(doc, BODY, "注：比例按实际数除以应计数计算，四舍五入保留两位小数；目标值未在服务协议中约定的，按",
+         "{{ policy.document }}", "执行。")
+
+
+def add_deadline_table(doc: DocxDocument) -> None:
+    """四、验收期限: deadlines in (working) days under the State Council holiday schedule."""
+    heading(doc, H1, "四、验收期限")
+    tag_line(doc, "{%p if acceptance_report.deadlines %}")
+    para(doc, BODY, "工作日按国务院办公厅公布的法定节假日安排（含调休上班日）计算。")
+    list_table(
+        doc,
+        [("事项", 3.0), ("期限", 4.6), ("期限届满日", 2.8), ("实际日期", 2.8), ("依据", 2.4)],
+        "d in acceptance_report.deadlines",
+        [value("{{ d.name }}"), value("{{ d.start_label }}", "（", "{{ d.start|cndate }}", "）",
+                                      "{{ d.basis.removeprefix(d.start_label) }}"),
+         centred("{% if d.due %}", "{{ d.due|cndate }}", "{% else %}", "节假日安排未公布", "{% endif %}"),
+         centred("{{ d.actual|cndate }}"), value("{{ d.source.split('：')[0] }}")],
+    )
+    tag_line(doc, "{%p else %}")
+    para(doc, BODY, "{{ policy.document }}", "未规定验收期限。")
+    tag_line(doc, "{%p endif %}")
+
+
+def add_settlement(doc: DocxDocument) -> None:
+    """五、资金结算: contract amount, prepayment paid, deductions with reasons, 余款, all with 大写."""
+    heading(doc, H1, "五、资金结算")
+    money = "acceptance_report.settlement"
+    table = new_table(doc, [4.0, 3.6, 8.0])
+    repeat_as_header(add_row(table, header("项目"), header("金额"), header("大写金额")))
+    add_row(table, label("合同金额"), centred(f"{{{{ {money}.amount|yuan }}}}"),
+            value("人民币", f"{{{{ {money}.amount|daxie }}}}"))
+    add_row(table, label("已付预付款"), centred(f"{{{{ {money}.prepayment_paid|yuan }}}}"),
+            value("人民币", f"{{{{ {money}.prepayment_paid|daxie }}}}"))
+    tag_row(table, f"{{%tr for d in {money}.deductions %}}")
+    add_row(table, value("扣减：", "{{ d.reason }}"), centred("{{ d.amount|yuan }}"),
+            value("人民币", "{{ d.amount|daxie }}"))
+    tag_row(table, "{%tr endfor %}")
+    add_row(table, label("扣减合计"), centred(f"{{{{ {money}.deductions_total|yuan }}}}"),
+            value("人民币", f"{{{{ {money}.deductions_total|daxie }}}}"))
+    add_row(table, label("余款（应付）"), centred(f"{{{{ {money}.balance_due|yuan }}}}"),
+            value("人民币", f"{{{{ {money}.balance_due|daxie }}}}"))
+    para(doc, BODY, "余款 = 合同金额 − 已付预付款 − 扣减合计。",
+         f"{{% if {money}.payable %}}", "验收合格，经办机构据此支付余款。",
+         "{% else %}", "验收不合格，余款暂缓支付，待整改并经评估验收合格后支付。", "{% endif %}")
+
+
+def add_conclusion(doc: DocxDocument) -> None:
+    """六、验收结论: the verdict computed from the indicators, and the panel's opinion."""
+    heading(doc, H1, "六、验收结论")
+    para(doc, BODY, "验收结论：", "{{ acceptance_report.verdict }}")
+    tag_line(doc, "{%p for failure in acceptance_report.failures %}")
+    para(doc, BODY, "未达标：", "{{ failure }}")
+    tag_line(doc, "{%p endfor %}")
+    tag_line(doc, "{%p if acceptance.get('opinion') %}")
+    para(doc, BODY, "验收意见：", "{{ acceptance.opinion }}")
+    tag_line(doc, "{%p endif %}")
+    para(doc, NORMAL, "")
+    for line in ("验收组组长（签字）：", "社会保险经办机构（盖章）：", "日期：　　　　年　　月　　日"):
+        signing = para(doc, BODY, line)
+        signing.paragraph_format.left_indent = Cm(7)
+
+
+def set_subject(doc: DocxDocument, subject: str) -> None:
+    """The agency documents are not part of the filing packet: say so in their metadata."""
+    doc.core_properties.subject = subject
+
+
+AGENCY_BUILDERS = {
+    "agreement.docx": build_agreement,
+    "acceptance.docx": build_acceptance,
+}
+
+
+# --------------------------------------------------------------------------------------------------
 # Document shell, saving, entry point
 # --------------------------------------------------------------------------------------------------
 
@@ -963,6 +1268,20 @@ def build(out_dir: Path) -> list[Path]:
     return written
 
 
+def build_agency(out_dir: Path) -> list[Path]:
+    """Write the agency templates (服务协议, 评估验收报告) into ``out_dir`` and return their paths.
+
+    Kept apart from `build` (the filing packet's three forms) so each set can be rebuilt and tested on its own.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, builder in AGENCY_BUILDERS.items():
+        path = out_dir / name
+        save_reproducibly(builder(), path)
+        written.append(path)
+    return written
+
+
 if __name__ == "__main__":
-    for built in build(OUT_DIR):
+    for built in [*build(OUT_DIR), *build_agency(OUT_DIR)]:
         sys.stdout.write(f"{built}\n")

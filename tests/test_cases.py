@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import pytest
-from conftest import load_json
 
 import docgen
 from docgen.schemas import split_pointer
+from tests.conftest import load_json
 
 CASES_DIR = Path(__file__).parent / "cases"
 

@@ -1,9 +1,9 @@
 import json
 
 import pytest
-from conftest import FIXTURES
 
 from docgen.cli import main
+from tests.conftest import FIXTURES
 
 
 @pytest.fixture
@@ -15,10 +15,11 @@ def run(capsys):
     return run
 
 
-def test_kinds_lists_the_three_packet_documents(run):
+def test_kinds_lists_every_kind_in_order(run):
     code, out, _ = run("kinds")
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == ["application", "feasibility", "plan"]
+    assert [line.split()[0] for line in out.splitlines()] == [
+        "application", "feasibility", "plan", "agreement", "acceptance"]
     assert "项目申请表" in out and "附件1" in out
 
 

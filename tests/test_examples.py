@@ -6,8 +6,7 @@ import docx
 import pytest
 
 import docgen
-
-from conftest import ROOT
+from tests.conftest import ROOT
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 
