@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= output
-# Debian packages the tests and the PDF engine rely on: command -> package.
-SYSTEM_TOOLS := pdftotext:poppler-utils pdffonts:poppler-utils
+# Debian packages docgen needs: poppler-utils (tests read PDFs back) and the fonts the PDF engine
+# maps 宋体/仿宋/楷体/黑体/Times New Roman to when the real fonts are absent (see docgen/pdf/fonts.toml).
+SYSTEM_PACKAGES := poppler-utils fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation fonts-dejavu-core
 
 .PHONY: demo test setup system lint templates clean
 
@@ -23,18 +24,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# Install missing Debian packages once; skipped when every tool is already on PATH.
+# Install missing Debian packages once; a no-op when all are installed (or off Debian, with a hint).
 system:
-	@missing=""; for pair in $(SYSTEM_TOOLS); do \
-	  cmd=$${pair%%:*}; pkg=$${pair##*:}; \
-	  command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; \
-	done; \
+	@if ! command -v dpkg-query >/dev/null 2>&1; then \
+	  echo "not a Debian system: install poppler and CJK TrueType fonts yourself (or set DOCGEN_FONT_DIR)" >&2; exit 0; \
+	fi; \
+	missing=$$(for pkg in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || echo $$pkg; done); \
 	if [ -n "$$missing" ]; then \
-	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:" $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  else \
-	    echo "please install:$$missing (apt-get as root)" >&2; exit 2; \
+	    echo "please install as root: apt-get install" $$missing >&2; exit 2; \
 	  fi; \
 	fi
 

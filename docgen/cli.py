@@ -21,6 +21,10 @@ _templates_option = click.option("--templates", type=click.Path(path_type=Path),
 _out_option = click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=_OUT_DEFAULT,
                            show_default=True, help="输出目录")
 _force_option = click.option("--force", is_flag=True, help="规则检查有错误时仍然生成（格式错误仍会阻止生成）")
+_to_option = click.option("--to", "to", default="docx,pdf", show_default=True, metavar="FORMATS",
+                          help="输出格式，逗号分隔：docx、pdf")
+_fonts_option = click.option("--fonts", type=click.Path(path_type=Path), metavar="DIR",
+                             help="字体目录（优先于环境变量 DOCGEN_FONT_DIR 和系统字体）")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,11 +91,14 @@ def validate_command(kind: str, file: Path, as_json: bool, policy: str | None) -
 @_out_option
 @_policy_option
 @_templates_option
+@_fonts_option
+@_to_option
 @_force_option
 def render_command(kind: str, file: Path, out_dir: Path, policy: str | None, templates: Path | None,
-                   force: bool) -> int:
-    """校验并生成一份文书。"""
-    rendered = docgen.render(file, kind, policy=policy, templates=templates, force=force)
+                   fonts: Path | None, to: str, force: bool) -> int:
+    """校验并生成一份文书（Word 和/或 PDF）。"""
+    rendered = docgen.render(file, kind, to=_split(to), policy=policy, templates=templates, fonts=fonts,
+                             force=force)
     return _finish(rendered, out_dir)
 
 
@@ -100,15 +107,25 @@ def render_command(kind: str, file: Path, out_dir: Path, policy: str | None, tem
 @_out_option
 @_policy_option
 @_templates_option
+@_fonts_option
+@_to_option
 @_force_option
-def packet_command(file: Path, out_dir: Path, policy: str | None, templates: Path | None, force: bool) -> int:
-    """校验并生成全套申报材料（申请表、可行性研究报告、实施方案）及 manifest.json。"""
-    rendered = docgen.render_packet(file, policy=policy, templates=templates, force=force)
+def packet_command(file: Path, out_dir: Path, policy: str | None, templates: Path | None, fonts: Path | None,
+                   to: str, force: bool) -> int:
+    """校验并生成全套申报材料（申请表、可行性研究报告、实施方案），合并的 packet.pdf 及 manifest.json。"""
+    rendered = docgen.render_packet(file, to=_split(to), policy=policy, templates=templates, fonts=fonts,
+                                    force=force)
     return _finish(rendered, out_dir)
+
+
+def _split(formats: str) -> list[str]:
+    return [fmt.strip().lower() for fmt in formats.split(",") if fmt.strip()]
 
 
 def _finish(rendered: docgen.Rendered, out_dir: Path) -> int:
     _echo_findings(rendered.report.findings, err=True)
+    for note in rendered.layout:
+        click.echo(str(note), err=True)
     for path in rendered.write(out_dir):
         click.echo(f"已生成 {path}")
     return EXIT_OK if rendered.report.ok else EXIT_DATA

@@ -48,6 +48,10 @@ class TemplateError(ConfigError):
     """A template could not be found or rendered; the message names the template."""
 
 
+class FontError(ConfigError):
+    """No usable font: the PDF cannot be typeset (install the font packages or set DOCGEN_FONT_DIR)."""
+
+
 class OutputError(DocgenError, OSError):
     """An output could not be written."""
 

@@ -20,6 +20,12 @@ class Source:
     data: dict[str, Any]
     sha256: str
     name: str = "<dict>"
+    origin: Path | None = None
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder relative paths in the record (attachments) are resolved against."""
+        return self.origin.parent if self.origin else Path.cwd()
 
 
 def parse_json(text: str | bytes, *, name: str = "<input>") -> Any:
@@ -46,7 +52,7 @@ def read_record(path: str | Path) -> Source:
     data = parse_json(raw.removeprefix(b"\xef\xbb\xbf"), name=str(path))
     if not isinstance(data, dict):
         raise InputError(f"{path} 的顶层应为 JSON 对象（{{…}}），实际为{_json_kind(data)}")
-    return Source(data=data, sha256=hashlib.sha256(raw).hexdigest(), name=str(path))
+    return Source(data=data, sha256=hashlib.sha256(raw).hexdigest(), name=str(path), origin=path.resolve())
 
 
 def from_mapping(data: Mapping[str, Any]) -> Source:

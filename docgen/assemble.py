@@ -1,0 +1,47 @@
+"""The pypdf adapter: merges document PDFs and attachments into one packet with an outline and metadata."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+
+from docgen.errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One piece of the packet: its bookmark title and its PDF bytes."""
+
+    title: str
+    pdf: bytes
+
+
+def merge(parts: Sequence[Part], *, metadata: Mapping[str, str]) -> bytes:
+    """Concatenate ``parts`` with one bookmark each; set title, author, subject and keywords."""
+    writer = PdfWriter()
+    for part in parts:
+        start = len(writer.pages)
+        for page in _reader(part).pages:
+            writer.add_page(page)
+        writer.add_outline_item(title=part.title, page_number=start)
+    writer.add_metadata({f"/{key.capitalize()}": value for key, value in metadata.items()})
+    writer.add_metadata({"/Producer": "docgen"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def page_count(pdf: bytes) -> int:
+    """Number of pages of a PDF."""
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _reader(part: Part) -> PdfReader:
+    try:
+        return PdfReader(io.BytesIO(part.pdf))
+    except PdfReadError as exc:
+        raise InputError(f"附件「{part.title}」不是有效的 PDF：{exc}") from None

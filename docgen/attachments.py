@@ -1,0 +1,45 @@
+"""Attachments of the filing packet (the licence scan…): checked before rendering, appended as PDF pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docgen.assemble import Part
+from docgen.findings import Finding
+from docgen.pdf import FontMap
+from docgen.pdf.attachments import image_pdf
+from docgen.schemas import label_for
+
+_IMAGES = {".jpg", ".jpeg", ".png"}
+_KINDS = {".pdf", *_IMAGES}
+
+
+def attachment_findings(record: dict[str, Any], base_dir: Path) -> list[Finding]:
+    """An error for each attachment that is missing or of a type the packet cannot hold."""
+    findings = []
+    for i, attachment in enumerate(record.get("attachments", [])):
+        path = _resolve(attachment["path"], base_dir)
+        pointer = f"/attachments/{i}/path"
+        if path.suffix.lower() not in _KINDS:
+            findings.append(Finding("attachment.unsupported", pointer, label_for(pointer),
+                                    f"附件「{attachment['path']}」的格式不支持；可用：PDF、JPG、PNG"))
+        elif not path.is_file():
+            findings.append(Finding("attachment.missing", pointer, label_for(pointer),
+                                    f"找不到附件文件「{attachment['path']}」（按 {base_dir} 解析为 {path}）"))
+    return findings
+
+
+def attachment_parts(record: dict[str, Any], base_dir: Path, fontmap: FontMap) -> list[Part]:
+    """Each attachment as a packet part: PDFs as they are, images on an A4 page."""
+    parts = []
+    for attachment in record.get("attachments", []):
+        path = _resolve(attachment["path"], base_dir)
+        pdf = path.read_bytes() if path.suffix.lower() == ".pdf" else image_pdf(path, fontmap)
+        parts.append(Part(attachment["title"], pdf))
+    return parts
+
+
+def _resolve(path: str, base_dir: Path) -> Path:
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else base_dir / candidate

@@ -1,0 +1,47 @@
+"""Attachments as PDF pages: a scanned image (JPG/PNG) placed on an A4 page, fitted within the margins."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from docgen.errors import FontError, InputError
+from docgen.pdf.fonts import FontMap, find_file, load_font
+
+_MARGIN = 15 * mm
+
+
+def image_pdf(path: Path, fontmap: FontMap | None = None) -> bytes:
+    """One A4 page showing the image at ``path``, as large as fits, centred; deterministic bytes."""
+    try:
+        image = ImageReader(str(path))
+        width, height = image.getSize()
+    except (OSError, ValueError) as exc:
+        raise InputError(f"无法读取附件图片 {path}：{exc}") from None
+    page_w, page_h = A4
+    scale = min((page_w - 2 * _MARGIN) / width, (page_h - 2 * _MARGIN) / height)
+    w, h = width * scale, height * scale
+    buffer = io.BytesIO()
+    # reportlab's page preamble selects an initial font; a TrueType one is only written when used, whereas
+    # the default (Helvetica) would leave an unembedded font in a page that has no text at all.
+    initial = _any_truetype(fontmap or FontMap.default())
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, initialFontName=initial)
+    canvas.drawImage(image, (page_w - w) / 2, (page_h - h) / 2, w, h)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _any_truetype(fontmap: FontMap) -> str:
+    for face in fontmap.faces.values():
+        for candidate in face.candidates:
+            path = find_file(candidate.file, fontmap.search_dirs)
+            font = load_font(path, candidate.index, face.label) if path else None
+            if font is not None:
+                return font.rl_name
+    raise FontError("找不到可用的 TrueType 字体文件，请安装 fonts-arphic-uming 等字体包")
