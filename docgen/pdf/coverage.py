@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from docgen.pdf.diagnostics import Diagnostics
 from docgen.pdf.fonts import Font, FontMap, FontSet
 
-
 # Characters that draw nothing: spaces, line/paragraph separators, control and format characters.
 _INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}
 

@@ -21,6 +21,20 @@ from docgen.pdf.paragraphs import Fragment, LineBox
 rl_config.useA85 = 0
 _FAKE_ITALIC_SKEW = math.tan(math.radians(12))
 _BLACK = HexColor("#000000")
+_ESCAPES = [
+    chr(b) if 32 <= b < 127 and chr(b) not in "\\()" else f"\\{b:03o}" for b in range(256)
+]
+
+
+def _num(value: float) -> str:
+    """A PDF number with at most three decimals and no trailing zeros."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _escape(chunk: bytes) -> str:
+    """A PDF literal string body for subset-encoded bytes."""
+    return "".join([_ESCAPES[b] for b in chunk])
 
 
 def render(pages: list[Page], metadata: dict[str, str] | None = None) -> bytes:
@@ -81,6 +95,8 @@ class _Painter:
         self._colors = colors
         self._stroke: tuple[str, float] | None = None
         self._fill: str | None = None
+        self._char_space = 0.0  # text state (Tc, Tr) outlives BT…ET: emit it only when it changes
+        self._mode = 0
 
     def color(self, hex_rgb: str) -> Color:
         """Reportlab colour of an RRGGBB string (black when malformed)."""
@@ -127,22 +143,29 @@ class _Painter:
             self.canvas.drawImage(reader, x + placed.x, baseline, image.width, image.height, mask="auto")
 
     def _fragment(self, x: float, baseline: float, fragment: Fragment) -> None:
+        """One text object, written as operators (reportlab's text object formats every number the slow way)."""
         style = fragment.style
         fmt = style.fmt
         y = baseline + style.rise
-        text = self.canvas.beginText()
-        if style.font.fake_italic:
-            text.setTextTransform(1, 0, _FAKE_ITALIC_SKEW, 1, x, y)
-        else:
-            text.setTextOrigin(x, y)
-        text.setFont(style.font.font.rl_name, style.size)
-        text.setCharSpace(fragment.char_space)
         self.fill(fmt.color)
-        if style.font.fake_bold:
+        skew = _FAKE_ITALIC_SKEW if style.font.fake_italic else 0.0
+        ops = [f"BT 1 0 {_num(skew)} 1 {_num(x)} {_num(y)} Tm"]
+        if fragment.char_space != self._char_space:
+            self._char_space = fragment.char_space
+            ops.append(f"{_num(fragment.char_space)} Tc")
+        mode = 2 if style.font.fake_bold else 0
+        if mode:
             self.stroke(fmt.color, style.size * 0.03)
-            text.setTextRenderMode(2)
-        text.textOut(fragment.text)
-        self.canvas.drawText(text)
+        if mode != self._mode:
+            self._mode = mode
+            ops.append(f"{mode} Tr")
+        tt = style.font.font.tt
+        doc = self.canvas._doc
+        size = _num(style.size)
+        for subset, chunk in tt.splitString(fragment.text, doc):
+            ops.append(f"{tt.getSubsetInternalName(subset, doc)} {size} Tf ({_escape(chunk)}) Tj")
+        ops.append("ET")
+        self.canvas.addLiteral(" ".join(ops))
         if fmt.underline or fmt.strike:
             self._decorations(x, y, fragment)
 

@@ -67,6 +67,8 @@ class ParagraphFormat:
     widow_control: bool = True
     snap_to_grid: bool = True
     contextual_spacing: bool = False
+    autospace_latin: bool = True
+    autospace_digits: bool = True
     style_id: str = ""
     borders: dict[str, Border] = field(default_factory=dict)
     shading: str = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from docgen.pdf.autospace import autospace
 from docgen.pdf.diagnostics import Diagnostics, unsupported
 from docgen.pdf.fonts import FontSet, StyledFont
 from docgen.pdf.linebreak import Atom, break_lines, expansion_points, is_cjk, is_space
@@ -104,6 +105,9 @@ class ParagraphLayouter:
         fmt = paragraph.fmt
         grid = grid if fmt.snap_to_grid else NO_GRID
         atoms, styles, images = self._atoms(paragraph, fields or {}, grid.char)
+        if not grid.char:
+            sizes = [style.size if style is not None else 0.0 for style in styles]
+            autospace(atoms, sizes, letters=fmt.autospace_latin, digits=fmt.autospace_digits)
         first = fmt.first_line
 
         def available(n: int) -> float:

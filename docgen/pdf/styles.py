@@ -286,6 +286,8 @@ def paragraph_format(props: Props, char_width: float) -> ParagraphFormat:
         widow_control=_flag(props, "widowControl", default=False),
         snap_to_grid=_flag(props, "snapToGrid", default=True),
         contextual_spacing=_flag(props, "contextualSpacing"),
+        autospace_latin=_flag(props, "autoSpaceDE", default=True),
+        autospace_digits=_flag(props, "autoSpaceDN", default=True),
         style_id=props.get("pStyle", {}).get("val", ""),
         borders=borders(props, "pBdr"),
         shading=_fill(props.get("shd", {})),

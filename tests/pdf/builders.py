@@ -67,3 +67,17 @@ def text_positions(pdf: bytes, page: int = 0) -> list[tuple[str, float, float]]:
 
     PdfReader(io.BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
     return found
+
+
+def lines_per_page(size: float = 12.0) -> int:
+    """How many one-line "占位" paragraphs of ``chinese_document(size)`` fill the first page.
+
+    Tests that need a block to fall at a page end derive their filler from this, not from one font's metrics
+    (line height follows the font the map resolves 宋体 to on the machine).
+    """
+    from docgen.pdf import typeset
+
+    document = chinese_document(size)
+    for _ in range(200):
+        document.add_paragraph("占位")
+    return normalise(pages_text(typeset(to_bytes(document)).pdf)[0]).count("占位")

@@ -13,7 +13,15 @@ from docx.shared import Pt
 from pypdf import PdfReader
 
 from docgen.pdf import typeset
-from tests.pdf.builders import add_xml, chinese_document, normalise, pages_text, text_positions, to_bytes
+from tests.pdf.builders import (
+    add_xml,
+    chinese_document,
+    lines_per_page,
+    normalise,
+    pages_text,
+    text_positions,
+    to_bytes,
+)
 
 
 def png(width: int = 4, height: int = 2) -> bytes:
@@ -94,7 +102,7 @@ def test_first_page_footer_with_title_page() -> None:
 
 def test_keep_with_next_moves_heading_to_next_page() -> None:
     document = chinese_document()
-    for _ in range(50):
+    for _ in range(lines_per_page() - 1):  # the heading is the last line that fits on page 1
         document.add_paragraph("占位")
     heading = document.add_paragraph("小标题")
     heading.paragraph_format.keep_with_next = True

@@ -8,7 +8,15 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from docgen.pdf import typeset
-from tests.pdf.builders import add_xml, chinese_document, normalise, pages_text, text_positions, to_bytes
+from tests.pdf.builders import (
+    add_xml,
+    chinese_document,
+    lines_per_page,
+    normalise,
+    pages_text,
+    text_positions,
+    to_bytes,
+)
 
 
 def grid_table(document: docx.document.Document, rows: int, cols: int):
@@ -65,7 +73,7 @@ def test_header_row_repeats_and_rows_split_across_pages() -> None:
 def test_tall_row_splits_between_lines() -> None:
     document = chinese_document()
     document.add_paragraph("前文")
-    for _ in range(40):
+    for _ in range(lines_per_page() - 14):  # 13 lines left: the 21-line cell must split
         document.add_paragraph("占位")
     table = grid_table(document, 1, 1)
     table.cell(0, 0).text = "第一行"
@@ -112,7 +120,7 @@ def test_warning_names_table_row_and_cell() -> None:
 
 def test_vertical_merge_across_page_break_keeps_borders() -> None:
     document = chinese_document()
-    for _ in range(50):  # 54 lines fit: the table's rows 5 and 6 go to page 2
+    for _ in range(lines_per_page() - 4):  # 4 lines left: the table's rows 5 and 6 go to page 2
         document.add_paragraph("占位")
     table = grid_table(document, 6, 2)
     table.cell(0, 0).merge(table.cell(5, 0)).text = "跨页合并"

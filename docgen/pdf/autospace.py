@@ -1,0 +1,57 @@
+"""Automatic space between Chinese and Western text (w:autoSpaceDE, w:autoSpaceDN; both on unless turned off).
+
+Word and LibreOffice widen the gap where East Asian text meets Latin letters or digits, so ``共420人`` reads
+``共 420 人`` without a typed space. LibreOffice, the engine's fidelity oracle, inserts one fifth of the font size
+there (``SwKernPortion``, ``font height / 5``); that is the amount used here, added to the advance of the
+character before the boundary. Pure function over atoms; nothing here knows fonts or PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docgen.pdf.linebreak import Atom
+
+FRACTION = 0.2
+
+
+def is_ideograph(char: str) -> bool:
+    """True for Han ideographs, kana and hangul: the East Asian side of an autospace boundary (not punctuation)."""
+    code = ord(char)
+    return (
+        0x3400 <= code <= 0x9FFF
+        or 0x3040 <= code <= 0x30FF
+        or 0xAC00 <= code <= 0xD7AF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x3FFFF
+    )
+
+
+def _is_latin(char: str) -> bool:
+    return char.isalnum() and not is_ideograph(char) and ord(char) < 0x2E80
+
+
+def autospace(atoms: list[Atom], sizes: Sequence[float], *, letters: bool, digits: bool) -> None:
+    """Widen, in place, each atom followed by a change between ideographs and Latin letters or digits.
+
+    Args:
+        atoms: The paragraph's atoms.
+        sizes: Font size of each atom (points); the gap is a fifth of the size of the atom before it.
+        letters: Space ideographs from Latin letters (w:autoSpaceDE).
+        digits: Space ideographs from digits (w:autoSpaceDN).
+
+    Punctuation on either side gets no space (``，2023`` and ``56.5%，`` stay tight), as in LibreOffice.
+    """
+    if not (letters or digits):
+        return
+    for k in range(len(atoms) - 1):
+        left, right = atoms[k].char, atoms[k + 1].char
+        if is_ideograph(left) and _is_latin(right):
+            latin = right
+        elif _is_latin(left) and is_ideograph(right):
+            latin = left
+        else:
+            continue
+        if (digits if latin.isdigit() else letters) and sizes[k]:
+            atom = atoms[k]
+            atoms[k] = Atom(atom.char, atom.width + sizes[k] * FRACTION, atom.forced_break)

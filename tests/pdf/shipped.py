@@ -1,0 +1,68 @@
+"""The shipped templates rendered from the examples, and their docx text, for the shipped-template tests."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+import docgen
+
+ROOT = Path(__file__).resolve().parents[2]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """One shipped template rendered from an example record, with LibreOffice's page count for it."""
+
+    kind: str
+    example: str
+    lo_pages: int
+
+
+# Page counts LibreOffice 7.4.7.2 (soffice --headless --convert-to pdf) gives for these renders on the
+# reference machine (fonts-wqy-zenhei, fonts-arphic-*, fonts-liberation, fonts-dejavu), measured 2026-11-23.
+SHIPPED = (
+    Shipped("application", "examples/project.json", 2),
+    Shipped("feasibility", "examples/project.json", 9),
+    Shipped("plan", "examples/project.json", 9),
+    Shipped("agreement", "examples/agreement-two-party.json", 7),
+    Shipped("acceptance", "examples/acceptance-pass.json", 3),
+)
+
+
+@cache
+def rendered(kind: str, example: str) -> bytes:
+    """The docx of ``kind`` rendered from ``example`` through the public API."""
+    return docgen.render(ROOT / example, kind).documents[0].data
+
+
+@dataclass(frozen=True)
+class BodyText:
+    """Body paragraphs in order, each a string of non-whitespace characters; ``in_table`` marks cell text."""
+
+    paragraphs: list[tuple[str, bool]]
+    top: float
+    bottom: float
+
+
+def body_text(docx: bytes) -> BodyText:
+    """The body's paragraph and table-cell texts in document order (headers and footers excluded)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    body = root.find(f"{W}body")
+    paragraphs: list[tuple[str, bool]] = []
+    for p in body.iter(f"{W}p"):
+        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+        text = re.sub(r"\s+", "", text)
+        if text:
+            in_table = any(a.tag == f"{W}tc" for a in p.iterancestors())
+            paragraphs.append((text, in_table))
+    margins = body.find(f"{W}sectPr/{W}pgMar")
+    return BodyText(paragraphs, float(margins.get(f"{W}top")) / 20, float(margins.get(f"{W}bottom")) / 20)

@@ -1,0 +1,37 @@
+"""Page counts equal LibreOffice's for the shipped templates rendered from the examples (needs ``soffice``)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from docgen.pdf import typeset
+from tests.pdf.shipped import SHIPPED, Shipped, rendered
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not on PATH"),
+]
+
+
+def libreoffice_pages(docx: bytes, folder: Path) -> int:
+    """Convert with LibreOffice in its own profile folder and count the pages of its PDF."""
+    source = folder / "document.docx"
+    source.write_bytes(docx)
+    profile = (folder / "profile").as_uri()
+    command = [
+        "soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+        "--outdir", str(folder), str(source),
+    ]
+    subprocess.run(command, capture_output=True, check=True, timeout=180)
+    return len(PdfReader(folder / "document.pdf").pages)
+
+
+@pytest.mark.parametrize("doc", SHIPPED, ids=lambda d: d.kind)
+def test_page_count_equals_libreoffice(doc: Shipped, tmp_path: Path) -> None:
+    docx = rendered(doc.kind, doc.example)
+    assert typeset(docx).pages == libreoffice_pages(docx, tmp_path)
