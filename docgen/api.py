@@ -233,7 +233,7 @@ def _render_kind(report: Report, kind: Kind, formats: tuple[str, ...], templates
     assert report.policy is not None  # an unknown policy is an error finding, refused before rendering
     context = build_context(report.record, report.policy, kind=kind.name, input_sha256=report.source.sha256)
     template = find_template(kind.name, _path(templates))
-    properties = _properties(report, kind)
+    properties = document_properties(report, kind)
     docx = render_docx(template, context, properties=properties)
     stem = f"{kind.order:02d}-{kind.title}"
     if "pdf" not in formats:
@@ -246,7 +246,7 @@ def _render_kind(report: Report, kind: Kind, formats: tuple[str, ...], templates
 def _packet_pdf(report: Report, documents: list[Document], fonts: str | Path | None) -> bytes:
     parts = [Part(get_kind(doc.kind).title, doc.pdf) for doc in documents if doc.pdf is not None]
     parts += attachment_parts(report.record, report.source.base_dir, font_map(_path(fonts)))
-    return merge(parts, metadata=_properties(report, None))
+    return merge(parts, metadata=document_properties(report, None))
 
 
 def _once(notes: list[LayoutNote]) -> list[LayoutNote]:
@@ -265,7 +265,8 @@ def _path(value: str | Path | None) -> Path | None:
     return Path(value) if value is not None else None
 
 
-def _properties(report: Report, kind: Kind | None) -> dict[str, str]:
+def document_properties(report: Report, kind: Kind | None) -> dict[str, str]:
+    """Title, author, subject and keywords (with the input hash) of a document, or of the packet (kind None)."""
     record = report.record
     assert report.policy is not None
     title = kind.title if kind else "工伤预防项目申报材料"

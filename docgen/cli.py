@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 import docgen
+from docgen.batch.command import batch_command
 from docgen.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, DataError, DocgenError
 from docgen.findings import Finding
 from docgen.schemas import record_schema
@@ -164,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("已中止", err=True)
         return EXIT_USAGE
     return result if isinstance(result, int) else EXIT_OK
+
+
+cli.add_command(batch_command)
 
 
 if __name__ == "__main__":

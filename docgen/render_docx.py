@@ -22,6 +22,7 @@ from docgen.errors import TemplateError
 from docgen.resources import data_dir
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core properties (e.g. a very long project name)
 
 
 def find_template(kind: str, user_dir: Path | None = None) -> Path:
@@ -40,7 +41,8 @@ def find_template(kind: str, user_dir: Path | None = None) -> Path:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def jinja_environment() -> jinja2.Environment:
+    """The sandboxed Jinja environment every template renders in (StrictUndefined, autoescape, our filters)."""
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
     env.filters.update(FILTERS)
     return env
@@ -50,7 +52,7 @@ def render_docx(template: Path, context: Mapping[str, Any], *, properties: Mappi
     """Render ``template`` with ``context``; set core properties (title, author, subject, keywords…)."""
     try:
         doc = DocxTemplate(template)
-        doc.render(dict(context), jinja_env=_environment(), autoescape=True)
+        doc.render(dict(context), jinja_env=jinja_environment(), autoescape=True)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"模板 {template.name} 语法错误：{exc.message}") from None
     except jinja2.UndefinedError as exc:
@@ -59,12 +61,16 @@ def render_docx(template: Path, context: Mapping[str, Any], *, properties: Mappi
         raise TemplateError(f"模板 {template.name} 渲染失败：{exc}") from None
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"模板 {template.name} 不是有效的 Word 文件：{exc}") from None
-    core = doc.docx.core_properties
-    for name, value in properties.items():
-        setattr(core, name, value)
+    stamp_properties(doc.docx.core_properties, properties)
     buffer = io.BytesIO()
     doc.save(buffer)
     return _fixed_zip(buffer.getvalue())
+
+
+def stamp_properties(core: Any, properties: Mapping[str, str]) -> None:
+    """Set document core properties (title, author…), cut to the length Word allows."""
+    for name, value in properties.items():
+        setattr(core, name, value[:_CORE_PROPERTY_LIMIT])
 
 
 def _fixed_zip(data: bytes) -> bytes:

@@ -102,6 +102,7 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+@cache
 def schema_at(pointer: str) -> dict[str, Any] | None:
     """The record-schema node describing the field at a JSON Pointer, or None if the schema has none."""
     node = record_schema()

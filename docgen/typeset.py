@@ -41,7 +41,8 @@ def glyph_findings(record: Mapping[str, Any], sections: set[str], *, fonts: Path
         missing = coverage.missing(text)
         if missing:
             shown = "、".join(f"「{c}」（U+{ord(c):04X}）" for c in missing)
-            message = f"字符{shown}在可用字体中都没有字形，PDF 中无法显示；请改用常用字，或用 --fonts 指定含该字的字体目录"
+            message = (f"字符{shown}在可用字体中都没有字形，PDF 中无法显示；"
+                       "请改用常用字，或用 --fonts 指定含该字的字体目录")
             findings.append(Finding("pdf.missing_glyph", pointer, label_for(pointer), message, Severity.WARNING))
     return findings
 

@@ -226,3 +226,11 @@ def test_amounts_keep_decimals_exact(record):
     record["budget"]["total"] = Decimal("294408.89")
     plan = _open(docgen.render(record, "plan").documents[0].data)
     assert "人民币贰拾玖万肆仟肆佰零捌元捌角玖分" in _text(plan)
+
+
+def test_a_name_longer_than_word_properties_allow_still_renders(record):
+    # Regression: python-docx refuses core properties over 255 characters; a long name crashed rendering.
+    record["applicant"]["name"] = "甲" * 300
+    form = _open(docgen.render(record, "application").documents[0].data)
+    assert _row_starting(form.tables[0], "单位名称")[1] == "甲" * 300
+    assert form.core_properties.author == "甲" * 255

@@ -1,0 +1,118 @@
+"""Measure the batch engine: rows/s and ms per row for docx and docx+PDF, the plain-docxtpl baseline, peak RSS.
+
+Usage: .venv/bin/python benchmarks/batch.py [--rows 10000] [--jobs 2] [--kind application] [--pdf-rows N]
+
+Each batch runs as ``python -m docgen.batch`` in a subprocess so its wall time and peak RSS (the largest
+process: the parent or a pool worker) are measured from outside. The baseline is what docxtpl's maintainer
+advises, a new ``DocxTemplate`` per row, timed in this process on a sample of rows with the contexts built
+beforehand (so the baseline does *less* work per row than the batch, which also validates and writes files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = ROOT / "tests" / "fixtures" / "record.json"
+HEADER = ["applicant.name", "applicant.contact.name", "finance.contributions_last_year", "budget.items.0.detail"]
+
+
+def write_rows(path: Path, n: int) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADER)
+        for i in range(n):
+            writer.writerow([f"鄂尔多斯市第{i}号能源有限责任公司", f"联系人{i % 97}", f"{12846520 + i}.00",
+                             f"外聘专家授课共10讲次、40学时，第{i}批"])
+    return path
+
+
+def run_batch(rows: Path, out: Path, *, kind: str, jobs: int, to: str) -> dict[str, float]:
+    """Wall seconds and peak RSS (MiB, largest process) of one batch in a fresh subprocess."""
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "rc = subprocess.call(sys.argv[1:]); "
+             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)")
+    command = [sys.executable, "-m", "docgen.batch", kind, str(rows), "-o", str(out), "--base", str(BASE),
+               "--jobs", str(jobs), "--to", to]
+    result = subprocess.run([sys.executable, "-c", probe, *command], cwd=ROOT, capture_output=True, text=True,
+                            check=True)
+    wall, rss_kib, rc = result.stdout.split()[-3:]
+    if rc != "0":
+        raise SystemExit(f"batch failed ({rc}): {result.stdout}{result.stderr}")
+    return {"wall": float(wall), "rss_mib": int(rss_kib) / 1024}
+
+
+def baseline_ms(kind: str, n: int) -> float:
+    """Milliseconds per row for plain docxtpl: a new DocxTemplate per row, render, save to memory."""
+    from docxtpl import DocxTemplate
+
+    import docgen
+    from docgen.context import build_context
+    from docgen.render_docx import _environment, find_template
+
+    record = json.loads(BASE.read_text(encoding="utf-8"), parse_float=Decimal)
+    contexts = []
+    for i in range(n):
+        record["applicant"]["name"] = f"鄂尔多斯市第{i}号能源有限责任公司"
+        report = docgen.validate(record, kind)
+        contexts.append(build_context(report.record, report.policy, kind=kind, input_sha256=report.source.sha256))
+    template, env = find_template(kind), _environment()
+    started = time.perf_counter()
+    for context in contexts:
+        document = DocxTemplate(template)
+        document.render(context, jinja_env=env, autoescape=True)
+        document.save(io.BytesIO())
+    return (time.perf_counter() - started) / n * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--kind", default="application")
+    parser.add_argument("--baseline-rows", type=int, default=100, help="rows timed for the docxtpl baseline")
+    parser.add_argument("--pdf-rows", type=int, default=None, help="rows for docx+PDF (default: --rows; 0 skips)")
+    args = parser.parse_args()
+    pdf_rows = args.rows if args.pdf_rows is None else args.pdf_rows
+    print(f"{args.kind}, jobs={args.jobs}, cores={os.cpu_count()}, python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        base_ms = baseline_ms(args.kind, min(args.baseline_rows, args.rows))
+        print(f"baseline (new DocxTemplate per row, 1 process, {min(args.baseline_rows, args.rows)} rows): "
+              f"{base_ms:.1f} ms/row, {1000 / base_ms:.1f} rows/s")
+        sizes = sorted({min(1000, args.rows), args.rows})
+        for n in sizes:
+            rows = write_rows(tmp_path / f"rows-{n}.csv", n)
+            for jobs in sorted({1, args.jobs}) if n == sizes[0] else [args.jobs]:
+                _report(f"docx      {n:>6} rows jobs={jobs}", run_batch(rows, tmp_path / f"docx-{n}-{jobs}",
+                                                                        kind=args.kind, jobs=jobs, to="docx"),
+                        n, jobs, base_ms)
+        if pdf_rows:
+            rows = write_rows(tmp_path / f"rows-pdf-{pdf_rows}.csv", pdf_rows)
+            _report(f"docx+pdf  {pdf_rows:>6} rows jobs={args.jobs}",
+                    run_batch(rows, tmp_path / "pdf", kind=args.kind, jobs=args.jobs, to="docx,pdf"),
+                    pdf_rows, args.jobs, None)
+
+
+def _report(label: str, measured: dict[str, float], n: int, jobs: int, base_ms: float | None) -> None:
+    wall = measured["wall"]
+    ms_row = wall / n * 1000
+    line = (f"{label}: {wall:7.1f} s wall, {n / wall:7.1f} rows/s, {ms_row:6.2f} ms/row (wall), "
+            f"{ms_row * jobs:6.2f} ms/row per core, peak RSS {measured['rss_mib']:.0f} MiB")
+    if base_ms is not None:
+        line += f"; vs baseline: {base_ms / ms_row:.1f}× wall, {base_ms / (ms_row * jobs):.1f}× per core"
+    print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""The merged print file: every row's PDF in order, one bookmark per row, page labels restarting per row."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.constants import PageLabelStyle
+
+from docgen.output import write_atomic
+
+MERGED_PDF = "merged.pdf"
+
+
+def merge_pdfs(out_dir: Path, parts: Iterable[tuple[str, Path]], *, title: str) -> Path:
+    """Write ``merged.pdf`` from ``(bookmark title, pdf path)`` pairs; each part's pages numbered from 1."""
+    writer = PdfWriter()
+    writer.add_metadata({"/Title": title, "/Producer": "docgen batch"})
+    for bookmark, path in parts:
+        start = len(writer.pages)
+        reader = PdfReader(path)
+        writer.append(reader, import_outline=False)
+        end = len(writer.pages) - 1
+        writer.add_outline_item(title=bookmark, page_number=start)
+        writer.set_page_label(page_index_from=start, page_index_to=end, style=PageLabelStyle.DECIMAL, start=1)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return write_atomic(out_dir / MERGED_PDF, buffer.getvalue())

@@ -1,0 +1,65 @@
+"""The ``docgen batch`` command (click), attached to the main CLI with ``cli.add_command(batch_command)``.
+
+A progress bar (rich) on a terminal when rich is installed; otherwise one summary line at the end.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from docgen.batch.runner import ProgressCallback, run_batch
+from docgen.errors import EXIT_DATA, EXIT_OK
+
+
+def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@click.command("batch")
+@click.argument("kind")
+@click.argument("rows", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="输出目录")
+@click.option("--base", type=click.Path(path_type=Path), metavar="RECORD", help="各行共用的基础记录（JSON）")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="并行进程数，默认为 CPU 核数")
+@click.option("--to", "formats", default="docx", show_default=True, callback=_formats, metavar="docx,pdf",
+              help="输出格式，逗号分隔")
+@click.option("--merge", is_flag=True, help="另生成合并的 merged.pdf（每行一个书签，页码每行重新开始）")
+@click.option("--resume", is_flag=True, help="续做：只生成输出缺失或数据有变化的行")
+@click.option("--name", "name_pattern", default="{row:05d}", show_default=True, metavar="PATTERN",
+              help="文件名模式，如 {row:05d}-{applicant.name}")
+@click.option("--policy", metavar="ID", help="使用指定的政策规则（覆盖记录中的 policy）")
+@click.option("--templates", type=click.Path(path_type=Path), metavar="DIR", help="自定义模板目录，同名文件优先")
+def batch_command(kind: str, rows: Path, out_dir: Path, base: Path | None, jobs: int | None,
+                  formats: tuple[str, ...], merge: bool, resume: bool, name_pattern: str, policy: str | None,
+                  templates: Path | None) -> int:
+    """按表格（.xlsx/.csv/.jsonl）每行生成一份文书；有问题的行写入 errors.xlsx，不影响其他行."""
+    with _progress() as progress:
+        summary = run_batch(kind, rows, out_dir, base=base, jobs=jobs, to=formats, merge=merge, resume=resume,
+                            name_pattern=name_pattern, policy=policy, templates=templates, progress=progress)
+    click.echo(summary.line())
+    return EXIT_OK if summary.ok else EXIT_DATA
+
+
+@contextmanager
+def _progress() -> Iterator[ProgressCallback | None]:
+    """A rich progress bar when stdout is a terminal and rich is installed; otherwise nothing."""
+    if not sys.stdout.isatty():
+        yield None
+        return
+    try:
+        from rich.progress import Progress
+    except ImportError:
+        yield None
+        return
+    with Progress(transient=True) as bar:
+        task = bar.add_task("生成中", total=None)
+
+        def update(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

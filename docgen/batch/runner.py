@@ -1,0 +1,249 @@
+"""The batch run: rows in, one document per good row out, bad rows reported, resumable, in parallel.
+
+The parent process reads rows lazily, names them (names depend on earlier rows, so naming is sequential
+and identical on every run), skips rows already done when resuming, and keeps a bounded number of
+chunks in flight in a process pool whose workers each compile the template once. Workers write the
+files; the parent journals each finished row. Memory stays flat in the number of rows: what grows is
+one small journal entry per row on disk, a set of used names and the row numbers for the summary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from docgen import __version__
+from docgen.batch import manifest
+from docgen.batch.assemble import merge_pdfs
+from docgen.batch.manifest import Journal
+from docgen.batch.names import NamePattern, Namer
+from docgen.batch.report import write_errors
+from docgen.batch.rows import Row, canonical, read_rows
+from docgen.batch.worker import FORMATS, Job, Problem, Result, Task, Worker, pdf_typesetter, render_chunk, warm
+from docgen.errors import UsageError
+from docgen.load import read_record
+from docgen.render_docx import find_template
+from docgen.schemas import get_kind
+
+BaseInput = str | Path | Mapping[str, Any] | None
+ProgressCallback = Callable[[int, int | None], None]
+CHUNK = 8  # rows per task: enough to amortise inter-process traffic, small enough to balance the load
+
+
+@dataclass(slots=True)
+class BatchSummary:
+    """What a batch run did."""
+
+    total: int = 0
+    rendered: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors_files: list[Path] = field(default_factory=list)
+    manifest: Path | None = None
+    merged: Path | None = None
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when no row failed."""
+        return self.failed == 0
+
+    def line(self) -> str:
+        """One Chinese summary line."""
+        text = (f"共 {self.total} 行：生成 {self.rendered} 行，跳过（已完成）{self.skipped} 行，失败 {self.failed} 行；"
+                f"用时 {self.elapsed:.1f} 秒")
+        if self.errors_files:
+            text += f"；错误见 {self.errors_files[0]}"
+        return text
+
+
+def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: BaseInput = None,
+              jobs: int | None = None, to: Iterable[str] = ("docx",), merge: bool = False, resume: bool = False,
+              name_pattern: str = "{row:05d}", policy: str | None = None, templates: str | Path | None = None,
+              progress: ProgressCallback | None = None) -> BatchSummary:
+    """Render one document of ``kind`` per row of ``rows_path`` into ``out_dir``.
+
+    Args:
+        kind: Document kind, e.g. ``application``.
+        rows_path: ``.xlsx``, ``.csv`` (UTF-8, UTF-8 with BOM or GB18030) or ``.jsonl``; dotted column names.
+        out_dir: Output folder; every file lands inside it.
+        base: Record (path or dict) each row is merged over.
+        jobs: Worker processes; default the number of cores; 1 renders in this process.
+        to: Output formats, ``docx`` and/or ``pdf``.
+        merge: Also write ``merged.pdf`` (needs ``pdf`` in ``to``).
+        resume: Keep rows whose outputs exist with the same input; render only the rest.
+        name_pattern: File name pattern, see `docgen.batch.names`.
+        policy: Policy id overriding the records'.
+        templates: Folder of user templates.
+        progress: Called as ``progress(done, total)`` after each row (total None when unknown).
+
+    Returns:
+        The counts, the errors files (if any row failed), the manifest and merged file paths, the time taken.
+
+    Raises:
+        UsageError: an option is not valid (unknown kind or format, bad pattern, PDF not available).
+        InputError: the rows or base file cannot be read.
+    """
+    started = time.perf_counter()
+    job = _job(kind, Path(out_dir), base, tuple(to), policy, templates, merge)
+    pattern = NamePattern.parse(name_pattern)
+    rows_path = Path(rows_path)
+    total = count_rows(rows_path) if progress is not None else None
+    summary = BatchSummary()
+    run = _Run(job, _run_key(job), pattern, resume, summary, progress, total)
+    run.execute(read_rows(rows_path), _jobs(jobs))
+    summary.errors_files = write_errors(job.out_dir, run.problems)
+    header = {"generator": f"docgen {__version__}", "kind": kind, "rows_file": rows_path.name,
+              "formats": list(job.to), "counts": {"total": summary.total, "rendered": summary.rendered,
+                                                   "skipped": summary.skipped, "failed": summary.failed}}
+    summary.manifest = manifest.write_summary(job.out_dir, header, run.numbers)
+    if merge:
+        summary.merged = _merge(job.out_dir, run.numbers, title=f"{get_kind(kind).title}（合并）")
+    summary.elapsed = time.perf_counter() - started
+    return summary
+
+
+def count_rows(path: Path) -> int:
+    """Number of data rows (one extra pass over the file; used only for a progress bar)."""
+    return sum(1 for _ in read_rows(path))
+
+
+class _Run:
+    """The state of one run: naming, resume decisions, the journal, counts and problems."""
+
+    def __init__(self, job: Job, run_key: str, pattern: NamePattern, resume: bool, summary: BatchSummary,
+                 progress: ProgressCallback | None, total: int | None):
+        self.job, self.run_key, self.summary = job, run_key, summary
+        self.namer = Namer(pattern, job.out_dir)
+        self.done = manifest.read_journal(job.out_dir) if resume else {}
+        self.flat_base = flatten(job.base)
+        self.progress, self.total = progress, total
+        self.problems: list[Problem] = []
+        self.numbers: list[int] = []
+
+    def execute(self, rows: Iterator[Row], jobs: int) -> None:
+        manifest.remove_stale_temp_files(self.job.out_dir)
+        journal = Journal(self.job.out_dir, fresh=not self.done)
+        try:
+            tasks = self._tasks(rows)
+            if jobs == 1:
+                self._in_process(tasks, journal)
+            else:
+                self._in_pool(tasks, journal, jobs)
+        finally:
+            journal.close()
+
+    def _tasks(self, rows: Iterator[Row]) -> Iterator[Task]:
+        for row in rows:
+            self.numbers.append(row.number)
+            self.summary.total += 1
+            stem = self.namer.stem(row.number, {**self.flat_base, **row.cells})
+            input_hash = _sha256(f"{self.run_key}\n{stem}\n{canonical(row.cells)}")
+            if manifest.is_done(self.done.get(row.number), input_hash, self.job.out_dir):
+                self.summary.skipped += 1
+                self._tick()
+                continue
+            yield Task(row, stem, input_hash)
+
+    def _in_process(self, tasks: Iterator[Task], journal: Journal) -> None:
+        worker = Worker(self.job)
+        for task in tasks:
+            self._record(worker.render(task), journal)
+
+    def _in_pool(self, tasks: Iterator[Task], journal: Journal, jobs: int) -> None:
+        chunks = iter(lambda: list(islice(tasks, CHUNK)), [])
+        with ProcessPoolExecutor(max_workers=jobs, initializer=warm, initargs=(self.job,)) as pool:
+            pending: set[Future[list[Result]]] = set()
+            for chunk in chunks:
+                pending.add(pool.submit(render_chunk, chunk))
+                if len(pending) >= 2 * jobs:
+                    pending = self._collect(pending, journal)
+            while pending:
+                pending = self._collect(pending, journal)
+
+    def _collect(self, pending: set[Future[list[Result]]], journal: Journal) -> set[Future[list[Result]]]:
+        finished, rest = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            for result in future.result():
+                self._record(result, journal)
+        return rest
+
+    def _record(self, result: Result, journal: Journal) -> None:
+        journal.append(result.entry)
+        if result.entry.status == "ok":
+            self.summary.rendered += 1
+        else:
+            self.summary.failed += 1
+            self.problems += result.problems
+        self._tick()
+
+    def _tick(self) -> None:
+        if self.progress is not None:
+            self.progress(self.summary.rendered + self.summary.skipped + self.summary.failed, self.total)
+
+
+def _job(kind: str, out_dir: Path, base: BaseInput, to: tuple[str, ...],
+         policy: str | None, templates: str | Path | None, merge: bool) -> Job:
+    get_kind(kind)  # raises UnknownKindError
+    unknown = [f for f in to if f not in FORMATS]
+    if unknown or not to:
+        raise UsageError(f"不支持的输出格式：{'、'.join(unknown) or '（空）'}；可用：{'、'.join(FORMATS)}")
+    if merge and "pdf" not in to:
+        raise UsageError("--merge 生成合并的 PDF，需要 --to 中包含 pdf")
+    if "pdf" in to:
+        pdf_typesetter()  # fail before any row, not in every worker
+    record = _base_record(base)
+    return Job(kind, record, out_dir, tuple(dict.fromkeys(to)), policy, Path(templates) if templates else None)
+
+
+def _base_record(base: BaseInput) -> dict[str, Any]:
+    if base is None:
+        return {}
+    if isinstance(base, Mapping):
+        return dict(base)
+    return read_record(base).data
+
+
+def _run_key(job: Job) -> str:
+    """Everything besides the row that decides the outputs; a change re-renders every row on resume."""
+    template = find_template(job.kind, job.templates)
+    return _sha256("\n".join([__version__, job.kind, ",".join(job.to), job.policy or "", canonical(job.base),
+                              hashlib.sha256(template.read_bytes()).hexdigest()]))
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs is not None and jobs < 1:
+        raise UsageError("--jobs 至少为 1")
+    return jobs or os.cpu_count() or 1
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Dotted-path view of a record (lists by index), for the name pattern."""
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{path}."))
+        elif isinstance(value, list):
+            flat.update(flatten({str(i): v for i, v in enumerate(value)}, f"{path}."))
+        else:
+            flat[path] = value
+    return flat
+
+
+def _merge(out_dir: Path, numbers: list[int], *, title: str) -> Path:
+    entries = manifest.read_journal(out_dir)
+    parts = ((Path(o.file).stem, out_dir / o.file) for n in numbers if (e := entries.get(n)) and e.status == "ok"
+             for o in e.outputs if o.file.endswith(".pdf"))
+    return merge_pdfs(out_dir, parts, title=title)

@@ -1,0 +1,149 @@
+"""What one worker process does: warm up once, then turn rows into files.
+
+Warming up compiles the template and imports the PDF engine, once per process. The parent
+decides names and input hashes; the worker merges, validates, renders, writes atomically and returns the
+row's journal entry and its error findings (never document bytes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import docgen
+from docgen.api import document_properties
+from docgen.batch.compiled import CompiledTemplate
+from docgen.batch.manifest import Entry, Output
+from docgen.batch.merge import overlay, pointer
+from docgen.batch.rows import Row
+from docgen.context import build_context
+from docgen.errors import ConfigError, DocgenError, UsageError
+from docgen.output import sha256_hex, write_atomic
+from docgen.render_docx import find_template
+from docgen.schemas import label_for, split_pointer
+
+FORMATS = ("docx", "pdf")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """The settings every row shares, sent to each worker once."""
+
+    kind: str
+    base: dict[str, Any]
+    out_dir: Path
+    to: tuple[str, ...] = ("docx",)
+    policy: str | None = None
+    templates: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One row to render under a name the parent chose."""
+
+    row: Row
+    stem: str
+    input_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One line of the errors report."""
+
+    row: int
+    column: str
+    label: str
+    message: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The outcome of one row."""
+
+    entry: Entry
+    problems: list[Problem]
+
+
+class Worker:
+    """Per-process state: the compiled template and the PDF typesetter, loaded once."""
+
+    def __init__(self, job: Job):
+        """Warm up: compile the template and, for PDF output, import the typesetter."""
+        self.job = job
+        self.kind = docgen.get_kind(job.kind)
+        self.template = CompiledTemplate(find_template(job.kind, job.templates))
+        self.typeset = pdf_typesetter() if "pdf" in job.to else None
+
+    def render(self, task: Task) -> Result:
+        """Merge, validate and render one row; a row with errors yields its problems and no files."""
+        row = task.row
+        record, path_problems = overlay(self.job.base, row.cells)
+        problems = [Problem(row.number, p.column, _label(p.column), p.message, "batch.cell") for p in row.problems]
+        problems += [Problem(row.number, col, _label(col), msg, "batch.column") for col, msg in path_problems.items()]
+        report = docgen.validate(record, self.job.kind, policy=self.job.policy)
+        problems += [Problem(row.number, column_of(f.path), f.label, f.message, f.code)
+                     for f in report.findings if f.is_error]
+        if problems:
+            return Result(Entry(row.number, task.input_hash, "failed"), problems)
+        try:
+            documents = self._documents(report)
+        except ConfigError:
+            raise  # a broken template or font setup fails every row: stop the run
+        except (DocgenError, ValueError) as exc:  # this row's data cannot be laid out (e.g. python-docx limits)
+            return Result(Entry(row.number, task.input_hash, "failed"), [Problem(row.number, "", "", str(exc)[:500],
+                                                                                 "batch.render_failed")])
+        outputs = [self._write(f"{task.stem}.{ext}", data) for ext, data in documents]
+        return Result(Entry(row.number, task.input_hash, "ok", outputs), [])
+
+    def _documents(self, report: docgen.Report) -> list[tuple[str, bytes]]:
+        assert report.policy is not None  # an unknown policy is an error finding, handled above
+        context = build_context(report.record, report.policy, kind=self.job.kind, input_sha256=report.source.sha256)
+        properties = document_properties(report, self.kind)
+        docx = self.template.render(context, properties=properties)
+        documents = [("docx", docx)] if "docx" in self.job.to else []
+        if self.typeset is not None:
+            metadata = {k: properties[k] for k in ("title", "author", "subject", "keywords")}
+            documents.append(("pdf", self.typeset(docx, metadata=metadata).pdf))
+        return documents
+
+    def _write(self, name: str, data: bytes) -> Output:
+        write_atomic(self.job.out_dir / name, data)
+        return Output(name, sha256_hex(data), len(data))
+
+
+def pdf_typesetter() -> Callable[..., Any]:
+    """``docgen.pdf.typeset``, or a `UsageError` saying PDF output is not available in this installation."""
+    try:
+        from docgen.pdf import typeset
+    except ImportError as exc:
+        raise UsageError(f"无法生成 PDF：排版模块 docgen.pdf 不可用（{exc}）；请只用 --to docx") from None
+    return typeset
+
+
+def column_of(pointer: str) -> str:
+    """The dotted column name of a finding's JSON Pointer: ``/budget/items/0/amount`` → ``budget.items.0.amount``."""
+    return ".".join(split_pointer(pointer))
+
+
+def _label(column: str) -> str:
+    return label_for(pointer(column))
+
+
+# ---- process-pool entry points (module level so they pickle) ---------------------------------------------
+
+_worker: Worker | None = None
+
+
+def warm(job: Job) -> None:
+    """Pool initializer: build this process's `Worker` once."""
+    global _worker
+    _worker = Worker(job)
+
+
+def render_chunk(tasks: Sequence[Task]) -> list[Result]:
+    """Render a chunk of rows in this process."""
+    assert _worker is not None, "warm() must run first"
+    return [_worker.render(task) for task in tasks]

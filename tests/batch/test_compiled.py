@@ -1,0 +1,40 @@
+import io
+import zipfile
+
+import pytest
+
+import docgen
+from docgen.api import document_properties
+from docgen.batch import _zip
+from docgen.batch.compiled import CompiledTemplate
+from docgen.context import build_context
+from docgen.render_docx import find_template, render_docx
+
+
+@pytest.mark.parametrize("kind", ["application", "feasibility", "plan"])
+def test_compiled_template_is_byte_identical_to_render_docx(record, kind):
+    report = docgen.validate(record, kind)
+    context = build_context(report.record, report.policy, kind=kind, input_sha256=report.source.sha256)
+    properties = document_properties(report, docgen.get_kind(kind))
+    compiled = CompiledTemplate(find_template(kind))
+    assert compiled.fast
+    reference = render_docx(find_template(kind), context, properties=properties)
+    assert compiled.render(context, properties=properties) == reference
+    record["applicant"]["name"] = "另一家公司"  # a second row through the same compiled template
+    report = docgen.validate(record, kind)
+    context = build_context(report.record, report.policy, kind=kind, input_sha256=report.source.sha256)
+    properties = document_properties(report, docgen.get_kind(kind))
+    assert compiled.render(context, properties=properties) == render_docx(find_template(kind), context,
+                                                                          properties=properties)
+
+
+def test_zip_pack_matches_zipfile():
+    members = [("[Content_Types].xml", b"<x/>" * 50), ("word/文档.xml", "中文".encode() * 100)]
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    assert _zip.pack([_zip.compress(name, data) for name, data in members]) == expected.getvalue()
