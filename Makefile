@@ -10,8 +10,13 @@ SYSTEM_PACKAGES := poppler-utils fonts-arphic-uming fonts-arphic-ukai fonts-wqy-
 
 .PHONY: demo test setup system lint templates clean
 
+# The filing packet (docx, PDF, packet.pdf, manifest) and the agency documents of the examples.
 demo: setup
 	$(BIN)/docgen packet examples/project.json -o $(OUT)
+	@for example in agreement-two-party agreement-three-party; do \
+	  $(BIN)/docgen render agreement examples/$$example.json -o $(OUT)/$$example || exit $$?; done
+	@for example in acceptance-pass acceptance-fail; do \
+	  $(BIN)/docgen render acceptance examples/$$example.json -o $(OUT)/$$example || exit $$?; done
 
 test: setup
 	$(BIN)/python -m pytest -q
