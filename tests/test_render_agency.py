@@ -4,7 +4,6 @@ Every 大写 below is written by hand, independently of docgen.money (预付款 
 """
 
 import copy
-import io
 import re
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ import pytest
 
 import docgen
 from tests.conftest import ROOT, load_json
+from tests.readback import docx_tables, docx_text, open_docx, table_rows
 
 EXAMPLES = ROOT / "examples"
 CLAUSE_HEADINGS = ["项目名称与编号", "服务范围", "服务内容", "服务期限", "服务质量", "绩效目标", "费用结算", "审核与控制",
@@ -37,33 +37,16 @@ AMOUNTS = {
 }
 
 
-def _open(data: bytes) -> docx.Document:
-    return docx.Document(io.BytesIO(data))
 
 
-def _rows(table) -> list[list[str]]:
-    rows = []
-    for row in table.rows:
-        cells = []
-        for cell in row.cells:
-            if not cells or cell._tc is not cells[-1][0]:
-                cells.append((cell._tc, cell.text.strip()))
-        rows.append([text for _, text in cells])
-    return rows
 
 
-def _tables(document) -> list[list[list[str]]]:
-    return [_rows(t) for t in document.tables]
 
 
 def _table_with(document, first_cell: str) -> list[list[str]]:
-    return next(t for t in _tables(document) if t and t[0] and t[0][0] == first_cell)
+    return next(t for t in docx_tables(document) if t and t[0] and t[0][0] == first_cell)
 
 
-def _text(document) -> str:
-    parts = [p.text for p in document.paragraphs]
-    parts += ["\t".join(row) for table in _tables(document) for row in table]
-    return "\n".join(parts)
 
 
 def _yuan(text: str) -> Decimal:
@@ -74,7 +57,7 @@ def _render(record, kind) -> docx.Document:
     rendered = docgen.render(record, kind)
     assert not [f for f in rendered.report.findings if f.is_error]
     [document] = rendered.documents
-    return _open(document.data)
+    return open_docx(document.data)
 
 
 @pytest.fixture(scope="module")
@@ -98,17 +81,17 @@ def test_every_clause_area_has_a_heading(example):
     document = _render(EXAMPLES / f"{example}.json", "agreement")
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert [re.sub(r"^[一二三四五六七八九十]+、", "", h) for h in headings if h != "九、权利和义务"] == CLAUSE_HEADINGS
-    assert "{{" not in _text(document) and "{%" not in _text(document)
+    assert "{{" not in docx_text(document) and "{%" not in docx_text(document)
 
 
 def test_two_party_agreement_names_two_parties(two_party):
     document = _render(two_party, "agreement")
-    text = _text(document)
+    text = docx_text(document)
     assert document.paragraphs[0].text == "工伤预防项目服务协议"
     assert f"甲方：{two_party['agreement']['party_a']['name']}" in text
     assert f"乙方：{two_party['applicant']['name']}" in text
     assert "丙方" not in text
-    signatures = next(t for t in _tables(document) if t[0][0].startswith("甲方（盖章）"))
+    signatures = next(t for t in docx_tables(document) if t[0][0].startswith("甲方（盖章）"))
     assert [row[0] for row in signatures] == [f"甲方（盖章）：{two_party['agreement']['party_a']['name']}",
                                               f"乙方（盖章）：{two_party['applicant']['name']}"]
     assert "本协议一式4份，各方各执2份" in text
@@ -118,13 +101,13 @@ def test_two_party_agreement_names_two_parties(two_party):
 
 def test_three_party_agreement_names_the_third_party(three_party):
     document = _render(three_party, "agreement")
-    text = _text(document)
+    text = docx_text(document)
     third = three_party["project"]["third_party"]
     assert document.paragraphs[0].text == "工伤预防项目三方服务协议"
     for line in (f"丙方：{third['name']}", f"统一社会信用代码：{third['credit_code']}", f"法定代表人：{third['legal_representative']}",
                  f"联系人：{third['contact']['name']}", f"联系电话：{third['contact']['phone']}"):
         assert line in text
-    signatures = next(t for t in _tables(document) if t[0][0].startswith("甲方（盖章）"))
+    signatures = next(t for t in docx_tables(document) if t[0][0].startswith("甲方（盖章）"))
     assert [row[0][:2] for row in signatures] == ["甲方", "乙方", "丙方"]
     assert "本协议一式6份" in text
     assert f"甲方将款项支付至丙方（{third['name']}）" in text
@@ -162,14 +145,14 @@ def test_amounts_and_their_daxie_in_the_payment_schedule(big_budget_record, amou
     assert bal[4] == f"人民币{balance_words}"
     assert total[0] == "合计" and _yuan(total[3]) == Decimal(amount) and total[4] == f"人民币{words}"
     assert _yuan(pre[3]) + _yuan(bal[3]) == _yuan(total[3])  # the split adds up
-    assert f"（大写：人民币{words}）" in _text(document)
-    assert re.search(r"费用总额为¥[0-9,]+\.[0-9]{2}（", _text(document))
+    assert f"（大写：人民币{words}）" in docx_text(document)
+    assert re.search(r"费用总额为¥[0-9,]+\.[0-9]{2}（", docx_text(document))
 
 
 def test_thousands_separators_and_symbol(big_budget_record):
     record = copy.deepcopy(big_budget_record)
     record["agreement"]["amount"] = "123456789.12"
-    text = _text(_render(record, "agreement"))
+    text = docx_text(_render(record, "agreement"))
     assert "费用总额为¥123,456,789.12（大写：人民币壹亿贰仟叁佰肆拾伍万陆仟柒佰捌拾玖元壹角贰分）" in text
 
 
@@ -180,10 +163,10 @@ def test_thousands_separators_and_symbol(big_budget_record):
 
 def test_passing_acceptance_report():
     document = _render(EXAMPLES / "acceptance-pass.json", "acceptance")
-    text = _text(document)
+    text = docx_text(document)
     facts = document.tables[0]
-    assert _rows(facts)[2] == ["申报单位", "宁波市冲压与钣金加工行业协会", "实施单位", "宁波安衡职业安全技术服务有限公司"]
-    assert _rows(facts)[1][3] == "NB-GSYF-XY-2025-015"
+    assert table_rows(facts)[2] == ["申报单位", "宁波市冲压与钣金加工行业协会", "实施单位", "宁波安衡职业安全技术服务有限公司"]
+    assert table_rows(facts)[1][3] == "NB-GSYF-XY-2025-015"
     assert "结项验收 ☑" in text and "评审验收 ☐" in text
     indicators = _table_with(document, "指标")
     assert indicators[4] == ["培训率", "≥95%", "1,238/1,286", "96.27%", "达标"]
@@ -202,7 +185,7 @@ def test_passing_acceptance_report():
 
 def test_failing_acceptance_report_with_working_day_deadlines():
     document = _render(EXAMPLES / "acceptance-fail.json", "acceptance")
-    text = _text(document)
+    text = docx_text(document)
     indicators = _table_with(document, "指标")
     assert indicators[4] == ["满意率", "≥85%", "2,487/3,105", "80.10%", "未达标"]
     assert indicators[5] == ["考核成绩（分）", "≥80 分", "76 分", "—", "未达标"]

@@ -9,6 +9,7 @@ import pytest
 
 import docgen
 from docgen.errors import TemplateError
+from tests.readback import docx_text, open_docx, table_rows
 
 DAXIE_TOTAL = "贰拾玖万肆仟肆佰零捌元玖角整"  # 294,408.90 元
 CATEGORIES = [
@@ -17,37 +18,19 @@ CATEGORIES = [
 ]
 
 
-def _open(data: bytes) -> docx.Document:
-    return docx.Document(io.BytesIO(data))
 
 
-def _text(document: docx.Document) -> str:
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
 
 
-def _rows(table) -> list[list[str]]:
-    """Table rows as lists of distinct cell texts (merged cells appear once)."""
-    rows = []
-    for row in table.rows:
-        cells = []
-        for cell in row.cells:
-            if not cells or cell._tc is not cells[-1][0]:
-                cells.append((cell._tc, cell.text.strip()))
-        rows.append([text for _, text in cells])
-    return rows
 
 
 def _row_starting(table, label: str) -> list[str]:
-    return next(row for row in _rows(table) if row and row[0].replace(" ", "") == label.replace(" ", ""))
+    return next(row for row in table_rows(table) if row and row[0].replace(" ", "") == label.replace(" ", ""))
 
 
 @pytest.fixture(scope="module")
 def packet(_record_master):
-    return {d.kind: _open(d.data) for d in docgen.render_packet(_record_master).documents}
+    return {d.kind: open_docx(d.data) for d in docgen.render_packet(_record_master).documents}
 
 
 def test_application_form_has_every_field_of_annex_1(packet, _record_master):
@@ -64,7 +47,7 @@ def test_application_form_has_every_field_of_annex_1(packet, _record_master):
     assert _row_starting(table, "项目预算（万元，不高于年缴纳工伤基金总额的 3%）")[1] == "29.4409"
     assert _row_starting(table, "实施周期")[1] == "2027年3月1日至2028年2月29日（共12个月）"
     assert _row_starting(table, "联系人") == ["联系人", "李海峰", "联系电话", "0477-8656318"]
-    text = _text(form)
+    text = docx_text(form)
     for label in ("企业简介", "企业过往工伤事故综述", "项目简介", "申请单位意见", "联席会议意见", "公章", "负责人"):
         assert label in text
     assert applicant["profile"][:40] in text
@@ -85,18 +68,18 @@ def test_application_form_has_every_field_of_annex_1(packet, _record_master):
 def test_application_checkboxes_follow_the_data(record, field, value, ticked, unticked):
     section = "applicant" if field == "type" else "project"
     record[section][field] = value
-    text = _text(_open(docgen.render(record, "application").documents[0].data))
+    text = docx_text(open_docx(docgen.render(record, "application").documents[0].data))
     assert ticked in text and unticked in text
 
 
 def test_feasibility_has_all_four_parts_and_their_lists(packet, _record_master):
     report = packet["feasibility"]
-    text = _text(report)
+    text = docx_text(report)
     for heading in ("一、基本情况", "二、必要性和可行性", "三、实施条件", "四、预期效果",
                     "（一）硬件设备", "（二）人员条件", "（三）技术条件", "（四）软件条件", "（五）事故分析条件"):
         assert heading in text
     feas = _record_master["feasibility"]
-    tables = [_rows(t) for t in report.tables]
+    tables = [table_rows(t) for t in report.tables]
     equipment = next(t for t in tables if t[0][:2] == ["序号", "名称"])
     assert [row[1] for row in equipment[1:]] == [e["name"] for e in feas["equipment"]]
     staff = next(t for t in tables if "工作年限" in t[0])
@@ -112,13 +95,13 @@ def test_feasibility_has_all_four_parts_and_their_lists(packet, _record_master):
 
 def test_feasibility_without_accidents_says_so(record):
     record["feasibility"]["accidents"] = []
-    text = _text(_open(docgen.render(record, "feasibility").documents[0].data))
+    text = docx_text(open_docx(docgen.render(record, "feasibility").documents[0].data))
     assert "近年未发生工伤事故。" in text
 
 
 def test_plan_budget_table_lists_all_12_categories_and_totals(packet):
     plan = packet["plan"]
-    budget = next(_rows(t) for t in plan.tables if any(r and r[0] == "申报资金" for r in _rows(t)))
+    budget = next(table_rows(t) for t in plan.tables if any(r and r[0] == "申报资金" for r in table_rows(t)))
     assert budget[0] == ["申报资金", "（万元）", "29.4409"]
     header = next(i for i, row in enumerate(budget) if row[0].replace(" ", "") == "科目")
     lines = budget[header + 1: header + 13]
@@ -127,14 +110,14 @@ def test_plan_budget_table_lists_all_12_categories_and_totals(packet):
                                          "3.0584", "1.98", "2.22", "0.30"]
     assert budget[header + 13][0] == "申报资金支出合计" and budget[header + 13][-1] == "29.4409"
     assert budget[header + 14][0] == "资金支出合计" and budget[header + 14][-1] == "34.4409"
-    assert f"人民币{DAXIE_TOTAL}" in _text(plan)
+    assert f"人民币{DAXIE_TOTAL}" in docx_text(plan)
 
 
 def test_plan_keeps_empty_categories_as_rows(record):
     record["budget"]["items"] = [i for i in record["budget"]["items"] if i["category"] != "税费"]
     del record["budget"]["total"]
-    plan = _open(docgen.render(record, "plan").documents[0].data)
-    budget = next(_rows(t) for t in plan.tables if any(r and r[0] == "税费" for r in _rows(t)))
+    plan = open_docx(docgen.render(record, "plan").documents[0].data)
+    budget = next(table_rows(t) for t in plan.tables if any(r and r[0] == "税费" for r in table_rows(t)))
     assert _row_starting_rows(budget, "税费")[-1] == ""
 
 
@@ -144,12 +127,12 @@ def _row_starting_rows(rows, label):
 
 def test_plan_has_every_part_and_schedule_table(packet, _record_master):
     plan = packet["plan"]
-    text = _text(plan)
+    text = docx_text(plan)
     for heading in ("一、项目背景", "二、项目方案", "三、项目团队分工", "四、项目预算", "（一）项目长远目标",
                     "（二）项目近期目标", "（三）项目实施方案和进度安排", "1、宣传类项目", "（1）线上活动", "（2）线下活动",
                     "2、培训类项目", "（四）风险分析及应对预案", "（五）项目预期成效", "预算编制要求"):
         assert heading in text, heading
-    tables = [_rows(t) for t in plan.tables]
+    tables = [table_rows(t) for t in plan.tables]
     goals = next(t for t in tables if t[0][0].startswith("目标"))
     assert [row[0] for row in goals[1:]] == [g["goal"] for g in _record_master["plan"]["goals"]]
     team = next(t for t in tables if t[0] == ["姓名", "职务", "专业职称", "职责分工"])
@@ -164,14 +147,14 @@ def test_plan_has_every_part_and_schedule_table(packet, _record_master):
 def test_markup_in_values_renders_literally(record):
     record["applicant"]["name"] = 'A&B <公司> "测试"'
     data = docgen.render(record, "application").documents[0].data
-    form = _open(data)
+    form = open_docx(data)
     assert _row_starting(form.tables[0], "单位名称")[1] == 'A&B <公司> "测试"'
     assert form.core_properties.author == 'A&B <公司> "测试"'
 
 
 def test_no_template_tags_survive(packet):
     for document in packet.values():
-        text = _text(document)
+        text = docx_text(document)
         assert "{{" not in text and "{%" not in text
 
 
@@ -195,10 +178,10 @@ def test_user_template_folder_overrides_by_file_name(tmp_path, _record_master):
     custom.add_paragraph("自定义：{{ applicant.name }}，预算 {{ budget_table.declared_total|wan }} 万元")
     custom.save(tmp_path / "application.docx")
     rendered = docgen.render(_record_master, "application", templates=tmp_path)
-    assert _open(rendered.documents[0].data).paragraphs[0].text == (
+    assert open_docx(rendered.documents[0].data).paragraphs[0].text == (
         f"自定义：{_record_master['applicant']['name']}，预算 29.4409 万元")
     plan = docgen.render(_record_master, "plan", templates=tmp_path).documents[0]
-    assert "四、项目预算" in _text(_open(plan.data))  # no override for plan: the shipped one is used
+    assert "四、项目预算" in docx_text(open_docx(plan.data))  # no override for plan: the shipped one is used
 
 
 def test_template_with_unknown_field_names_the_template(tmp_path, _record_master):
@@ -224,13 +207,13 @@ def test_packet_manifest_lists_outputs_and_hashes(tmp_path, _record_master):
 def test_amounts_keep_decimals_exact(record):
     record["budget"]["items"][0]["amount"] = Decimal("19999.99")
     record["budget"]["total"] = Decimal("294408.89")
-    plan = _open(docgen.render(record, "plan").documents[0].data)
-    assert "人民币贰拾玖万肆仟肆佰零捌元捌角玖分" in _text(plan)
+    plan = open_docx(docgen.render(record, "plan").documents[0].data)
+    assert "人民币贰拾玖万肆仟肆佰零捌元捌角玖分" in docx_text(plan)
 
 
 def test_a_name_longer_than_word_properties_allow_still_renders(record):
     # Regression: python-docx refuses core properties over 255 characters; a long name crashed rendering.
     record["applicant"]["name"] = "甲" * 300
-    form = _open(docgen.render(record, "application").documents[0].data)
+    form = open_docx(docgen.render(record, "application").documents[0].data)
     assert _row_starting(form.tables[0], "单位名称")[1] == "甲" * 300
     assert form.core_properties.author == "甲" * 255
