@@ -58,7 +58,7 @@ def baseline_ms(kind: str, n: int) -> float:
 
     import docgen
     from docgen.context import build_context
-    from docgen.render_docx import _environment, find_template
+    from docgen.render_docx import find_template, jinja_environment
 
     record = json.loads(BASE.read_text(encoding="utf-8"), parse_float=Decimal)
     contexts = []
@@ -66,7 +66,7 @@ def baseline_ms(kind: str, n: int) -> float:
         record["applicant"]["name"] = f"鄂尔多斯市第{i}号能源有限责任公司"
         report = docgen.validate(record, kind)
         contexts.append(build_context(report.record, report.policy, kind=kind, input_sha256=report.source.sha256))
-    template, env = find_template(kind), _environment()
+    template, env = find_template(kind), jinja_environment()
     started = time.perf_counter()
     for context in contexts:
         document = DocxTemplate(template)

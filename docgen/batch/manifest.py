@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.output import sha256_hex, write_atomic
+from docgen.output import sha256_hex
 
 JOURNAL = "manifest.jsonl"
 SUMMARY = "manifest.json"
@@ -88,23 +89,32 @@ def remove_stale_temp_files(out_dir: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def read_journal(out_dir: Path) -> dict[int, Entry]:
-    """The last complete entry per row; lines cut short by a kill are skipped."""
-    entries: dict[int, Entry] = {}
-    for entry in _entries(out_dir / JOURNAL):
-        entries[entry.row] = entry
-    return entries
+class JournalIndex:
+    """The last complete entry of each row, looked up by line offset: memory holds one int per row."""
 
+    def __init__(self, out_dir: Path):
+        """Index ``manifest.jsonl`` in ``out_dir`` (empty when there is none)."""
+        self.path = out_dir / JOURNAL
+        self._offsets = _last_offsets(self.path)
 
-def _entries(path: Path) -> Iterator[Entry]:
-    if not path.is_file():
-        return
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            try:
-                yield Entry.from_dict(json.loads(line))
-            except (ValueError, KeyError, TypeError):
-                continue
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def get(self, row: int) -> Entry | None:
+        """The row's last entry, or None."""
+        offset = self._offsets.get(row)
+        if offset is None:
+            return None
+        with self.path.open("rb") as fh:
+            fh.seek(offset)
+            return Entry.from_dict(json.loads(fh.readline()))
+
+    def entries(self, rows: Iterable[int]) -> Iterator[Entry]:
+        """The last entries of ``rows`` that have one, in that order."""
+        for row in rows:
+            entry = self.get(row)
+            if entry is not None:
+                yield entry
 
 
 def is_done(entry: Entry | None, input_hash: str, out_dir: Path) -> bool:
@@ -123,9 +133,38 @@ def _intact(path: Path, output: Output) -> bool:
         return False
 
 
-def write_summary(out_dir: Path, header: dict[str, Any], rows: list[int]) -> Path:
-    """``manifest.json``: the run's header plus the last journal entry of each row in ``rows``."""
-    entries = read_journal(out_dir)
-    listed = [asdict(entries[n]) for n in rows if n in entries]
-    text = json.dumps({**header, "rows": listed}, ensure_ascii=False, indent=1) + "\n"
-    return write_atomic(out_dir / SUMMARY, text.encode())
+def write_summary(out_dir: Path, header: dict[str, Any], rows: Iterable[int]) -> Path:
+    """``manifest.json``: the run's header plus the last journal entry of each row in ``rows``.
+
+    Streamed from the journal to a temporary file, so memory does not grow with the number of rows.
+    """
+    target = out_dir / SUMMARY
+    tmp = out_dir / f".{SUMMARY}.summary.part"
+    head = json.dumps(header, ensure_ascii=False, indent=1).removesuffix("\n}")  # header is never empty
+    with tmp.open("w", encoding="utf-8") as out:
+        out.write(head + ',\n "rows": [')
+        for i, entry in enumerate(last_entries(out_dir, rows)):
+            out.write(("," if i else "") + "\n  " + entry.to_json())
+        out.write("\n ]\n}\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, target)
+    return target
+
+
+def last_entries(out_dir: Path, rows: Iterable[int]) -> Iterator[Entry]:
+    """The last complete journal entry of each of ``rows``, in that order, read one line at a time."""
+    return JournalIndex(out_dir).entries(rows)
+
+
+def _last_offsets(path: Path) -> dict[int, int]:
+    offsets: dict[int, int] = {}
+    if not path.is_file():
+        return offsets
+    with path.open("rb") as fh:
+        offset = 0
+        for line in fh:
+            with suppress(ValueError, KeyError, TypeError):  # a line cut short by a kill
+                offsets[Entry.from_dict(json.loads(line)).row] = offset
+            offset += len(line)
+    return offsets

@@ -122,7 +122,7 @@ class _Run:
                  progress: ProgressCallback | None, total: int | None):
         self.job, self.run_key, self.summary = job, run_key, summary
         self.namer = Namer(pattern, job.out_dir)
-        self.done = manifest.read_journal(job.out_dir) if resume else {}
+        self.done = manifest.JournalIndex(job.out_dir) if resume else None
         self.flat_base = flatten(job.base)
         self.progress, self.total = progress, total
         self.problems: list[Problem] = []
@@ -146,7 +146,8 @@ class _Run:
             self.summary.total += 1
             stem = self.namer.stem(row.number, {**self.flat_base, **row.cells})
             input_hash = _sha256(f"{self.run_key}\n{stem}\n{canonical(row.cells)}")
-            if manifest.is_done(self.done.get(row.number), input_hash, self.job.out_dir):
+            previous = self.done.get(row.number) if self.done is not None else None
+            if manifest.is_done(previous, input_hash, self.job.out_dir):
                 self.summary.skipped += 1
                 self._tick()
                 continue
@@ -243,7 +244,6 @@ def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _merge(out_dir: Path, numbers: list[int], *, title: str) -> Path:
-    entries = manifest.read_journal(out_dir)
-    parts = ((Path(o.file).stem, out_dir / o.file) for n in numbers if (e := entries.get(n)) and e.status == "ok"
-             for o in e.outputs if o.file.endswith(".pdf"))
+    parts = ((Path(o.file).stem, out_dir / o.file) for e in manifest.last_entries(out_dir, numbers)
+             if e.status == "ok" for o in e.outputs if o.file.endswith(".pdf"))
     return merge_pdfs(out_dir, parts, title=title)

@@ -10,7 +10,7 @@ import time
 from conftest import ROOT, write_csv
 
 from docgen.batch import run_batch
-from docgen.batch.manifest import read_journal
+from docgen.batch.manifest import JournalIndex
 
 ROWS = 60
 
@@ -35,7 +35,7 @@ def test_resume_after_kill_9_yields_every_row_exactly_once(tmp_path, base_path):
         if process.stderr:
             process.stderr.close()
     assert process.returncode == -signal.SIGKILL
-    done_before = len(read_journal(out))
+    done_before = len(JournalIndex(out))
     assert 0 < done_before < ROWS, "the kill must land in the middle of the run"
 
     summary = run_batch("plan", rows, out, base=base_path, jobs=1, resume=True)
