@@ -14,7 +14,6 @@ from typing import Any
 
 import docgen
 from docgen.api import document_properties
-from docgen.batch.compiled import CompiledTemplate
 from docgen.batch.manifest import Entry, Output
 from docgen.batch.merge import overlay, pointer
 from docgen.batch.rows import Row
@@ -22,6 +21,7 @@ from docgen.context import build_context
 from docgen.errors import ConfigError, DocgenError, UsageError
 from docgen.output import sha256_hex, write_atomic
 from docgen.render_docx import find_template
+from docgen.render_docx.compiled import CompiledTemplate
 from docgen.schemas import label_for, split_pointer
 
 FORMATS = ("docx", "pdf")

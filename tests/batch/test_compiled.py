@@ -5,10 +5,9 @@ import pytest
 
 import docgen
 from docgen.api import document_properties
-from docgen.batch import _zip
-from docgen.batch.compiled import CompiledTemplate
 from docgen.context import build_context
-from docgen.render_docx import find_template, render_docx
+from docgen.render_docx import _zip, find_template, render_docx
+from docgen.render_docx.compiled import CompiledTemplate
 
 
 @pytest.mark.parametrize("kind", ["application", "feasibility", "plan"])

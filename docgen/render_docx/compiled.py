@@ -7,9 +7,6 @@ Jinja render and the body fix-ups is the same for every row, so `CompiledTemplat
 keeps the compressed static members. It drives the same docxtpl steps in the same order (patch, render,
 listing, table fix, docPr ids) so the result is byte-identical to ``render_docx`` (tested); templates
 using what it does not replay (footnotes, tags in core properties, images) fall back to ``render_docx``.
-
-Together with ``render_docx`` this is the only code that touches docxtpl; it belongs in that adapter
-(see the batch README note) and lives here only because the batch work must not edit shared modules.
 """
 
 from __future__ import annotations
@@ -25,9 +22,8 @@ import jinja2
 from docx.opc.oxml import parse_xml, serialize_part_xml
 from docxtpl import DocxTemplate
 
-from docgen.batch import _zip
 from docgen.errors import TemplateError
-from docgen.render_docx import jinja_environment, render_docx, stamp_properties
+from docgen.render_docx import _zip, jinja_environment, render_docx, stamp_properties
 
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _RENDERED_PROPERTIES = ("identifier", "language")  # docxtpl renders these; docgen sets the others itself

@@ -1,7 +1,8 @@
-"""The docxtpl adapter: the only module that touches docxtpl.
+"""The docxtpl adapter: the only package that touches docxtpl.
 
-Renders a `.docx` template with autoescaping, `StrictUndefined` and our filters in Jinja's sandbox,
-stamps the document properties, and returns deterministic bytes (fixed zip timestamps).
+`render_docx` renders a `.docx` template with autoescaping, `StrictUndefined` and our filters in Jinja's
+sandbox, stamps the document properties, and returns deterministic bytes (fixed zip timestamps);
+`compiled.CompiledTemplate` renders many documents from one template for a batch, byte-identical to it.
 """
 
 from __future__ import annotations
