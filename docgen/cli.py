@@ -156,8 +156,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DocgenError as exc:
         click.echo(f"错误：{exc}", err=True)
         return exc.exit_code
-    except click.ClickException as exc:
+    except click.exceptions.NoArgsIsHelpError as exc:
         exc.show()
+        return EXIT_USAGE
+    except click.UsageError as exc:
+        click.echo(_usage_message(exc), err=True)
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        click.echo(f"错误：{exc.format_message()}", err=True)
         return EXIT_USAGE
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -168,6 +174,36 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 cli.add_command(batch_command)
+
+
+def _range_hint(exc: click.BadParameter) -> str | None:
+    kind = exc.param.type if exc.param is not None else None
+    if isinstance(kind, click.IntRange) and kind.min is not None and kind.max is None:
+        return f"应为不小于 {kind.min} 的整数"
+    return None
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    """Click's usage errors in Chinese, with where to find help."""
+    command = exc.ctx.command_path if exc.ctx else "docgen"
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        what = "选项" if isinstance(exc.param, click.Option) else "参数"
+        name = " / ".join(exc.param.opts) if isinstance(exc.param, click.Option) else exc.param.human_readable_name
+        problem = f"缺少{what} {name}"
+    elif isinstance(exc, click.NoSuchOption):
+        close = f"；是否想用 {'、'.join(sorted(exc.possibilities))}" if exc.possibilities else ""
+        problem = f"没有选项 {exc.option_name}{close}"
+    elif isinstance(exc, click.BadOptionUsage):
+        needs_value = "requires an argument" in exc.message
+        problem = f"选项 {exc.option_name} 需要一个值" if needs_value else f"选项 {exc.option_name} 用法不对（{exc.message}）"
+    elif isinstance(exc, click.BadParameter):
+        name = exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx else "参数"
+        problem = f"{name} 的值无效：{_range_hint(exc) or exc.message}"
+    elif exc.message.startswith("No such command"):
+        problem = f"没有这个命令：{exc.message.split(chr(39))[1] if chr(39) in exc.message else exc.message}"
+    else:
+        problem = exc.format_message()
+    return f"错误：{problem}。用法见 {command} --help"
 
 
 if __name__ == "__main__":

@@ -113,3 +113,19 @@ def test_force_renders_despite_rule_errors_but_still_exits_1(run, tmp_path, reco
     assert code == 1
     assert (out_dir / "01-项目申请表.docx").is_file()
     assert "已生成" in out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["render"], "错误：缺少参数 KIND。用法见 docgen render --help"),
+    (["render", "application"], "错误：缺少参数 FILE。用法见 docgen render --help"),
+    (["packet", "x.json", "--bogus"], "错误：没有选项 --bogus；是否想用 --out。用法见 docgen packet --help"),
+    (["frobnicate"], "错误：没有这个命令：frobnicate。用法见 docgen --help"),
+    (["batch", "application", "r.csv"], "错误：缺少选项 -o / --out。用法见 docgen batch --help"),
+    (["render", "plan", "f.json", "--to"], "错误：选项 --to 需要一个值。用法见 docgen --help"),
+    (["batch", "application", "r.csv", "-o", "x", "--jobs", "0"],
+     "错误：'--jobs' 的值无效：应为不小于 1 的整数。用法见 docgen batch --help"),
+])
+def test_usage_mistakes_get_one_chinese_line_and_exit_2(run, argv, message):
+    code, out, err = run(*argv)
+    assert code == 2
+    assert err.strip() == message
