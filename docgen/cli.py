@@ -195,7 +195,7 @@ def _usage_message(exc: click.UsageError) -> str:
         problem = f"没有选项 {exc.option_name}{close}"
     elif isinstance(exc, click.BadOptionUsage):
         needs_value = "requires an argument" in exc.message
-        problem = f"选项 {exc.option_name} 需要一个值" if needs_value else f"选项 {exc.option_name} 用法不对（{exc.message}）"
+        problem = f"选项 {exc.option_name} " + ("需要一个值" if needs_value else f"用法不对（{exc.message}）")
     elif isinstance(exc, click.BadParameter):
         name = exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx else "参数"
         problem = f"{name} 的值无效：{_range_hint(exc) or exc.message}"
