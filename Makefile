@@ -10,13 +10,17 @@ SYSTEM_PACKAGES := poppler-utils fonts-arphic-uming fonts-arphic-ukai fonts-wqy-
 
 .PHONY: demo test setup system lint templates clean
 
-# The filing packet (docx, PDF, packet.pdf, manifest) and the agency documents of the examples.
+# The filing packet (docx, PDF, packet.pdf, manifest), the agency documents, the annual plan and a
+# batch of notices (one per row of examples/notices.xlsx, plus merged.pdf).
 demo: setup
 	$(BIN)/docgen packet examples/project.json -o $(OUT)
 	@for example in agreement-two-party agreement-three-party; do \
 	  $(BIN)/docgen render agreement examples/$$example.json -o $(OUT)/$$example || exit $$?; done
 	@for example in acceptance-pass acceptance-fail; do \
 	  $(BIN)/docgen render acceptance examples/$$example.json -o $(OUT)/$$example || exit $$?; done
+	$(BIN)/docgen render notice examples/annual-plan.json -o $(OUT)/annual-plan
+	$(BIN)/docgen batch notice examples/notices.xlsx --base examples/notice.json -o $(OUT)/notices \
+	  --to docx,pdf --merge --name "{row:03d}-{recipient.name}"
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -270,9 +270,13 @@ def document_properties(report: Report, kind: Kind | None) -> dict[str, str]:
     record = report.record
     assert report.policy is not None
     title = kind.title if kind else "工伤预防项目申报材料"
+    if "notice" in record and "project" not in record:  # a notice is its own record: its title and issuer
+        name, author = record["notice"]["title"], record["notice"]["issuers"][0]
+    else:
+        name, author = record["project"]["name"], record["applicant"]["name"]
     return {
-        "title": f"{record['project']['name']} {title}",
-        "author": record["applicant"]["name"],
+        "title": f"{name} {title}",
+        "author": author,
         "subject": title,
         "keywords": f"工伤预防; {report.policy.id}; sha256:{report.source.sha256}",
     }

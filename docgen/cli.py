@@ -46,7 +46,8 @@ def kinds_command() -> None:
 def schema_command(kind: str) -> None:
     """输出某类文书的 JSON Schema（含各字段中文标题）。"""
     found = docgen.get_kind(kind)
-    schema = {**record_schema(), "title": found.title, "required": list(found.sections)}
+    schema = found.schema if found.standalone else {**record_schema(), "title": found.title,
+                                                    "required": list(found.sections)}
     click.echo(json.dumps(schema, ensure_ascii=False, indent=2, default=str))
 
 

@@ -41,6 +41,11 @@ class Kind:
         """Top-level record sections this kind requires."""
         return tuple(self.schema.get("required", ()))
 
+    @property
+    def standalone(self) -> bool:
+        """True for a kind that is its own record (its schema does not refer to the project record), e.g. notice."""
+        return not _refers_to_record(self.schema)
+
 
 @cache
 def _load(name: str) -> dict[str, Any]:
@@ -95,26 +100,48 @@ def _is_yuan(value: object) -> bool:
     return to_decimal(value) >= 0
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+def _resolve(node: dict[str, Any], root: dict[str, Any] | None = None) -> dict[str, Any]:
     ref = node.get("$ref")
     if ref and ref.startswith("#/$defs/"):
-        return record_schema()["$defs"][ref.removeprefix("#/$defs/")]
+        resolved = (root or record_schema())["$defs"][ref.removeprefix("#/$defs/")]
+        return {**resolved, "title": node["title"]} if "title" in node else resolved
     return node
+
+
+def _standalone_root(section: str) -> dict[str, Any]:
+    """The schema that describes a top-level section: the record's, or a standalone kind's (e.g. notice)."""
+    record = record_schema()
+    if section in record.get("properties", {}):
+        return record
+    for kind in kinds().values():
+        if section in kind.schema.get("properties", {}) and kind.standalone:
+            return kind.schema
+    return record
+
+
+def _refers_to_record(schema: dict[str, Any]) -> bool:
+    return any(str(node.get("$ref", "")).startswith(_RECORD_ID) for node in _walk(schema))
 
 
 @cache
 def schema_at(pointer: str) -> dict[str, Any] | None:
-    """The record-schema node describing the field at a JSON Pointer, or None if the schema has none."""
-    node = record_schema()
-    for token in split_pointer(pointer):
-        node = _resolve(node)
+    """The schema node describing the field at a JSON Pointer, or None if the schema has none.
+
+    Sections of the project record are looked up in the record schema; sections that only a standalone
+    kind has (a kind whose schema does not refer to the record, such as ``notice``) in that kind's schema.
+    """
+    tokens = split_pointer(pointer)
+    root = _standalone_root(tokens[0]) if tokens else record_schema()
+    node = root
+    for token in tokens:
+        node = _resolve(node, root)
         if "items" in node and token.isdigit():
             node = node["items"]
         elif token in node.get("properties", {}):
             node = node["properties"][token]
         else:
             return None
-    return _resolve(node)
+    return _resolve(node, root)
 
 
 def label_for(pointer: str) -> str:

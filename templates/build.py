@@ -31,11 +31,11 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
-from docx.shared import Cm, Length, Mm, Pt
+from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle, StyleFactory
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
@@ -1205,6 +1205,214 @@ AGENCY_BUILDERS = {
 
 
 # --------------------------------------------------------------------------------------------------
+# 通知 (GB/T 9704-2012)
+# --------------------------------------------------------------------------------------------------
+
+ISSUER = "Issuer Mark"
+DOC_NUMBER = "Document Number"
+ADDRESSEE = "Addressee"
+ATTACHMENT_NOTE = "Attachment Note"
+SIGNATURE = "Signature"
+IMPRINT = "Imprint"
+RED = "FF0000"
+CHAR = Pt(16)  # one character of 3号
+GRID_LINE = 225 / 22 / 25.4 * 72  # 版心 225 mm over 22 lines, in points
+BLOCK_KINDS = [("h1", H1), ("h2", H2), ("h3", H3), ("h4", H4), ("p", BODY)]
+
+
+def notice_styles() -> dict[str, StyleSpec]:
+    """GB/T 9704 styles: 3号仿宋 body snapped to the 22-line grid, 小标宋 mark and title, 4号 版记."""
+    heading_spec = {"first_line_indent": CHAR, "keep_with_next": True}
+    return {
+        NORMAL: StyleSpec("仿宋_GB2312", 16),
+        BODY: StyleSpec("仿宋_GB2312", 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_indent=CHAR * 2),
+        TITLE: StyleSpec("方正小标宋简体", 22, align=WD_ALIGN_PARAGRAPH.CENTER),
+        H1: StyleSpec("黑体", 16, outline_level=0, **{**heading_spec, "first_line_indent": CHAR * 2}),
+        H2: StyleSpec("楷体_GB2312", 16, outline_level=1, **{**heading_spec, "first_line_indent": CHAR * 2}),
+        H3: StyleSpec("仿宋_GB2312", 16, bold=True, outline_level=2, **{**heading_spec, "first_line_indent": CHAR * 2}),
+        H4: StyleSpec("仿宋_GB2312", 16, outline_level=3, **{**heading_spec, "first_line_indent": CHAR * 2}),
+        ATTACHMENT: StyleSpec("黑体", 16),
+        ISSUER: StyleSpec("方正小标宋简体", 22, align=WD_ALIGN_PARAGRAPH.DISTRIBUTE),
+        DOC_NUMBER: StyleSpec("仿宋_GB2312", 16, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=2 * GRID_LINE),
+        ADDRESSEE: StyleSpec("仿宋_GB2312", 16, align=WD_ALIGN_PARAGRAPH.LEFT),
+        ATTACHMENT_NOTE: StyleSpec("仿宋_GB2312", 16, first_line_indent=CHAR * 2),
+        SIGNATURE: StyleSpec("仿宋_GB2312", 16, align=WD_ALIGN_PARAGRAPH.RIGHT),
+        IMPRINT: StyleSpec("仿宋_GB2312", 14),
+        **table_styles(),
+        FOOTER: StyleSpec("宋体", 14),
+    }
+
+
+def build_notice() -> DocxDocument:
+    """红头通知 laid out per GB/T 9704-2012: 版头, 主体 (with attachments on new pages), 版记."""
+    doc = new_document(notice_styles(), title="通知")
+    set_subject(doc, "通知（GB/T 9704-2012）")
+    set_notice_page(doc)
+    doc.styles[ISSUER].font.color.rgb = RGBColor.from_string(RED)
+    doc.styles[ATTACHMENT].paragraph_format.page_break_before = True
+    for name in (ISSUER, TITLE, IMPRINT, FOOTER, TABLE_TEXT, TABLE_LABEL, TABLE_HEADING):
+        off_grid(doc.styles[name])
+    add_masthead(doc)
+    title = para(doc, TITLE, "{{ notice.title }}")
+    title.paragraph_format.space_before = Pt(2 * GRID_LINE)
+    addressee = para(doc, ADDRESSEE, "{{ notice.addressee }}")
+    addressee.paragraph_format.space_before = Pt(GRID_LINE)
+    add_blocks(doc, "notice.body")
+    add_closing(doc)
+    tag_line(doc, "{%p for a in notice.attachments %}")
+    para(doc, ATTACHMENT, "{{ a.label }}")
+    attachment_title = para(doc, TITLE, "{{ a.title }}")
+    attachment_title.paragraph_format.space_before = Pt(GRID_LINE)
+    attachment_title.paragraph_format.space_after = Pt(GRID_LINE)
+    add_blocks(doc, "a.body")
+    tag_line(doc, "{%p endfor %}")
+    add_imprint(doc)
+    return doc
+
+
+def off_grid(style: BaseStyle) -> None:
+    """Lay the style out off the character grid: text larger or smaller than 3号 would take whole grid cells."""
+    ppr = style.element.get_or_add_pPr()
+    snap = OxmlElement("w:snapToGrid", attrs={qn("w:val"): "0"})
+    ppr.insert_element_before(snap, "w:spacing", "w:ind", "w:jc", "w:outlineLvl", "w:rPr")
+
+
+def set_notice_page(doc: DocxDocument) -> None:
+    """The 22 × 28 grid and the odd/even page numbers: "— N —" right on odd pages, left on even ones."""
+    section = doc.sections[0]
+    grid = section._sectPr.find(qn("w:docGrid"))
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(round(GRID_LINE * 20)))
+    grid.set(qn("w:charSpace"), str(round((Mm(156).pt / 28 - 16) * 4096)))
+    doc.settings.odd_and_even_pages_header_footer = True
+    odd = section.footer.paragraphs[0]
+    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    odd.paragraph_format.right_indent = Pt(14)
+    even = section.even_page_footer.paragraphs[0]
+    even.style = FOOTER
+    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    even.paragraph_format.left_indent = Pt(14)
+    even.add_run("— ")
+    add_field(even, "PAGE")
+    even.add_run(" —")
+
+
+def add_masthead(doc: DocxDocument) -> None:
+    """版头: the issuing bodies stacked (red 小标宋) with 文件 beside them, then the 发文字号 over the red rule."""
+    spacer = para(doc, NORMAL, "")
+    spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacer.paragraph_format.line_spacing = Mm(35)  # the mark's top 35 mm below the 版心 top
+    table = new_table(doc, [13.4, 2.2])
+    remove_borders(table)
+    row = add_row(table, Cell(("{%p for name in notice.issuers %}",), 1, ISSUER), Cell(("文件",), 1, ISSUER))
+    cell = row.cells[0]
+    para(cell, ISSUER, "{{ name }}")
+    para(cell, ISSUER, "{%p endfor %}")
+    number = para(doc, DOC_NUMBER, "{{ notice.doc_number }}")
+    add_border(number, "bottom", size=12, space=11, color=RED)
+
+
+def remove_borders(table: Table) -> None:
+    """A layout table: no borders (the 发文机关标志 is text, not a grid)."""
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(OxmlElement(f"w:{edge}", attrs={qn("w:val"): "nil"}))
+    table._tbl.tblPr.append(borders)
+
+
+def add_border(paragraph: Paragraph, edge: str, *, size: int, space: int = 1, color: str = "000000") -> None:
+    """A paragraph border (w:pBdr), which Word draws across the full text width: the 公文 rules."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                                  "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr", "w:pPrChange")
+    borders.append(OxmlElement(f"w:{edge}", attrs={qn("w:val"): "single", qn("w:sz"): str(size),
+                                                   qn("w:space"): str(space), qn("w:color"): color}))
+
+
+def add_blocks(doc: DocxDocument, var: str) -> None:
+    """The blocks of a body: headings, paragraphs and tables whose columns come from the record."""
+    tag_line(doc, f"{{%p for b in {var} %}}")
+    for i, (kind, style) in enumerate(BLOCK_KINDS):
+        tag_line(doc, f"{{%p {'if' if i == 0 else 'elif'} b.kind == '{kind}' %}}")
+        para(doc, style, "{{ b.text }}")
+    tag_line(doc, "{%p else %}")
+    table = new_table(doc, [5.2, 5.2, 5.2])  # equal widths: docxtpl rescales the grid to the record's columns
+    add_row(table, blank(), header("{{ c }}"), blank())
+    for cell, tag in ((table.cell(0, 0), "{%tc for c in b.columns %}"), (table.cell(0, 2), "{%tc endfor %}")):
+        add_runs(cell.paragraphs[0], [tag])
+    repeat_as_header(table.rows[0])
+    tag_row(table, "{%tr for row in b.rows %}")
+    add_row(table, value("{%tc for c in row %}"), centred("{{ c }}"), value("{%tc endfor %}"))
+    tag_row(table, "{%tr endfor %}")
+    tag_line(doc, "{%p endif %}")
+    tag_line(doc, "{%p endfor %}")
+
+
+def add_closing(doc: DocxDocument) -> None:
+    """附件说明, 署名 and 成文日期 (右空四字 under a seal, else 署名右空二字), 附注."""
+    tag_line(doc, "{%p if notice.attachment_note %}")
+    para(doc, NORMAL, "")  # one blank line between the body and the 附件说明
+    tag_line(doc, "{%p for line in notice.attachment_note %}")
+    para(doc, ATTACHMENT_NOTE, "{{ line }}")
+    tag_line(doc, "{%p endfor %}")
+    tag_line(doc, "{%p endif %}")
+    para(doc, NORMAL, "")
+    tag_line(doc, "{%p if notice.seal %}")
+    for _ in range(2):  # room for the seal over the 署名 and 成文日期
+        para(doc, NORMAL, "")
+    tag_line(doc, "{%p endif %}")
+    tag_line(doc, "{%p for name in notice.signatories %}")
+    signed = para(doc, SIGNATURE, "{{ name }}")
+    signed.paragraph_format.right_indent = CHAR * 2
+    tag_line(doc, "{%p endfor %}")
+    dated_line = para(doc, SIGNATURE, "{{ notice.date_text }}")
+    dated_line.paragraph_format.right_indent = CHAR * 4
+    tag_line(doc, "{%p if notice.note %}")
+    note = para(doc, BODY, "（", "{{ notice.note }}", "）")
+    note.paragraph_format.space_before = Pt(GRID_LINE)
+    tag_line(doc, "{%p endif %}")
+
+
+def add_imprint(doc: DocxDocument) -> None:
+    """版记 at the end: 抄送, 印发机关 and 印发日期 in 4号仿宋 between full-width rules (0.35 / 0.25 mm)."""
+    para(doc, NORMAL, "")
+    tag_line(doc, "{%p if notice.copy_to %}")
+    copy_to = para(doc, IMPRINT, "　抄送：", "{{ notice.copy_to }}", "。")
+    add_border(copy_to, "top", size=8)
+    add_printed_line(doc, top=6)
+    tag_line(doc, "{%p else %}")
+    add_printed_line(doc, top=8)
+    tag_line(doc, "{%p endif %}")
+
+
+def add_printed_line(doc: DocxDocument, *, top: int) -> None:
+    """印发机关 at the left, 印发日期 at the right, over the last (0.35 mm) rule."""
+    printed = para(doc, IMPRINT, "　", "{{ notice.printer }}", "\t", "{{ notice.print_date_text }}", "印发")
+    printed.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(14), WD_TAB_ALIGNMENT.RIGHT)
+    add_border(printed, "top", size=top)
+    add_border(printed, "bottom", size=8)
+
+
+NOTICE_BUILDERS = {
+    "notice.docx": build_notice,
+}
+
+
+def build_notices(out_dir: Path) -> list[Path]:
+    """Write the notice template (GB/T 9704 通知) into ``out_dir`` and return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, builder in NOTICE_BUILDERS.items():
+        path = out_dir / name
+        save_reproducibly(builder(), path)
+        written.append(path)
+    return written
+
+
+# --------------------------------------------------------------------------------------------------
 # Document shell, saving, entry point
 # --------------------------------------------------------------------------------------------------
 
@@ -1283,5 +1491,5 @@ def build_agency(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for built in [*build(OUT_DIR), *build_agency(OUT_DIR)]:
+    for built in [*build(OUT_DIR), *build_agency(OUT_DIR), *build_notices(OUT_DIR)]:
         sys.stdout.write(f"{built}\n")

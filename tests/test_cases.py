@@ -6,9 +6,10 @@ import pytest
 
 import docgen
 from docgen.schemas import split_pointer
-from tests.conftest import load_json
+from tests.conftest import FIXTURES, load_json
 
 CASES_DIR = Path(__file__).parent / "cases"
+BASES = {"record": FIXTURES / "record.json", "notice": FIXTURES / "notice.json"}  # a case's "base" fixture
 
 
 def _cases():
@@ -37,7 +38,8 @@ def _patched(record, case):
 
 @pytest.mark.parametrize("case", list(_cases()))
 def test_case(case, record):
-    data = _patched(record, case)
+    base = case.get("base", "record")
+    data = _patched(record if base == "record" else load_json(BASES[base]), case)
     if case["kind"] == "packet":
         report = docgen.validate_packet(data, policy=case.get("policy"))
     else:

@@ -19,7 +19,7 @@ def test_kinds_lists_every_kind_in_order(run):
     code, out, _ = run("kinds")
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == [
-        "application", "feasibility", "plan", "agreement", "acceptance"]
+        "application", "feasibility", "plan", "agreement", "acceptance", "notice"]
     assert "项目申请表" in out and "附件1" in out
 
 
@@ -129,3 +129,11 @@ def test_usage_mistakes_get_one_chinese_line_and_exit_2(run, argv, message):
     code, out, err = run(*argv)
     assert code == 2
     assert err.strip() == message
+
+
+def test_schema_of_a_standalone_kind_is_its_own(run):
+    code, out, _ = run("schema", "notice")
+    schema = json.loads(out)
+    assert code == 0
+    assert schema["$id"] == "urn:docgen:notice"
+    assert "applicant" not in schema.get("properties", {})

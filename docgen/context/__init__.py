@@ -24,6 +24,9 @@ The context contract (templates are written against exactly this):
   ``{name, basis, start_label, start, due, actual, source}`` (dates as `date`, ``due`` None when the
   holiday schedule of a year is unknown); ``settlement`` ``{amount, prepayment_paid, deductions,
   deductions_total, balance_due, payable}`` (``payable``: the 余款 may be paid now, i.e. 合格).
+- ``notice`` (only when rendering the 通知, kind ``notice``): see `notice_view`:
+  ``{doc_number, issuers, title, addressee, body, attachment_note, attachments, signatories, date_text,
+  seal, note, copy_to, printer, print_date_text}``, placeholders already filled for the recipient.
 Filters: ``wan``, ``yuan``, ``daxie``, ``cndate``, ``checked(expected)``, ``zh``.
 """
 
@@ -34,10 +37,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from docgen.check import acceptance as acceptance_rules
-from docgen.check import agreement as agreement_rules
-from docgen.check._fmt import pct
-from docgen.check.agreement import payment_schedule
+from docgen.context.agency import acceptance_report, agreement_terms
+from docgen.context.notice import notice_view
 from docgen.dates import cn_date, months_between, parse_date, period_text
 from docgen.money import format_wan, format_yuan, rmb_upper
 from docgen.policies import Policy
@@ -56,89 +57,20 @@ def build_context(record: dict[str, Any], policy: Policy, *, kind: str, input_sh
         context["period"] = _period(record["project"])
     if "budget" in record:
         context["budget_table"] = budget_table(record["budget"], policy)
-    context.update(_agency_views(record, policy, kind))
+    context.update(_kind_views(record, policy, kind))
     return context
 
 
-def _agency_views(record: dict[str, Any], policy: Policy, kind: str) -> dict[str, Any]:
-    """Derived values of the agency documents, for the kinds that show them (their schema already passed)."""
+def _kind_views(record: dict[str, Any], policy: Policy, kind: str) -> dict[str, Any]:
+    """Derived values only some kinds show, built for those kinds (their schema already passed)."""
     views: dict[str, Any] = {}
     if kind in ("agreement", "acceptance"):
         views["agreement_terms"] = agreement_terms(record, policy)
     if kind == "acceptance":
         views["acceptance_report"] = acceptance_report(record, policy)
+    if kind == "notice":
+        views["notice"] = notice_view(record)
     return views
-
-
-def agreement_terms(record: dict[str, Any], policy: Policy) -> dict[str, Any]:
-    """The 服务协议's parties, payee, payment schedule, service period and effective 绩效目标."""
-    agreement = record["agreement"]
-    schedule = payment_schedule(agreement)
-    parties = _parties(record)
-    payee_role = agreement_rules.payee_role(record)
-    payee = next((p for p in parties if p["role"] == payee_role), parties[1])
-    start, end = agreement["start_date"], agreement["end_date"]
-    copies = agreement.get("copies_each", 2)
-    return {
-        "three_party": agreement_rules.is_three_party(record),
-        "parties": parties,
-        "payee": {"role": payee["title"], "name": payee["name"], **{
-            key: agreement["payee"][key] for key in ("bank", "account_name", "account_number")}},
-        "schedule": {"amount": schedule.amount, "ratio": schedule.ratio, "prepayment": schedule.prepayment,
-                     "balance": schedule.balance, "ratio_text": pct(schedule.ratio),
-                     "balance_ratio_text": pct(schedule.balance_ratio)},
-        "period": {"start": start, "end": end, "months": months_between(start, end) if end >= start else 0,
-                   "text": period_text(start, end) if end >= start else f"{cn_date(start)}至{cn_date(end)}"},
-        "kpis": [{"label": t.label, "target_text": t.text, "source": t.source}
-                 for t in acceptance_rules.targets(record, policy)],
-        "copies_each": copies,
-        "copies_total": copies * len(parties),
-    }
-
-
-def _parties(record: dict[str, Any]) -> list[dict[str, Any]]:
-    agency = record["agreement"]["party_a"]
-    applicant = record["applicant"]
-    contact = applicant["contact"]
-    parties = [
-        _party("party_a", "甲方", agency, agency["contact"]["name"], agency["contact"]["phone"]),
-        _party("party_b", "乙方", applicant, contact["name"], contact["phone"]),
-    ]
-    if agreement_rules.is_three_party(record) and "third_party" in record["project"]:
-        third = record["project"]["third_party"]
-        third_contact = third.get("contact", {})
-        parties.append(_party("party_c", "丙方", third, third_contact.get("name", ""),
-                              third_contact.get("phone", third.get("phone", ""))))
-    return parties
-
-
-def _party(role: str, title: str, data: dict[str, Any], contact: str, phone: str) -> dict[str, Any]:
-    return {"role": role, "title": title, "name": data["name"], "credit_code": data.get("credit_code", ""),
-            "address": data.get("address", ""), "legal_representative": data.get("legal_representative", ""),
-            "contact": contact, "phone": phone}
-
-
-def acceptance_report(record: dict[str, Any], policy: Policy) -> dict[str, Any]:
-    """The 评估验收报告's indicator table, computed verdict, deadlines and settlement."""
-    evaluation = acceptance_rules.evaluate(record, policy)
-    money = acceptance_rules.settlement(record)
-    third = record["project"].get("third_party")
-    implementer = third["name"] if agreement_rules.is_three_party(record) and third else record["applicant"]["name"]
-    return {
-        "implementer": implementer,
-        "indicators": [{"label": row.label, "target_text": row.target.text if row.target else "—",
-                        "actual_text": row.actual_text, "rate_text": row.rate_text, "met_text": row.met_text}
-                       for row in evaluation.indicators],
-        "verdict": evaluation.verdict,
-        "stated_verdict": record["acceptance"].get("verdict"),
-        "failures": evaluation.failures,
-        "deadlines": [{"name": d.name, "basis": d.basis, "start_label": d.start_label, "start": d.start,
-                       "due": d.due, "actual": d.actual, "source": d.source}
-                      for d in acceptance_rules.deadlines(record, policy, evaluation.verdict)],
-        "settlement": {"amount": money.amount, "prepayment_paid": money.prepayment_paid,
-                       "deductions": money.deductions, "deductions_total": money.deductions_total,
-                       "balance_due": money.balance_due, "payable": evaluation.verdict == acceptance_rules.PASS},
-    }
 
 
 def _period(project: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,240 @@
+"""Rules on the 通知 (GB/T 9704-2012): the 发文字号, the per-recipient placeholders and the annual plan.
+
+Texts of a notice may hold ``{{ recipient.name }}``-style placeholders, filled per recipient row before the
+docx template renders. They are untrusted (a spreadsheet column can set them), so they render in Jinja's
+sandbox with ``StrictUndefined`` and no loader, and every failure becomes a `notice.placeholder_invalid`
+finding naming the text and the expression, never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from docgen.check._fmt import pct, wan
+from docgen.check.registry import rule
+from docgen.dates import cn_date, parse_date
+from docgen.findings import Finding, Severity
+from docgen.money import format_wan, format_yuan
+from docgen.policies import Policy
+from docgen.schemas import label_for
+
+_TEXT_KEYS = ("heading1", "heading2", "heading3", "heading4", "paragraph")
+_EXPRESSION = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
+_CODE_FORBIDDEN = re.compile(r"[〔〕\[\]【】﹝﹞()（）0-9０-９号第]")
+_MAX_REPEAT = 10_000  # longest string or list a placeholder may build with "*"
+_PLACEHOLDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, RecursionError)
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox with the two operators that can exhaust memory or time bounded."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            raise jinja2.exceptions.SecurityError("占位符中不允许乘方运算")
+        for seq, count in ((left, right), (right, left)):
+            if isinstance(seq, str | list | tuple) and isinstance(count, int) and len(seq) * count > _MAX_REPEAT:
+                raise jinja2.exceptions.SecurityError("占位符生成的文字过长")
+        return super().call_binop(context, operator, left, right)
+
+
+@cache
+def _environment() -> _Sandbox:
+    # An empty DictLoader: {% include %} / {% import %} fail as TemplateNotFound instead of reading files.
+    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=False, loader=jinja2.DictLoader({}))
+    env.filters.update({"cndate": cn_date, "wan": format_wan, "yuan": format_yuan})
+    return env
+
+
+class PlaceholderError(ValueError):
+    """A placeholder that cannot be filled: the expression and the reason, in Chinese."""
+
+    def __init__(self, expression: str, reason: str) -> None:
+        super().__init__(f"{expression}：{reason}")
+        self.expression = expression
+        self.reason = reason
+
+
+def fill(text: str, variables: Mapping[str, Any]) -> str:
+    """Render the placeholders of one text in the sandbox; raises `PlaceholderError` naming the culprit."""
+    if "{" not in text:
+        return text
+    try:
+        return _render(text, variables)
+    except _PLACEHOLDER_ERRORS as exc:
+        raise PlaceholderError(_culprit(text, variables), _reason(exc)) from None
+
+
+def _render(text: str, variables: Mapping[str, Any]) -> str:
+    return _environment().from_string(text).render(dict(variables))
+
+
+def _culprit(text: str, variables: Mapping[str, Any]) -> str:
+    """The first ``{{ … }}`` expression that fails on its own (the whole text when none does alone)."""
+    for match in _EXPRESSION.finditer(text):
+        if match.group(1) is None:
+            continue
+        try:
+            _render(match.group(0), variables)
+        except _PLACEHOLDER_ERRORS:
+            return match.group(1).strip()
+    return text.strip()[:60]
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.UndefinedError):
+        return "数据中没有这个字段，或不允许访问（只能使用收文单位的字段，如 recipient.name）"
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"不允许的操作（{exc}）"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"占位符写法有误（{exc.message}）"
+    return "无法计算（占位符只能引用字段，如 {{ recipient.name }}）"
+
+
+def placeholder_variables(record: Mapping[str, Any]) -> dict[str, Any]:
+    """What placeholders may use: the recipient's fields (an empty recipient when the record has none)."""
+    return {"recipient": dict(record.get("recipient") or {})}
+
+
+def notice_texts(notice: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(JSON Pointer, text) of every text of a notice that may hold placeholders."""
+    yield "/notice/title", notice["title"]
+    yield "/notice/addressee", notice["addressee"]
+    yield from _block_texts(notice["body"], "/notice/body")
+    for i, attachment in enumerate(notice.get("attachments", [])):
+        yield f"/notice/attachments/{i}/title", attachment["title"]
+        yield from _block_texts(attachment["body"], f"/notice/attachments/{i}/body")
+
+
+def _block_texts(blocks: list[dict[str, Any]], base: str) -> Iterator[tuple[str, str]]:
+    for i, block in enumerate(blocks):
+        for key in _TEXT_KEYS:
+            if key in block:
+                yield f"{base}/{i}/{key}", block[key]
+        table = block.get("table")
+        if table is not None:
+            for c, column in enumerate(table["columns"]):
+                yield f"{base}/{i}/table/columns/{c}", column
+            for r, row in enumerate(table["rows"]):
+                for c, cell in enumerate(row):
+                    yield f"{base}/{i}/table/rows/{r}/{c}", cell
+
+
+def doc_number(notice: Mapping[str, Any]) -> str:
+    """The 发文字号: 机关代字〔年份〕序号号, year in 〔〕, no 第, no leading zeros (内人社发〔2020〕16号)."""
+    return f"{notice['issuer_code']}〔{notice['year']}〕{notice['serial']}号"
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------------------------------
+
+
+@rule("/notice/issuer_code")
+def doc_number_invalid(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
+    """The 机关代字 holds only the code: year, serial, brackets and 号 are added when printing."""
+    code = record["notice"]["issuer_code"]
+    bad = sorted(set(_CODE_FORBIDDEN.findall(code)))
+    if bad:
+        path = "/notice/issuer_code"
+        yield Finding("notice.doc_number_invalid", path, label_for(path),
+                      f"机关代字「{code}」含有{'、'.join(f'「{c}」' for c in bad)}；只填代字（如“内人社发”），"
+                      f"年份和序号分别填写，程序按 GB/T 9704 排成“{_example(record)}”")
+
+
+def _example(record: dict[str, Any]) -> str:
+    clean = _CODE_FORBIDDEN.sub("", record["notice"]["issuer_code"]) or "代字"
+    return doc_number({**record["notice"], "issuer_code": clean})
+
+
+@rule("/notice/year", "/notice/date")
+def year_mismatch(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
+    """The year in the 发文字号 is the year the notice is dated."""
+    notice = record["notice"]
+    dated = parse_date(notice["date"]).year
+    if notice["year"] != dated:
+        path = "/notice/year"
+        yield Finding("notice.year_mismatch", path, label_for(path),
+                      f"发文字号的年份 {notice['year']} 与成文日期的年份 {dated} 不一致", Severity.WARNING)
+
+
+@rule("/notice/title", "/notice/addressee", "/notice/body", "/notice/attachments")
+def placeholder_invalid(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
+    """Every placeholder must fill from the recipient's fields inside the sandbox."""
+    variables = placeholder_variables(record)
+    for path, text in notice_texts(record["notice"]):
+        try:
+            fill(text, variables)
+        except PlaceholderError as exc:
+            yield Finding("notice.placeholder_invalid", path, label_for(path),
+                          f"占位符「{exc.expression}」无法填写：{exc.reason}")
+
+
+@rule("/notice/plan/total", "/notice/plan/subprojects/*/budget")
+def subprojects_sum_mismatch(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
+    """The sub-projects' budgets add up to the year's 工伤预防费."""
+    plan = record["notice"].get("plan")
+    if plan is None:
+        return
+    computed = sum((item["budget"] for item in plan["subprojects"]), Decimal(0))
+    if computed != plan["total"]:
+        path = "/notice/plan/total"
+        yield Finding("plan.subprojects_sum_mismatch", path, label_for(path),
+                      f"年度预算 {wan(plan['total'])} 与 {len(plan['subprojects'])} 个子项目预算之和 "
+                      f"{wan(computed)} 不一致（相差 {wan(abs(plan['total'] - computed))}）")
+
+
+@rule("/notice/plan/total", "/notice/plan/income_last_year", "/notice/plan/deficit_last_year")
+def fund_over_cap(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
+    """The year's 工伤预防费 stays within the profile's share of last year's 征缴收入."""
+    cap_rule = policy.rule("fund_cap")
+    plan = record["notice"].get("plan")
+    if cap_rule is None or plan is None:
+        return
+    deficit = bool(plan.get("deficit_last_year")) and cap_rule.get("deficit_ratio") is not None
+    ratio = as_decimal(cap_rule["deficit_ratio" if deficit else "ratio"])
+    cap = plan["income_last_year"] * ratio
+    if plan["total"] <= cap:
+        return
+    about = "左右" if cap_rule.get("approximate") else ""
+    basis = f"上年度征缴收入 {wan(plan['income_last_year'])} × {pct(ratio)}{about}"
+    basis += "，上年度收不抵支" if deficit else ""
+    path = "/notice/plan/total"
+    severity = Severity.WARNING if cap_rule.get("approximate") else Severity.ERROR
+    yield Finding("plan.fund_over_cap", path, label_for(path),
+                  f"年度工伤预防费 {wan(plan['total'])} 超过上限 {wan(cap)}（{basis}；{cap_rule.source}）", severity)
+
+
+@rule("/notice/plan/prepayment_ratio", "/notice/plan/balance_ratio")
+def payment_split_invalid(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
+    """预付款 % + 余款 % = 100%, and the 预付款 within the profile's range where it has one."""
+    plan = record["notice"].get("plan")
+    if plan is None:
+        return
+    prepay, balance = as_decimal(plan["prepayment_ratio"]), as_decimal(plan["balance_ratio"])
+    if prepay + balance != 1:
+        path = "/notice/plan/balance_ratio"
+        yield Finding("plan.payment_split_invalid", path, label_for(path),
+                      f"预付款 {pct(prepay)} 与余款 {pct(balance)} 之和为 {pct(prepay + balance)}，应为 100%")
+    bounds = policy.rule("prepayment")
+    if bounds is None:
+        return
+    low, high = as_decimal(bounds["min"]), as_decimal(bounds["max"])
+    if not low <= prepay <= high:
+        allowed = pct(low) if low == high else f"{pct(low)}—{pct(high)}"
+        path = "/notice/plan/prepayment_ratio"
+        yield Finding("plan.payment_split_invalid", path, label_for(path),
+                      f"预付款 {pct(prepay)} 不在允许范围 {allowed} 内（{bounds.source}）")
+
+
+def as_decimal(value: Decimal | int | float) -> Decimal:
+    """A ratio as an exact Decimal (JSON and TOML give Decimals already; a Python caller may pass floats)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))

@@ -1,0 +1,313 @@
+"""The 通知 (GB/T 9704-2012) read back from the docx (python-docx) and the PDF (pypdf, pdftotext)."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+from functools import cache
+
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from pypdf import PdfReader
+
+import docgen
+from docgen.cli import main
+from docgen.errors import DataError
+from tests.conftest import FIXTURES, ROOT, load_json
+from tests.readback import docx_tables, open_docx
+
+EXAMPLES = ROOT / "examples"
+RED = "FF0000"
+
+
+@cache
+def _rendered(name: str) -> docgen.Document:
+    return docgen.render(EXAMPLES / f"{name}.json", "notice", to=["docx", "pdf"]).documents[0]
+
+
+@pytest.fixture(scope="module")
+def plan_doc():
+    return open_docx(_rendered("annual-plan").data)
+
+
+@pytest.fixture(scope="module")
+def plan_pdf() -> PdfReader:
+    return PdfReader(io.BytesIO(_rendered("annual-plan").pdf))
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _east_asia(style) -> str:
+    return style.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+
+def _paragraph(document, text: str):
+    return next(p for p in document.paragraphs if p.text == text)
+
+
+# --------------------------------------------------------------------------------------------------
+# Page: A4, margins, 22 × 28 grid, odd/even footers
+# --------------------------------------------------------------------------------------------------
+
+
+def test_a4_with_the_gbt9704_margins(plan_doc):
+    section = plan_doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
+
+
+def test_grid_of_22_lines_and_28_characters(plan_doc):
+    grid = plan_doc.sections[0]._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars"
+    line_pitch = int(grid.get(qn("w:linePitch"))) / 20
+    assert round(Mm(225).pt / line_pitch) == 22
+    char_pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+    assert round(Mm(156).pt / char_pitch) == 28
+
+
+def test_page_numbers_right_on_odd_and_left_on_even_pages_in_the_docx(plan_doc):
+    assert plan_doc.settings.odd_and_even_pages_header_footer
+    section = plan_doc.sections[0]
+    odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+    assert odd.alignment == 2 and even.alignment == 0  # RIGHT, LEFT
+    assert odd.paragraph_format.right_indent == Pt(14) and even.paragraph_format.left_indent == Pt(14)
+    for footer in (odd, even):
+        assert footer.text.startswith("— ") and footer.text.endswith(" —")
+        assert footer.style.font.size == Pt(14)
+
+
+def _page_number_x(reader: PdfReader, page: int) -> float:
+    """x of the page number's digits, read with a text visitor (footer: below the 35 mm bottom margin)."""
+    found: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and y < Mm(35).pt:
+            found.append((text, tm[4] * cm[0] + cm[4]))
+
+    reader.pages[page].extract_text(visitor_text=visit)
+    digits = [x for text, x in found if text.strip() == str(page + 1)]
+    assert digits, found
+    return digits[0]
+
+
+def test_page_numbers_read_back_from_the_pdf(plan_pdf):
+    width = float(plan_pdf.pages[0].mediabox.width)
+    assert _page_number_x(plan_pdf, 0) > width * 0.7  # "— 1 —" at the right
+    assert _page_number_x(plan_pdf, 1) < width * 0.3  # "— 2 —" at the left
+    assert _page_number_x(plan_pdf, 2) > width * 0.7
+
+
+# --------------------------------------------------------------------------------------------------
+# Fonts and colours
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("style", "font", "size", "bold"), [
+    ("Issuer Mark", "方正小标宋简体", 22, False),
+    ("Title", "方正小标宋简体", 22, False),
+    ("Normal", "仿宋_GB2312", 16, False),
+    ("Body Text", "仿宋_GB2312", 16, False),
+    ("Heading 1", "黑体", 16, False),
+    ("Heading 2", "楷体_GB2312", 16, False),
+    ("Heading 3", "仿宋_GB2312", 16, True),
+    ("Heading 4", "仿宋_GB2312", 16, False),
+    ("Imprint", "仿宋_GB2312", 14, False),
+])
+def test_styles_use_the_prescribed_fonts(plan_doc, style, font, size, bold):
+    found = plan_doc.styles[style]
+    assert _east_asia(found) == font
+    assert found.font.size == Pt(size)
+    assert bool(found.font.bold) is bold
+
+
+def test_paragraphs_carry_the_heading_styles(plan_doc):
+    styles = {p.text: p.style.name for p in plan_doc.paragraphs}
+    assert styles["一、总体目标"] == "Heading 1"
+    assert styles["（一）政府主导，专业运作"] == "Heading 2"
+    assert styles["关于印发《2027年度呼和浩特市工伤预防项目实施方案》的通知"] == "Title"
+
+
+def test_issuing_body_in_red_with_wenjian_beside_it(plan_doc):
+    assert str(plan_doc.styles["Issuer Mark"].font.color.rgb) == RED
+    mark = plan_doc.tables[0]
+    assert [c.text.strip() for c in mark.rows[0].cells] == ["呼和浩特市工伤预防委员会", "文件"]
+
+
+def test_several_issuing_bodies_are_stacked():
+    document = open_docx(_rendered("notice").data)
+    names = [p.text for p in document.tables[0].rows[0].cells[0].paragraphs if p.text]
+    assert names == ["鄂尔多斯市人力资源和社会保障局", "鄂尔多斯市财政局"]
+
+
+def test_red_rule_under_the_document_number(plan_doc):
+    number = _paragraph(plan_doc, "呼工预委发〔2027〕1号")
+    bottom = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert bottom.get(qn("w:color")) == RED and bottom.get(qn("w:val")) == "single"
+    assert number.paragraph_format.left_indent in (None, 0) and number.paragraph_format.right_indent in (None, 0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Text: 发文字号, 主送机关, 附件说明, dates, 版记
+# --------------------------------------------------------------------------------------------------
+
+
+def test_document_number_has_the_year_in_brackets_and_no_padding(plan_doc):
+    numbers = [p.text for p in plan_doc.paragraphs if p.style.name == "Document Number"]
+    assert numbers == ["呼工预委发〔2027〕1号"]
+    assert re.fullmatch(r"[^〔〕\d]+〔\d{4}〕[1-9]\d*号", numbers[0])
+
+
+def test_addressee_flush_left_ending_with_a_colon(plan_doc):
+    addressee = next(p for p in plan_doc.paragraphs if p.style.name == "Addressee")
+    assert addressee.text.endswith("：") and not addressee.text.endswith("：：")
+    assert addressee.style.paragraph_format.first_line_indent == 0
+
+
+def test_attachment_note_indented_numbered_without_end_punctuation(plan_doc):
+    notes = [p for p in plan_doc.paragraphs if p.style.name == "Attachment Note"]
+    assert [p.text.strip("　") for p in notes] == ["附件：1.2027年度呼和浩特市工伤预防项目实施方案",
+                                                  "2.呼和浩特市工伤预防联席会议成员名单"]
+    assert notes[0].style.paragraph_format.first_line_indent == Pt(32)
+    assert notes[-1].text[-1] not in "。，；："
+
+
+def test_date_in_arabic_numerals_without_padding_and_note_in_parentheses(plan_doc):
+    texts = [p.text for p in plan_doc.paragraphs]
+    assert "2027年3月10日" in texts
+    assert "（此件公开发布）" in texts
+    dated = _paragraph(plan_doc, "2027年3月10日")
+    assert dated.paragraph_format.right_indent == Pt(64)  # 右空四字
+
+
+def test_imprint_on_the_last_page_in_4hao_fangsong(plan_doc, plan_pdf):
+    last = _compact(plan_pdf.pages[-1].extract_text())
+    assert "抄送：内蒙古自治区人力资源和社会保障厅，呼和浩特市人民政府办公室。" in last
+    assert "呼和浩特市工伤预防委员会办公室" in last and "2027年3月11日印发" in last
+    assert all("抄送" not in page.extract_text() for page in plan_pdf.pages[:-1])
+    imprint = [p for p in plan_doc.paragraphs if p.style.name == "Imprint"]
+    assert imprint[0]._p.pPr.find(qn("w:pBdr")).find(qn("w:top")).get(qn("w:sz")) == "8"  # 0.35 mm
+    assert imprint[-1]._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")).get(qn("w:sz")) == "8"
+
+
+def test_attachments_start_new_pages(plan_doc, plan_pdf):
+    assert plan_doc.styles["Attachment Label"].paragraph_format.page_break_before
+    starts = {}
+    for number, page in enumerate(plan_pdf.pages):
+        first = page.extract_text().strip().splitlines()[0]
+        if first.startswith("附件"):
+            starts[first.strip()] = number
+    assert list(starts) == ["附件1", "附件2"]
+    member_page = _compact(plan_pdf.pages[starts["附件2"]].extract_text())
+    assert "呼和浩特市工伤预防联席会议成员名单" in member_page and "召集人" in member_page
+
+
+# --------------------------------------------------------------------------------------------------
+# The annual plan and the member list
+# --------------------------------------------------------------------------------------------------
+
+
+def test_annual_plan_budget_table_steps_and_payment(plan_doc):
+    tables = docx_tables(plan_doc)
+    budget = next(t for t in tables if t[0] == ["序号", "子项目名称", "预算（万元）", "采购方式"])
+    assert budget[-1][:3] == ["合计", "", "240.00"]
+    assert [row[2] for row in budget[1:-1]] == ["90.00", "150.00"]
+    texts = [p.text for p in plan_doc.paragraphs]
+    assert "（四）项目招标采购（2027年4月—5月）" in texts
+    assert "（六）项目实施和过程监督（2027年6月—2028年3月）" in texts
+    assert any("总额50%的预付款" in t and "总额50%的余款" in t for t in texts)
+
+
+def test_member_list_table(plan_doc):
+    members = next(t for t in docx_tables(plan_doc) if t[0] == ["职务", "姓名", "单位及职务"])
+    assert members[1] == ["召集人", "高  伟", "市人力资源和社会保障局党组成员、副局长"]
+    assert len(members) == 11
+
+
+# --------------------------------------------------------------------------------------------------
+# Placeholders: filled per recipient, in the sandbox
+# --------------------------------------------------------------------------------------------------
+
+
+def _notice_with(recipient: dict | None = None, **text) -> dict:
+    record = load_json(EXAMPLES / "notice.json")
+    if recipient is not None:
+        record["recipient"] = recipient
+    for index, value in text.items():
+        record["notice"]["body"][int(index.removeprefix("p"))]["paragraph"] = value
+    return record
+
+
+@pytest.mark.parametrize("name", ["鄂尔多斯市建筑业协会", "A&B <公司> \"测试\""])
+def test_placeholders_filled_for_each_recipient(name):
+    record = _notice_with({"name": name, "code": "X-1", "region": "东胜区", "quota": 3, "amount": "120000.00",
+                           "contact": "刘芳", "phone": "0477-1", "deadline": "2027-03-05"})
+    document = open_docx(docgen.render(record, "notice").documents[0].data)
+    texts = [p.text for p in document.paragraphs]
+    assert f"{name}：" in texts
+    assert any(f"经研究，{name}（单位编号X-1）本年度可申报项目3个，工伤预防费额度不超过12.00万元" in t for t in texts)
+    assert any("2027年3月5日前" in t for t in texts)
+    quota = next(t for t in docx_tables(document) if t[0][0] == "单位")
+    assert quota[1] == [name, "东胜区", "3", "12.00"]
+
+
+@pytest.mark.parametrize("placeholder", ["{{ ''.__class__.__mro__ }}", "{{ recipient.__init__ }}",
+                                         "{{ recipient.__class__.__subclasses__() }}", "{% include '/etc/passwd' %}",
+                                         "{{ 9 ** 9 ** 9 }}", "{{ 'x' * 100000000 }}", "{{ recipient.name"])
+def test_malicious_placeholder_is_a_finding_not_a_leak(placeholder):
+    record = _notice_with(p4=f"经研究，{placeholder}。")
+    report = docgen.validate(record, "notice")
+    found = [f for f in report.findings if f.code == "notice.placeholder_invalid"]
+    assert [f.path for f in found] == ["/notice/body/4/paragraph"]
+    assert "class '" not in found[0].message and "root:" not in found[0].message
+    with pytest.raises(DataError):
+        docgen.render(record, "notice")
+    forced = docgen.render(record, "notice", force=True).documents[0].data  # printed as written, not evaluated
+    text = "\n".join(p.text for p in open_docx(forced).paragraphs)
+    assert placeholder in text and "<class" not in text and "root:" not in text
+
+
+def test_batch_fills_each_row(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["batch", "notice", str(EXAMPLES / "notices.xlsx"), "--base", str(EXAMPLES / "notice.json"),
+                 "-o", str(out), "--to", "docx,pdf", "--merge"])
+    assert code == 0, capsys.readouterr()
+    documents = sorted(out.glob("*.docx"))
+    assert 5 <= len(documents) <= 8
+    addressees = [next(p.text for p in open_docx(path.read_bytes()).paragraphs if p.style.name == "Addressee")
+                  for path in documents]
+    assert len(set(addressees)) == len(documents) and all(a.endswith("：") for a in addressees)
+    merged = PdfReader(out / "merged.pdf")
+    assert len(merged.pages) >= 2 * len(documents)
+
+
+def test_properties_name_the_notice_and_its_issuer():
+    document = open_docx(_rendered("annual-plan").data)
+    assert document.core_properties.title.startswith("关于印发《2027年度呼和浩特市工伤预防项目实施方案》的通知")
+    assert document.core_properties.author == "呼和浩特市工伤预防委员会"
+
+
+def test_fixture_and_example_stay_valid():
+    for record in (load_json(FIXTURES / "notice.json"), copy.deepcopy(load_json(EXAMPLES / "annual-plan.json"))):
+        assert docgen.validate(record, "notice").ok
+
+
+def test_minimal_notice_without_seal_attachments_or_copy_to():
+    record = load_json(EXAMPLES / "notice.json")
+    notice = record["notice"]
+    for key in ("attachments", "copy_to", "note", "print_date", "printer"):
+        del notice[key]
+    notice.update(issuers=["鄂尔多斯市人力资源和社会保障局"], seal=False)
+    rendered = docgen.render(record, "notice", to=["docx", "pdf"]).documents[0]
+    document = open_docx(rendered.data)
+    styles = [p.style.name for p in document.paragraphs]
+    assert "Attachment Note" not in styles and "Attachment Label" not in styles
+    imprint = [p for p in document.paragraphs if p.style.name == "Imprint"]
+    assert len(imprint) == 1 and "抄送" not in imprint[0].text
+    assert imprint[0]._p.pPr.find(qn("w:pBdr")).find(qn("w:top")).get(qn("w:sz")) == "8"
+    assert [c.text.strip() for c in document.tables[0].rows[0].cells] == ["鄂尔多斯市人力资源和社会保障局", "文件"]
