@@ -9,6 +9,7 @@ character before the boundary. Pure function over atoms; nothing here knows font
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from docgen.pdf.linebreak import Atom
 
@@ -27,8 +28,17 @@ def is_ideograph(char: str) -> bool:
     )
 
 
-def _is_latin(char: str) -> bool:
-    return char.isalnum() and not is_ideograph(char) and ord(char) < 0x2E80
+_OTHER, _IDEOGRAPH, _DIGIT, _LETTER = range(4)
+
+
+@cache
+def _kind(char: str) -> int:
+    """Which side of an autospace boundary ``char`` can be on (memoised: called once per character laid out)."""
+    if is_ideograph(char):
+        return _IDEOGRAPH
+    if char.isalnum() and ord(char) < 0x2E80:
+        return _DIGIT if char.isdigit() else _LETTER
+    return _OTHER
 
 
 def autospace(atoms: list[Atom], sizes: Sequence[float], *, letters: bool, digits: bool) -> None:
@@ -44,14 +54,16 @@ def autospace(atoms: list[Atom], sizes: Sequence[float], *, letters: bool, digit
     """
     if not (letters or digits):
         return
+    spaced = {_DIGIT: digits, _LETTER: letters}
+    kinds = [_kind(atom.char) for atom in atoms]
     for k in range(len(atoms) - 1):
-        left, right = atoms[k].char, atoms[k + 1].char
-        if is_ideograph(left) and _is_latin(right):
+        left, right = kinds[k], kinds[k + 1]
+        if left == _IDEOGRAPH and right >= _DIGIT:
             latin = right
-        elif _is_latin(left) and is_ideograph(right):
+        elif left >= _DIGIT and right == _IDEOGRAPH:
             latin = left
         else:
             continue
-        if (digits if latin.isdigit() else letters) and sizes[k]:
+        if spaced[latin] and sizes[k]:
             atom = atoms[k]
             atoms[k] = Atom(atom.char, atom.width + sizes[k] * FRACTION, atom.forced_break)

@@ -10,10 +10,13 @@ breaker over atoms, lines as boxes, rows as item lists), keeps every rule visibl
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from zipfile import BadZipFile
 
-from docx.opc.exceptions import PackageNotFoundError
+from lxml.etree import XMLSyntaxError
 
 from docgen.errors import InputError
 from docgen.pdf.diagnostics import Diagnostics
@@ -50,15 +53,34 @@ def typeset(
         FontNotFoundError: no font file of the map can be loaded at all.
     """
     data = _read_input(docx)
-    diag = Diagnostics()
-    document = _read_document(data, diag)
-    layouter = ParagraphLayouter(FontSet(fonts or _default_map(), diag), diag, document.default_tab)
-    flow = Flow(layouter, diag)
-    for index, section in enumerate(document.sections):
-        flow.lay_out_section(section, index)
-    decorate(flow.pages, document, layouter, diag)
-    pdf = render(flow.pages, metadata)
+    with _collector_paused():
+        diag = Diagnostics()
+        document = _read_document(data, diag)
+        layouter = ParagraphLayouter(FontSet(fonts or _default_map(), diag), diag, document.default_tab)
+        flow = Flow(layouter, diag)
+        for index, section in enumerate(document.sections):
+            flow.lay_out_section(section, index)
+        decorate(flow.pages, document, layouter, diag)
+        pdf = render(flow.pages, metadata)
     return TypesetResult(pdf=pdf, pages=len(flow.pages), warnings=diag.warnings)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one document.
+
+    A typeset allocates some hundred thousand short-lived objects (atoms, fragments, PDF objects), which set
+    off full collections that walk every long-lived object of the process (fonts, parsed modules): a quarter
+    of the time of a typeset went there. Almost nothing a typeset allocates is cyclic, and what is gets
+    collected once the collector runs again. Only the caller that turned the collector off turns it back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _default_map() -> FontMap:
@@ -80,5 +102,5 @@ def _read_input(docx: bytes | Path) -> bytes:
 def _read_document(data: bytes, diag: Diagnostics) -> Document:
     try:
         return read(data, diag)
-    except (PackageNotFoundError, BadZipFile, KeyError, ValueError) as exc:
+    except (BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
         raise InputError(f"不是有效的 docx 文件：{exc}") from exc

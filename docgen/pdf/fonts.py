@@ -216,8 +216,41 @@ def _register(path: Path, index: int, label: str) -> Font | None:
         tt = TTFont(name, str(path), subfontIndex=index)
     except (TTFError, OSError, ValueError):
         return None
+    _share_glyph_table(tt.face)
     pdfmetrics.registerFont(tt)
     return Font(tt, label)
+
+
+class _TableView:
+    """A table of the font file that slices into bytes without copying the whole table first."""
+
+    def __init__(self, data: memoryview):
+        self._data = data
+
+    def __getitem__(self, span: slice) -> bytes:
+        return self._data[span].tobytes()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def _share_glyph_table(face: TTFontFace) -> None:
+    """Let reportlab's subsetter read ``glyf`` in place.
+
+    ``TTFontFace.makeSubset`` takes ``get_table("glyf")``, a copy of the whole table (15 MB for AR PL UMing),
+    once per 256-glyph subset of every document, only to slice single glyphs out of it. Handing it a view
+    that slices straight from the loaded file gives the same bytes; every other table is still copied.
+    """
+    copy_table = face.get_table
+    data = memoryview(face._ttf_data)
+
+    def get_table(tag: str):
+        if tag != "glyf":
+            return copy_table(tag)
+        pos, length = face.get_table_pos(tag)
+        return _TableView(data[pos : pos + length])
+
+    face.get_table = get_table
 
 
 @dataclass(frozen=True, slots=True)

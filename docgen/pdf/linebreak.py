@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Characters that must not start a line (行首禁则).
 NO_START = frozenset(
@@ -46,8 +47,12 @@ def is_space(char: str) -> bool:
     return char in " \u3000\t"
 
 
+@lru_cache(maxsize=1 << 16)
 def break_allowed(before: str, after: str) -> bool:
-    """Whether a line may break between ``before`` and ``after`` (single characters; U+FFFC = object)."""
+    """Whether a line may break between ``before`` and ``after`` (single characters; U+FFFC = object).
+
+    Memoised: the breaker asks for every adjacent pair, and a document repeats few distinct pairs.
+    """
     if is_space(after):
         return False
     if after in NO_START or before in NO_END:

@@ -97,6 +97,7 @@ class ParagraphLayouter:
     default_tab: float = 21.0
     _styles: dict[tuple[RunFormat, bool], Style] = field(default_factory=dict)
     _fallbacks: dict[tuple[RunFormat, str], Style] = field(default_factory=dict)
+    _char_tables: dict[tuple[RunFormat, float], dict[str, tuple[Style, Atom]]] = field(default_factory=dict)
 
     def layout(
         self, paragraph: Paragraph, width: float, grid: Grid = NO_GRID, fields: dict[str, str] | None = None
@@ -171,16 +172,31 @@ class ParagraphLayouter:
         styles: list[Style | None],
         char_pitch: float,
     ) -> None:
+        # One table per run format: a character's style and atom are looked up once per run, not resolved per
+        # occurrence (that was a third of the layout time). Atoms are immutable, so they can be shared.
+        table = self._char_tables.get((fmt, char_pitch))
+        if table is None:
+            table = self._char_tables[(fmt, char_pitch)] = {}
         for char in text:
-            if char in "\r\n":
-                continue
-            style = self._style_for(char, fmt, where)
-            styles.append(style)
-            width = style.font.font.advance(char) * style.size + fmt.char_spacing
-            if char_pitch and is_cjk(char):
-                # On a character grid each CJK character takes a whole number of grid cells.
-                width = max(math.ceil(width / char_pitch - 0.05), 1) * char_pitch
-            atoms.append(Atom(char, width))
+            entry = table.get(char)
+            if entry is None:
+                if char in "\r\n":
+                    continue
+                entry, cacheable = self._char_entry(char, fmt, where, char_pitch)
+                if cacheable:
+                    table[char] = entry
+            styles.append(entry[0])
+            atoms.append(entry[1])
+
+    def _char_entry(self, char: str, fmt: RunFormat, where: str, char_pitch: float) -> tuple[tuple[Style, Atom], bool]:
+        """Style and atom of ``char`` in ``fmt``; not cacheable when the character has no glyph (warned per use)."""
+        style = self._style_for(char, fmt, where)
+        width = style.font.font.advance(char) * style.size + fmt.char_spacing
+        if char_pitch and is_cjk(char):
+            # On a character grid each CJK character takes a whole number of grid cells.
+            width = max(math.ceil(width / char_pitch - 0.05), 1) * char_pitch
+        cacheable = style.font.font.has(char) or is_space(char)
+        return (style, Atom(char, width)), cacheable
 
     def _style_for(self, char: str, fmt: RunFormat, where: str) -> Style:
         """The style drawing ``char``: one shared object per (format, script), so fragments compare by identity."""
@@ -244,16 +260,10 @@ class ParagraphLayouter:
         slack = available - sum(widths)
         shift, extra, gaps = self._alignment(atoms, start, visible_end, slack, fmt, last or ends_forced)
         line = LineBox(height=0.0, baseline=0.0, page_break_after=ends_forced and atoms[end - 1].char == "\f")
-        x = origin + shift
-        for k in range(start, visible_end):
-            style = styles[k]
-            if k in images:
-                line.images.append(PlacedImage(x, images[k]))
-            elif style is not None and atoms[k].char != "\t":
-                self._append(line, atoms[k].char, style, x)
-            x += widths[k - start]
-            if k - start < len(gaps) and gaps[k - start]:
-                x += extra
+        positions = _positions(origin + shift, widths, gaps, extra)
+        for k in sorted(images.keys() & range(start, visible_end)):
+            line.images.append(PlacedImage(positions[k - start], images[k]))
+        _build_fragments(line.fragments, atoms, styles, images, start, visible_end, positions)
         if not line.fragments and not line.images:
             line.fragments.append(Fragment(origin, "", mark))
         return line
@@ -286,21 +296,6 @@ class ParagraphLayouter:
         count = sum(gaps)
         return (0.0, slack / count, gaps) if count else (0.0, 0.0, [])
 
-    @staticmethod
-    def _append(line: LineBox, char: str, style: Style, x: float) -> None:
-        """Add a character, extending the last fragment when one Tc value places it correctly."""
-        fragments = line.fragments
-        if fragments and fragments[-1].style is style and not is_space(char):
-            previous = fragments[-1]
-            needed = x - previous.end  # the Tc that would put ``char`` at ``x``
-            same = len(previous.text) == 1 or abs(needed - previous.char_space) < 1e-4
-            if same and not is_space(previous.text[-1]):
-                previous.char_space = needed
-                previous.text += char
-                previous.last_x = x
-                return
-        fragments.append(Fragment(x, char, style, style.fmt.char_spacing, x))
-
     def _set_height(self, line: LineBox, fmt: ParagraphFormat, grid_pitch: float) -> None:
         ascent = max((f.style.font.font.ascent * f.style.fmt.size for f in line.fragments), default=0.0)
         descent = max((f.style.font.font.descent * f.style.fmt.size for f in line.fragments), default=0.0)
@@ -318,6 +313,63 @@ class ParagraphLayouter:
             if grid_pitch > 0:
                 line.height = math.ceil(line.height / grid_pitch - 0.05) * grid_pitch
                 line.baseline = (line.height - natural) / 2 + ascent
+
+
+def _positions(x: float, widths: list[float], gaps: list[bool], extra: float) -> list[float]:
+    """Where each atom of a line starts: its advance plus the justification extra after expandable gaps."""
+    positions = []
+    for n, width in enumerate(widths):
+        positions.append(x)
+        x += width
+        if n < len(gaps) and gaps[n]:
+            x += extra
+    return positions
+
+
+def _build_fragments(
+    fragments: list[Fragment],
+    atoms: list[Atom],
+    styles: list[Style | None],
+    images: dict[int, Image],
+    start: int,
+    end: int,
+    positions: list[float],
+) -> None:
+    """Collect the characters of a line into fragments, one text operator each.
+
+    A character extends the open fragment when one Tc value places it correctly (same style, neither it nor
+    the previous one a space), else it opens a new one. The open fragment's characters, end and spacing stay
+    in locals (this loop runs once per character laid out: no string copy nor look-up of the previous one).
+    """
+    current: Fragment | None = None
+    chars: list[str] = []
+    current_end = 0.0  # where the open fragment's last character ends
+    last_space = False
+    for k in range(start, end):
+        style, char = styles[k], atoms[k].char
+        if style is None or char == "\t" or k in images:
+            continue
+        x = positions[k - start]
+        space = char in " \u3000\t"
+        advance = style.font.font.advance(char) * style.size
+        if current is not None and current.style is style and not space and not last_space:
+            needed = x - current_end  # the Tc that would put ``char`` at ``x``
+            if len(chars) == 1 or abs(needed - current.char_space) < 1e-4:
+                current.char_space = needed
+                current.last_x = x
+                chars.append(char)
+                current_end = x + advance
+                continue
+        if current is not None:
+            current.text = "".join(chars)
+            fragments.append(current)
+        current = Fragment(x, "", style, style.fmt.char_spacing, x)
+        chars = [char]
+        current_end = x + advance
+        last_space = space
+    if current is not None:
+        current.text = "".join(chars)
+        fragments.append(current)
 
 
 def _following_widths(atoms: list[Atom]) -> dict[int, float]:

@@ -243,6 +243,10 @@ class TablePlacer:
     ops: list[Op]
     diag: Diagnostics
     _open: dict[int, _Region] = field(default_factory=dict)
+    # Rules already emitted on the current page (``ops``): neighbouring cells share an edge, and drawing it once
+    # halves the border operators of a grid table without changing how it looks.
+    _drawn: set[tuple[float, float, float, float, float, str, str]] = field(default_factory=set)
+    _drawn_on: list[Op] | None = None
 
     def place(self, row: RowBox, top: float) -> None:
         """Place ``row`` with its top at ``top``."""
@@ -313,9 +317,15 @@ class TablePlacer:
             "left": (left, top, left, bottom),
             "right": (right, top, right, bottom),
         }
+        if self._drawn_on is not self.ops:
+            self._drawn_on, self._drawn = self.ops, set()
+        drawn = self._drawn
         for side, border in sides.items():
             if border is not None and border.style != "none" and border.width > 0:
-                self.ops.append(Rule(*lines[side], border.width, border.color, border.style))
+                key = (*lines[side], border.width, border.color, border.style)
+                if key not in drawn:
+                    drawn.add(key)
+                    self.ops.append(Rule(*key))
 
 
 def emit_items(ops: list[Op], items: list[Item], x: float, y: float, diag: Diagnostics) -> float:

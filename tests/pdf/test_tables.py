@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from io import BytesIO
+
 import docx
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from pypdf import PdfReader
 
 from docgen.pdf import typeset
 from tests.pdf.builders import (
@@ -131,3 +135,15 @@ def test_vertical_merge_across_page_break_keeps_borders() -> None:
     assert result.pages == 2
     assert "跨页合并" in pages[0]
     assert "内容己" in pages[1]
+
+
+def test_shared_cell_edges_are_drawn_once() -> None:
+    # Issue #3: every inner edge of a grid was stroked twice, once by each cell beside it.
+    document = chinese_document()
+    table = grid_table(document, 2, 2)
+    for cell in (c for row in table.rows for c in row.cells):
+        cell.text = "格"
+    pdf = typeset(to_bytes(document)).pdf
+    content = PdfReader(BytesIO(pdf)).pages[0].get_contents().get_data().decode("latin-1")
+    lines = re.findall(r"n ([\d.]+ [\d.]+) m ([\d.]+ [\d.]+) l S", content)
+    assert len(lines) == len(set(lines)) == 12  # 3 horizontal and 3 vertical edges, each split in 2 cells
