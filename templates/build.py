@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -1403,13 +1404,7 @@ NOTICE_BUILDERS = {
 
 def build_notices(out_dir: Path) -> list[Path]:
     """Write the notice template (GB/T 9704 通知) into ``out_dir`` and return its path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, builder in NOTICE_BUILDERS.items():
-        path = out_dir / name
-        save_reproducibly(builder(), path)
-        written.append(path)
-    return written
+    return write_templates(out_dir, NOTICE_BUILDERS)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1467,9 +1462,14 @@ BUILDERS = {
 
 def build(out_dir: Path) -> list[Path]:
     """Write the three templates into ``out_dir`` and return their paths."""
+    return write_templates(out_dir, BUILDERS)
+
+
+def write_templates(out_dir: Path, builders: dict[str, Callable[[], DocxDocument]]) -> list[Path]:
+    """Build each template and save it reproducibly into ``out_dir``; return the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, builder in BUILDERS.items():
+    for name, builder in builders.items():
         path = out_dir / name
         save_reproducibly(builder(), path)
         written.append(path)
@@ -1481,13 +1481,7 @@ def build_agency(out_dir: Path) -> list[Path]:
 
     Kept apart from `build` (the filing packet's three forms) so each set can be rebuilt and tested on its own.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, builder in AGENCY_BUILDERS.items():
-        path = out_dir / name
-        save_reproducibly(builder(), path)
-        written.append(path)
-    return written
+    return write_templates(out_dir, AGENCY_BUILDERS)
 
 
 if __name__ == "__main__":
