@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jinja2
@@ -74,7 +74,14 @@ def fill(text: str, variables: Mapping[str, Any]) -> str:
 
 
 def _render(text: str, variables: Mapping[str, Any]) -> str:
-    return _environment().from_string(text).render(dict(variables))
+    return _compiled(text).render(dict(variables))
+
+
+@lru_cache(maxsize=1024)
+def _compiled(text: str) -> jinja2.Template:
+    # Every text is filled twice per notice (checked, then printed), and in a batch every row shares the
+    # base notice's texts: compile each once. A syntax error raises here and is not cached.
+    return _environment().from_string(text)
 
 
 def _culprit(text: str, variables: Mapping[str, Any]) -> str:
