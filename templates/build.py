@@ -1338,9 +1338,12 @@ def add_blocks(doc: DocxDocument, var: str) -> None:
     tag_line(doc, f"{{%p for b in {var} %}}")
     for i, (kind, style) in enumerate(BLOCK_KINDS):
         tag_line(doc, f"{{%p {'if' if i == 0 else 'elif'} b.kind == '{kind}' %}}")
-        para(doc, style, "{{ b.text }}")
+        block = para(doc, style, "{{ b.text }}")
+        if kind == "p":  # the body's last paragraph stays with the 署名 (b.keep)
+            keep = OxmlElement("w:keepNext", attrs={qn("w:val"): "{{ 1 if b.keep else 0 }}"})
+            block._p.get_or_add_pPr().insert(0 if block._p.pPr.pStyle is None else 1, keep)
     tag_line(doc, "{%p else %}")
-    table = new_table(doc, [5.2, 5.2, 5.2])  # equal widths: docxtpl rescales the grid to the record's columns
+    table = new_table(doc, [5.2, 5.2, 5.2])
     add_row(table, blank(), header("{{ c }}"), blank())
     for cell, tag in ((table.cell(0, 0), "{%tc for c in b.columns %}"), (table.cell(0, 2), "{%tc endfor %}")):
         add_runs(cell.paragraphs[0], [tag])
@@ -1348,41 +1351,82 @@ def add_blocks(doc: DocxDocument, var: str) -> None:
     tag_row(table, "{%tr for row in b.rows %}")
     add_row(table, value("{%tc for c in row %}"), centred("{{ c }}"), value("{%tc endfor %}"))
     tag_row(table, "{%tr endfor %}")
+    templated_column_widths(table, "b.grid")
     tag_line(doc, "{%p endif %}")
     tag_line(doc, "{%p endfor %}")
+
+
+def templated_column_widths(table: Table, var: str) -> None:
+    """Column widths from the record (``var``: twips per column, fitted to the content) instead of equal ones.
+
+    The grid becomes a loop over ``var`` (docxtpl renders the whole part, so a tag may sit between elements)
+    and each looped cell takes its column's width.
+    """
+    grid = table._tbl.tblGrid
+    columns = grid.findall(qn("w:gridCol"))
+    for extra in columns[1:]:
+        grid.remove(extra)
+    columns[0].set(qn("w:w"), "{{ w }}")
+    grid.text, columns[0].tail = f"{{% for w in {var} %}}", "{% endfor %}"
+    for row in table.rows:
+        row.cells[1]._tc.tcPr.find(qn("w:tcW")).set(qn("w:w"), f"{{{{ {var}[loop.index0] }}}}")
 
 
 def add_closing(doc: DocxDocument) -> None:
-    """附件说明, 署名 and 成文日期 (右空四字 under a seal, else 署名右空二字), 附注."""
+    """附件说明, 署名 and 成文日期, 附注; the block stays with the last lines of the body (印章页不得无正文).
+
+    The right indents of 署名 and 成文日期 come from the record (``notice.signature``, ``notice.date_right``,
+    in hundredths of a character): 右空四字 under a seal with each 署名 centred over the date, else 署名右空二字
+    and the date two characters right of it (GB/T 9704-2012 7.3.5).
+    """
     tag_line(doc, "{%p if notice.attachment_note %}")
-    para(doc, NORMAL, "")  # one blank line between the body and the 附件说明
+    kept(para(doc, NORMAL, ""))  # one blank line between the body and the 附件说明
     tag_line(doc, "{%p for line in notice.attachment_note %}")
-    para(doc, ATTACHMENT_NOTE, "{{ line }}")
+    kept(para(doc, ATTACHMENT_NOTE, "{{ line }}"))
     tag_line(doc, "{%p endfor %}")
     tag_line(doc, "{%p endif %}")
-    para(doc, NORMAL, "")
+    kept(para(doc, NORMAL, ""))
     tag_line(doc, "{%p if notice.seal %}")
     for _ in range(2):  # room for the seal over the 署名 and 成文日期
-        para(doc, NORMAL, "")
+        kept(para(doc, NORMAL, ""))
     tag_line(doc, "{%p endif %}")
-    tag_line(doc, "{%p for name in notice.signatories %}")
-    signed = para(doc, SIGNATURE, "{{ name }}")
-    signed.paragraph_format.right_indent = CHAR * 2
+    tag_line(doc, "{%p for s in notice.signature %}")
+    signed = kept(para(doc, SIGNATURE, "{{ s.text }}"))
+    templated_right_indent(signed, "s.right")
     tag_line(doc, "{%p endfor %}")
     dated_line = para(doc, SIGNATURE, "{{ notice.date_text }}")
-    dated_line.paragraph_format.right_indent = CHAR * 4
+    templated_right_indent(dated_line, "notice.date_right")
     tag_line(doc, "{%p if notice.note %}")
     note = para(doc, BODY, "（", "{{ notice.note }}", "）")
     note.paragraph_format.space_before = Pt(GRID_LINE)
     tag_line(doc, "{%p endif %}")
 
 
+def kept(paragraph: Paragraph) -> Paragraph:
+    """Keep ``paragraph`` on the page of the next one."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def templated_right_indent(paragraph: Paragraph, var: str) -> None:
+    """A right indent filled in by docxtpl: ``var`` holds hundredths of a character (w:rightChars).
+
+    w:right carries the same indent in twips of a 3号 character for readers that ignore the character unit.
+    """
+    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:right"), f"{{{{ ({var} * 16 / 5)|round|int }}}}")
+    ind.set(qn("w:rightChars"), f"{{{{ {var} }}}}")
+
+
 def add_imprint(doc: DocxDocument) -> None:
-    """版记 at the end: 抄送, 印发机关 and 印发日期 in 4号仿宋 between full-width rules (0.35 / 0.25 mm)."""
-    para(doc, NORMAL, "")
+    """版记: 抄送, 印发机关 and 印发日期 in 4号仿宋 between full-width rules (0.35 / 0.25 mm).
+
+    A frame anchored to the bottom of the text area puts its last rule on the last line of the last page.
+    """
     tag_line(doc, "{%p if notice.copy_to %}")
     copy_to = para(doc, IMPRINT, "　抄送：", "{{ notice.copy_to }}", "。")
     add_border(copy_to, "top", size=8)
+    at_page_foot(copy_to)
     add_printed_line(doc, top=6)
     tag_line(doc, "{%p else %}")
     add_printed_line(doc, top=8)
@@ -1395,6 +1439,18 @@ def add_printed_line(doc: DocxDocument, *, top: int) -> None:
     printed.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(14), WD_TAB_ALIGNMENT.RIGHT)
     add_border(printed, "top", size=top)
     add_border(printed, "bottom", size=8)
+    at_page_foot(printed)
+
+
+def at_page_foot(paragraph: Paragraph) -> None:
+    """Put ``paragraph`` in the full-width frame at the foot of the text area (consecutive ones share it)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    frame = OxmlElement("w:framePr", attrs={
+        qn("w:w"): str(Mm(156).twips), qn("w:wrap"): "notBeside", qn("w:vAnchor"): "margin",
+        qn("w:hAnchor"): "margin", qn("w:xAlign"): "center", qn("w:yAlign"): "bottom"})
+    ppr.insert_element_before(frame, "w:widowControl", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
+                              "w:kinsoku", "w:wordWrap", "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr",
+                              "w:pPrChange")
 
 
 NOTICE_BUILDERS = {

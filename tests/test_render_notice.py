@@ -16,6 +16,7 @@ import docgen
 from docgen.cli import main
 from docgen.errors import DataError
 from tests.conftest import FIXTURES, ROOT, load_json
+from tests.pdf.builders import word_boxes
 from tests.readback import docx_tables, open_docx
 
 EXAMPLES = ROOT / "examples"
@@ -195,6 +196,89 @@ def test_imprint_on_the_last_page_in_4hao_fangsong(plan_doc, plan_pdf):
     assert imprint[-1]._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")).get(qn("w:sz")) == "8"
 
 
+PAGE_HEIGHT, TEXT_LEFT, TEXT_RIGHT = Mm(297).pt, Mm(28).pt, Mm(28 + 156).pt
+TEXT_BOTTOM = PAGE_HEIGHT - Mm(35).pt  # the foot of the 版心, from the top of the page
+
+
+@pytest.mark.parametrize("name", ["annual-plan", "notice"])
+def test_imprint_ends_on_the_last_line_of_the_last_page(name):
+    pdf = _rendered(name).pdf
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    printed = next(box for box in word_boxes(pdf, pages - 1) if box[0].endswith("印发"))
+    assert TEXT_BOTTOM - Pt(26).pt < printed[4] < TEXT_BOTTOM  # last line of the 版心, above the rule
+    body = [box for box in word_boxes(pdf, pages - 1) if box[4] < printed[2] - Pt(30).pt]
+    assert body, "the attachment text stays at the top; the 版记 alone moved down"
+
+
+def _page_of(pdf: bytes, text: str) -> tuple[int, list[str]]:
+    """The last page with the word ``text`` (the 署名, not the 发文机关标志 of page 1) and its words."""
+    reader = PdfReader(io.BytesIO(pdf))
+    for number in reversed(range(len(reader.pages))):
+        words = [box[0] for box in word_boxes(pdf, number)]
+        if text in words:
+            return number, words
+    raise AssertionError(f"{text} not found")
+
+
+def test_signature_never_stands_alone_on_a_page():
+    """Whatever the body's length, the 署名 page also carries the body's last lines (印章页不得无正文)."""
+    record = load_json(EXAMPLES / "notice.json")
+    notice = record["notice"]
+    notice["issuers"], notice["seal"] = ["鄂尔多斯市人力资源和社会保障局"], True
+    del notice["attachments"]
+    pages_seen = set()
+    for extra in range(0, 24, 2):
+        notice["body"] = [*load_json(EXAMPLES / "notice.json")["notice"]["body"],
+                          *({"paragraph": f"补充说明第{n + 1}条。"} for n in range(extra)),
+                          {"paragraph": "末段正文，须与署名同页。"}]
+        pdf = docgen.render(record, "notice", to=["pdf"]).documents[0].pdf
+        page, words = _page_of(pdf, "鄂尔多斯市人力资源和社会保障局")
+        pages_seen.add(page)
+        assert "末段正文，须与署名同页。" in words, f"{extra} extra paragraphs: 署名 alone on page {page + 1}"
+    assert len(pages_seen) >= 2, "the sweep must push the 署名 across a page end"
+
+
+def _signature_boxes(record: dict) -> tuple[tuple, list[tuple]]:
+    pdf = docgen.render(record, "notice", to=["pdf"]).documents[0].pdf
+    page, _ = _page_of(pdf, record["notice"]["issuers"][-1])
+    boxes = word_boxes(pdf, page)
+    names = [box for box in boxes if box[0] in record["notice"]["issuers"]]
+    date = next(box for box in boxes if box[0] == "2027年1月15日")
+    return date, names
+
+
+def test_signature_centred_over_the_date_under_a_seal():
+    record = load_json(EXAMPLES / "notice.json")
+    record["notice"].update(issuers=["鄂尔多斯市财政局"], seal=True)
+    date, (name,) = _signature_boxes(record)
+    assert TEXT_RIGHT - date[3] == pytest.approx(4 * 16, abs=2)  # 右空四字
+    assert (name[1] + name[3]) / 2 == pytest.approx((date[1] + date[3]) / 2, abs=2)
+
+
+def test_without_seal_signature_two_characters_in_and_date_two_characters_right_of_it():
+    record = load_json(EXAMPLES / "notice.json")
+    record["notice"].update(issuers=["鄂尔多斯市财政局"], seal=False)
+    date, (name,) = _signature_boxes(record)
+    assert TEXT_RIGHT - date[3] >= 2 * 16 - 2
+    assert date[1] - name[1] == pytest.approx(2 * 16, abs=2)  # 首字右移二字
+    record["notice"]["issuers"] = ["鄂尔多斯市人力资源和社会保障局"]  # longer than the date: 署名右空二字
+    date, (name,) = _signature_boxes(record)
+    assert TEXT_RIGHT - name[3] == pytest.approx(2 * 16, abs=2)
+    assert date[1] - name[1] == pytest.approx(2 * 16, abs=4)  # digits are not exactly half a character wide
+
+
+def test_table_columns_fit_their_content():
+    document = open_docx(_rendered("notice").data)
+    quota, attachment = document.tables[1], document.tables[2]
+    for table in (quota, attachment):
+        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(grid) == 8844  # the 版心 width, 156 mm
+    widths = [int(col.get(qn("w:w"))) for col in attachment._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert widths[1] > 3 * widths[0] and widths[1] > 3 * widths[2]  # 材料名称 wide, 序号 and 份数 narrow
+    cells = [int(cell._tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for cell in attachment.rows[1].cells]
+    assert cells == widths
+
+
 def test_attachments_start_new_pages(plan_doc, plan_pdf):
     assert plan_doc.styles["Attachment Label"].paragraph_format.page_break_before
     starts = {}
@@ -277,7 +361,7 @@ def test_batch_fills_each_row(tmp_path, capsys):
     code = main(["batch", "notice", str(EXAMPLES / "notices.xlsx"), "--base", str(EXAMPLES / "notice.json"),
                  "-o", str(out), "--to", "docx,pdf", "--merge"])
     assert code == 0, capsys.readouterr()
-    documents = sorted(out.glob("*.docx"))
+    documents = sorted(path for path in out.glob("*.docx") if path.name != "merged.docx")
     assert 5 <= len(documents) <= 8
     addressees = [next(p.text for p in open_docx(path.read_bytes()).paragraphs if p.style.name == "Addressee")
                   for path in documents]

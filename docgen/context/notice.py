@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +13,10 @@ from docgen.dates import cn_date
 from docgen.money import format_wan
 
 _NUMERALS = "一二三四五六七八九十"
+_TABLE_WIDTH = 8844  # the 版心, 156 mm, in twips
+_TABLE_CHAR = 210  # a 五号 (10.5 pt) character of the table text, in twips
+_CELL_PADDING = 216  # Word's default cell margins, 0.19 cm either side
+_WORD = re.compile(r"[\x21-\x7e]+")
 _HEADINGS = ("heading1", "heading2", "heading3", "heading4")
 
 
@@ -28,17 +34,77 @@ def notice_view(record: dict[str, Any]) -> dict[str, Any]:
         "issuers": notice["issuers"],
         "title": text(notice["title"]),
         "addressee": text(notice["addressee"]).rstrip("：:") + "：",
-        "body": _blocks(notice["body"], text, notice.get("plan")),
+        "body": _kept_last(_blocks(notice["body"], text, notice.get("plan"))),
         "attachment_note": _attachment_note([a["title"] for a in attachments]),
         "attachments": attachments,
-        "signatories": notice.get("signatories") or notice["issuers"],
-        "date_text": cn_date(notice["date"]),
+        **_signature(notice.get("signatories") or notice["issuers"], cn_date(notice["date"]), notice.get("seal", True)),
         "seal": notice.get("seal", True),
         "note": notice.get("note", "").strip("（）() "),
         "copy_to": "，".join(notice.get("copy_to", [])),
         "printer": notice.get("printer", ""),
         "print_date_text": cn_date(notice["print_date"]) if "print_date" in notice else "",
     }
+
+
+def _signature(names: list[str], date_text: str, seal: bool) -> dict[str, Any]:
+    """署名 and 成文日期 with their right indents in hundredths of a character (GB/T 9704-2012 7.3.5).
+
+    Under a seal the date is 右空四字 and each 署名 is centred over it. Without a seal the 署名 is 右空二字 and
+    the date starts two characters right of the 署名's first character; a date longer than that keeps 右空二字
+    and pushes the 署名 right instead.
+    """
+    date_width = _width(date_text)
+    if seal:
+        date_right = 4.0
+        rights = [max(date_right + (date_width - _width(name)) / 2, 0.0) for name in names]
+    else:
+        longest = max(_width(name) for name in names)
+        date_right = max(longest - date_width, 2.0)
+        rights = [date_right + date_width + 2 - _width(name) for name in names]
+    signature = [{"text": name, "right": _hundredths(right)} for name, right in zip(names, rights, strict=True)]
+    return {"signatories": names, "signature": signature, "date_text": date_text,
+            "date_right": _hundredths(date_right)}
+
+
+def _width(text: str) -> float:
+    """Printed width in characters of 3号: full-width characters one, digits and Latin letters half."""
+    return sum(1.0 if unicodedata.east_asian_width(char) in "WF" else 0.5 for char in text)
+
+
+def _hundredths(chars: float) -> int:
+    return round(chars * 100)
+
+
+def column_widths(rows: list[list[str]]) -> list[int]:
+    """Column widths in twips for a notice table, fitted to the content like Word's "autofit to window".
+
+    Each column wants its longest cell on one line; when all of them cannot have that, every column keeps its
+    minimum (two characters, or its longest unbreakable number or word) and the rest of the 版心 width is shared
+    in proportion to what each column still wants.
+    """
+    count = max(len(row) for row in rows)
+    natural = [max(_twips(_width(row[i])) for row in rows if i < len(row)) for i in range(count)]
+    minimum = [min(max(_twips(2.0), *(_twips(_longest_word(row[i])) for row in rows if i < len(row))), wanted)
+               for i, wanted in enumerate(natural)]
+    if sum(natural) <= _TABLE_WIDTH:
+        shares = [wanted * _TABLE_WIDTH / sum(natural) for wanted in natural]
+    elif sum(minimum) >= _TABLE_WIDTH:
+        shares = [least * _TABLE_WIDTH / sum(minimum) for least in minimum]
+    else:
+        ratio = (_TABLE_WIDTH - sum(minimum)) / (sum(natural) - sum(minimum))
+        shares = [least + (wanted - least) * ratio for least, wanted in zip(minimum, natural, strict=True)]
+    widths = [int(share) for share in shares]
+    widths[-1] += _TABLE_WIDTH - sum(widths)
+    return widths
+
+
+def _twips(chars: float) -> int:
+    return round(chars * _TABLE_CHAR) + _CELL_PADDING
+
+
+def _longest_word(text: str) -> float:
+    """Width of the longest run of half-width characters: Word does not break inside it."""
+    return max((len(word) * 0.5 for word in _WORD.findall(text)), default=0.0)
 
 
 def _filler(variables: dict[str, Any]) -> Callable[[str], str]:
@@ -72,11 +138,19 @@ def _blocks(blocks: list[dict[str, Any]], text: Callable[[str], str],
             out.append({"kind": f"h{level + 1}", "text": _numbered(level, counters[level]) + text(block[key])})
         elif key == "table":
             table = block["table"]
-            out.append({"kind": "table", "text": "", "columns": [text(c) for c in table["columns"]],
-                        "rows": [[text(c) for c in row] for row in table["rows"]]})
+            columns, rows = [text(c) for c in table["columns"]], [[text(c) for c in row] for row in table["rows"]]
+            out.append({"kind": "table", "text": "", "columns": columns, "rows": rows,
+                        "grid": column_widths([columns, *rows])})
         else:
-            out.append({"kind": "p", "text": text(block[key])})
+            out.append({"kind": "p", "text": text(block[key]), "keep": False})
     return out
+
+
+def _kept_last(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep the body's last paragraph with the 署名 that follows, so the 署名 never stands alone on a page."""
+    if blocks and blocks[-1]["kind"] == "p":
+        blocks[-1]["keep"] = True
+    return blocks
 
 
 def _numbered(level: int, n: int) -> str:

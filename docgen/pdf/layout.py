@@ -2,7 +2,8 @@
 
 Rules followed: page-break-before, explicit page breaks, keep-with-next chains, keep-lines-together,
 widow/orphan control, space before suppressed at the top of a page after a natural break, paragraph borders
-and shading, and table rows split between lines with header rows repeated on each page.
+and shading, table rows split between lines with header rows repeated on each page, and 图文框 anchored to the
+bottom of the text area (a notice's 版记), which end on the last line of the page and push later text above them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Flow:
     _section_index: int = 0
     _fresh: bool = True
     _after_natural_break: bool = False
+    _reserved: float = 0.0  # height taken by a bottom frame at the foot of the current page
     _boxes: dict[int, ParagraphBox] = field(default_factory=dict)
 
     # -- pages ---------------------------------------------------------------------------------------
@@ -41,7 +43,7 @@ class Flow:
     def bottom(self) -> float:
         """The y where the body frame ends on the current page."""
         setup = self.page.setup
-        return setup.height - setup.bottom
+        return setup.height - setup.bottom - self._reserved
 
     @property
     def room(self) -> float:
@@ -54,6 +56,7 @@ class Flow:
         first = not any(p.section == self._section_index for p in self.pages)
         self.pages.append(Page(self._section.page, self._section_index, first))
         self.y = self._section.page.top
+        self._reserved = 0.0
         self._fresh = True
         self._after_natural_break = natural
 
@@ -65,13 +68,21 @@ class Flow:
             self.new_page()
         blocks = section.blocks
         previous: Paragraph | None = None
-        for n, block in enumerate(blocks):
+        n = 0
+        while n < len(blocks):
+            block = blocks[n]
+            if isinstance(block, Paragraph) and block.fmt.bottom_frame:
+                frame = _frame_at(blocks, n)
+                self._bottom_frame(frame)
+                n += len(frame)
+                continue
             if isinstance(block, Paragraph):
                 self._paragraph(block, blocks[n + 1 :], previous)
                 previous = block
             else:
                 self._table(block)
                 previous = None
+            n += 1
 
     # -- paragraphs ----------------------------------------------------------------------------------
 
@@ -100,11 +111,14 @@ class Flow:
             after = 0.0
         top_rule, bottom_rule = _border_extent(box, "top"), _border_extent(box, "bottom")
         needed = before + top_rule + self._kept_height(box, following)
+        head = None
         if needed > self.room and not self._fresh and needed <= self._page_height():
-            self.new_page(natural=True)
-            before = 0.0
+            head = self._head_left_behind(box, before + top_rule) if following else None
+            if head is None:
+                self.new_page(natural=True)
+                before = 0.0
         self.y += before
-        self._place_lines(box, top_rule, bottom_rule)
+        self._place_lines(box, top_rule, bottom_rule, head)
         self.y += after
 
     def _space_before(self, box: ParagraphBox, previous: Paragraph | None) -> float:
@@ -114,6 +128,23 @@ class Flow:
         if fmt.contextual_spacing and previous is not None and previous.fmt.style_id == fmt.style_id:
             return 0.0
         return fmt.space_before
+
+    def _head_left_behind(self, box: ParagraphBox, lead: float) -> int | None:
+        """Lines of a keep-with-next paragraph that may stay on this page while its tail moves on with the next.
+
+        Word keeps the last line of such a paragraph with the next one, not the whole paragraph, unless its lines
+        are kept together; widow/orphan control leaves at least two lines on either side.
+        """
+        fmt, lines = box.fmt, box.lines
+        if not fmt.keep_next or fmt.keep_lines:
+            return None
+        room, fit = self.room - lead, 0
+        while fit < len(lines) and lines[fit].height <= room + 0.01 and not lines[fit].page_break_after:
+            room -= lines[fit].height
+            fit += 1
+        minimum = 2 if fmt.widow_control else 1
+        head = min(fit, len(lines) - minimum)
+        return head if head >= minimum else None
 
     def _page_height(self) -> float:
         setup = self.page.setup
@@ -140,13 +171,16 @@ class Flow:
             return 24.0
         return 0.0
 
-    def _place_lines(self, box: ParagraphBox, top_rule: float, bottom_rule: float) -> None:
+    def _place_lines(self, box: ParagraphBox, top_rule: float, bottom_rule: float, head: int | None = None) -> None:
+        """Place a paragraph's lines from the cursor on, across pages; ``head`` caps the lines on this page."""
         lines = box.lines
         start = piece_start = 0
         piece_top = self.y
         self.y += top_rule
         while start < len(lines):
             count = self._lines_that_fit(box, start)
+            if start == 0 and head is not None:
+                count = min(count, head)
             for line in lines[start : start + count]:
                 self.page.ops.append(TextLine(self.page.setup.left, self.y, line))
                 self.y += line.height
@@ -206,6 +240,26 @@ class Flow:
                 dy = offset if side == "top" else -offset if side == "bottom" else 0.0
                 self.page.ops.append(Rule(x1, y1 + dy, x2, y2 + dy, border.width, border.color, border.style))
 
+    def _bottom_frame(self, frame: list[Paragraph]) -> None:
+        """Place consecutive framed paragraphs so the last one ends on the last line of the page.
+
+        The frame goes on the current page when the text so far leaves room for it, else at the foot of a new
+        page; text after it flows above it (Word's frames anchored to the margin with ``yAlign="bottom"``).
+        """
+        boxes = [self._layout(paragraph) for paragraph in frame]
+        heights = [_border_extent(box, "top") + box.height + _border_extent(box, "bottom") for box in boxes]
+        height = sum(heights) + sum(box.fmt.space_before + box.fmt.space_after for box in boxes)
+        if height > self.room + 0.01 and not self._fresh and height <= self._page_height():
+            self.new_page(natural=True)
+        cursor, fresh = self.y, self._fresh
+        self.y = self.bottom - height
+        for box in boxes:
+            self.y += box.fmt.space_before
+            self._place_lines(box, _border_extent(box, "top"), _border_extent(box, "bottom"))
+            self.y += box.fmt.space_after
+        self.y, self._fresh = cursor, fresh
+        self._reserved += height
+
     # -- tables --------------------------------------------------------------------------------------
 
     def _table(self, table: Table) -> None:
@@ -240,6 +294,16 @@ class Flow:
                     placer.place(header, self.y)
                     self.y += header.height
             self._fresh = not headers or row.index <= headers[-1].index
+
+
+def _frame_at(blocks: list[Block], start: int) -> list[Paragraph]:
+    """The framed paragraphs that start at ``start``: Word joins consecutive paragraphs of one frame."""
+    frame: list[Paragraph] = []
+    for block in blocks[start:]:
+        if not isinstance(block, Paragraph) or not block.fmt.bottom_frame:
+            break
+        frame.append(block)
+    return frame
 
 
 def _leading_headers(box: TableBox) -> int:

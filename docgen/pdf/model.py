@@ -73,6 +73,7 @@ class ParagraphFormat:
     borders: dict[str, Border] = field(default_factory=dict)
     shading: str = ""
     tabs: tuple[TabStop, ...] = ()
+    bottom_frame: bool = False  # in a 图文框 anchored to the bottom of the text area (w:framePr yAlign="bottom")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -39,6 +38,7 @@ from docgen.pdf.styles import (
     StyleSheet,
     ThemeFonts,
     borders,
+    is_bottom_frame,
     margins,
     merge,
     paragraph_format,
@@ -278,8 +278,11 @@ class Reader:
 
     def _check_paragraph_props(self, props: Props, where: str) -> None:
         for key, label in _UNSUPPORTED_PARAGRAPH_PROPS.items():
-            if key in props and not (key == "numPr" and props[key] == {}):
-                unsupported(self.diag, key, where, label)
+            if key not in props or (key == "numPr" and props[key] == {}):
+                continue
+            if key == "framePr" and is_bottom_frame(props):
+                continue  # laid out (layout.Flow._bottom_frame)
+            unsupported(self.diag, key, where, label)
         for tab_key, values in props.items():
             if not tab_key.startswith("tabs/"):
                 continue
@@ -546,16 +549,10 @@ def _field_kind(instr: str) -> Any:
     return name if name in ("PAGE", "NUMPAGES", "SECTIONPAGES") else None
 
 
-@lru_cache(maxsize=4)
 def _stylesheet(styles: bytes | None, theme: bytes | None) -> StyleSheet:
-    """The style sheet of a styles part and theme, shared by documents of one template.
-
-    Documents rendered from one template carry the same 350 kB styles part; parsing it was a fifth of the time
-    of reading a document. A ``StyleSheet`` holds nothing but what follows from these bytes, so sharing is safe.
-    """
-    root = etree.fromstring(styles, PARSER) if styles is not None else None
+    """The style sheet of a styles part and theme."""
     theme_root = etree.fromstring(theme, PARSER) if theme is not None else None
-    return StyleSheet(root, ThemeFonts.from_xml(theme_root))
+    return StyleSheet.from_part(styles, ThemeFonts.from_xml(theme_root))
 
 
 def read(data: bytes, diag: Diagnostics) -> Document:

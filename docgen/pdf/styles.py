@@ -13,6 +13,8 @@ from lxml import etree
 
 from docgen.pdf.model import Border, ParagraphFormat, RunFormat, TabStop
 from docgen.pdf.ooxml import A, attrs, local, on_off, qn
+from docgen.pdf.package import PARSER
+from docgen.pdf.stylepart import Fragment, scan
 from docgen.pdf.units import eighth_points, half_points, twips
 
 Props = dict[str, dict[str, str]]
@@ -103,7 +105,6 @@ class ThemeFonts:
 
 @dataclass(slots=True)
 class _Style:
-    kind: str
     based_on: str
     ppr: etree._Element | None
     rpr: etree._Element | None
@@ -111,12 +112,26 @@ class _Style:
     tcpr: etree._Element | None
     conditional: bool
 
+    @classmethod
+    def from_xml(cls, style: etree._Element) -> _Style:
+        based = style.find(qn("w:basedOn"))
+        return cls(
+            based_on=based.get(qn("w:val"), "") if based is not None else "",
+            ppr=style.find(qn("w:pPr")),
+            rpr=style.find(qn("w:rPr")),
+            tblpr=style.find(qn("w:tblPr")),
+            tcpr=style.find(qn("w:tcPr")),
+            conditional=style.find(qn("w:tblStylePr")) is not None,
+        )
+
 
 class StyleSheet:
     """The styles part: resolves the layered properties of paragraphs, runs, tables and cells."""
 
     def __init__(self, styles: etree._Element | None, theme: ThemeFonts):
         self.theme = theme
+        # Each style's element, or its still unparsed bytes (``from_part``); read into a _Style on first use.
+        self._sources: dict[str, etree._Element | Fragment] = {}
         self._styles: dict[str, _Style] = {}
         self._defaults: dict[str, str] = {}
         self._doc_ppr: etree._Element | None = None
@@ -126,24 +141,41 @@ class StyleSheet:
         if styles is not None:
             self._read(styles)
 
+    @classmethod
+    def from_part(cls, data: bytes | None, theme: ThemeFonts) -> StyleSheet:
+        """The style sheet of a styles part's bytes; only the styles a document uses get parsed, when possible."""
+        scanned = scan(data) if data is not None else None
+        if scanned is None:
+            return cls(etree.fromstring(data, PARSER) if data is not None else None, theme)
+        sheet = cls(None, theme)
+        sheet._read_defaults(scanned.doc_defaults)
+        for entry in scanned.styles:
+            sheet._index(entry.style_id, entry.kind, entry.default, entry.fragment)
+        return sheet
+
     def _read(self, root: etree._Element) -> None:
-        self._doc_ppr = root.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
-        self._doc_rpr = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        self._read_defaults(root.find(qn("w:docDefaults")))
         for style in root.iterfind(qn("w:style")):
-            style_id = style.get(qn("w:styleId"), "")
-            kind = style.get(qn("w:type"), "paragraph")
-            based = style.find(qn("w:basedOn"))
-            self._styles[style_id] = _Style(
-                kind=kind,
-                based_on=based.get(qn("w:val"), "") if based is not None else "",
-                ppr=style.find(qn("w:pPr")),
-                rpr=style.find(qn("w:rPr")),
-                tblpr=style.find(qn("w:tblPr")),
-                tcpr=style.find(qn("w:tcPr")),
-                conditional=style.find(qn("w:tblStylePr")) is not None,
-            )
-            if on_off(style.get(qn("w:default"))) and style.get(qn("w:default")) is not None:
-                self._defaults[kind] = style_id
+            self._index(style.get(qn("w:styleId"), ""), style.get(qn("w:type"), "paragraph"),
+                        style.get(qn("w:default")), style)
+
+    def _read_defaults(self, defaults: etree._Element | None) -> None:
+        if defaults is not None:
+            self._doc_ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+            self._doc_rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+
+    def _index(self, style_id: str, kind: str, default: str | None, source: etree._Element | Fragment) -> None:
+        self._sources[style_id] = source
+        if default is not None and on_off(default):
+            self._defaults[kind] = style_id
+
+    def _style(self, style_id: str) -> _Style:
+        style = self._styles.get(style_id)
+        if style is None:
+            source = self._sources[style_id]
+            element = source.element if isinstance(source, Fragment) else source
+            style = self._styles[style_id] = _Style.from_xml(element)
+        return style
 
     def has_conditional_formatting(self, table_style: str) -> bool:
         """True when the table style (or a base) has w:tblStylePr, which the engine does not apply."""
@@ -157,14 +189,15 @@ class StyleSheet:
         return self._chains[key]
 
     def _build_chain(self, style_id: str, kind: str) -> list[_Style]:
-        if style_id not in self._styles:
+        if style_id not in self._sources:
             style_id = self._defaults.get(kind, "")
         chain: list[_Style] = []
         seen: set[str] = set()
-        while style_id in self._styles and style_id not in seen:
+        while style_id in self._sources and style_id not in seen:
             seen.add(style_id)
-            chain.append(self._styles[style_id])
-            style_id = self._styles[style_id].based_on
+            style = self._style(style_id)
+            chain.append(style)
+            style_id = style.based_on
         return chain[::-1]
 
     def paragraph_props(self, ppr: etree._Element | None, style_id: str, table_style: str | None) -> Props:
@@ -292,7 +325,14 @@ def paragraph_format(props: Props, char_width: float) -> ParagraphFormat:
         borders=borders(props, "pBdr"),
         shading=_fill(props.get("shd", {})),
         tabs=_tabs(props),
+        bottom_frame=is_bottom_frame(props),
     )
+
+
+def is_bottom_frame(props: Props) -> bool:
+    """A 图文框 the engine places: aligned to the bottom of the text area, e.g. a notice's 版记."""
+    frame = props.get("framePr") or {}
+    return frame.get("yAlign") == "bottom" and frame.get("vAnchor", "margin") == "margin"
 
 
 def _indent(ind: dict[str, str], names: tuple[str, str], char_width: float) -> float:

@@ -81,3 +81,13 @@ def lines_per_page(size: float = 12.0) -> int:
     for _ in range(200):
         document.add_paragraph("占位")
     return normalise(pages_text(typeset(to_bytes(document)).pdf)[0]).count("占位")
+
+
+def word_boxes(pdf: bytes, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(text, x_min, y_min, x_max, y_max) of each word pdftotext finds on ``page`` (0-based), y from the top."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    args = ["pdftotext", "-bbox", "-f", str(page + 1), "-l", str(page + 1), "-", "-"]
+    html = subprocess.run(args, input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    return [(text, float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1, text in re.findall(pattern, html)]

@@ -21,6 +21,7 @@ from tests.pdf.builders import (
     pages_text,
     text_positions,
     to_bytes,
+    word_boxes,
 )
 
 
@@ -109,6 +110,56 @@ def test_keep_with_next_moves_heading_to_next_page() -> None:
     document.add_paragraph("正文")
     pages = [normalise(page) for page in pages_text(typeset(to_bytes(document)).pdf)]
     assert pages[-1].startswith("小标题") or "小标题正文" in pages[0]
+
+
+def test_keep_with_next_paragraph_leaves_its_head_behind() -> None:
+    """Word keeps the last lines of a keep-with-next paragraph with the next one, not the whole paragraph."""
+    document = chinese_document()
+    for _ in range(lines_per_page() - 3):
+        document.add_paragraph("占位")
+    long = document.add_paragraph("长段" * 200)  # many lines: three fit on page 1
+    long.paragraph_format.keep_with_next = True
+    document.add_paragraph("署名")
+    pages = [normalise(page) for page in pages_text(typeset(to_bytes(document)).pdf)]
+    assert len(pages) >= 2 and pages[0].endswith("长段"), "the head of the paragraph stays on page 1"
+    assert pages[-1].endswith("长段署名")
+
+
+def _framed(paragraph, y_align: str = "bottom") -> None:
+    add_xml(paragraph._p.get_or_add_pPr(),
+            f'<w:framePr w:wrap="notBeside" w:vAnchor="margin" w:hAnchor="margin" w:yAlign="{y_align}"/>')
+
+
+def test_bottom_frame_ends_on_the_last_line_of_the_page() -> None:
+    document = chinese_document()
+    document.add_paragraph("正文")
+    for text in ("版记一", "版记二"):
+        _framed(document.add_paragraph(text))
+    document.add_paragraph("框后正文")
+    result = typeset(to_bytes(document))
+    assert result.pages == 1 and not [w for w in result.warnings if w.code.startswith("pdf.unsupported")]
+    section = document.sections[0]
+    bottom = section.page_height.pt - section.bottom_margin.pt
+    boxes = {box[0]: box for box in word_boxes(result.pdf, 0)}
+    assert bottom - 16 < boxes["版记二"][4] <= bottom + 0.5
+    assert boxes["版记一"][4] <= boxes["版记二"][2] + 0.5  # the frame's paragraphs stay in order
+    assert boxes["框后正文"][2] < boxes["版记一"][2] - 100  # later text flows above the frame
+
+
+def test_bottom_frame_without_room_goes_to_the_next_page() -> None:
+    document = chinese_document()
+    for _ in range(lines_per_page()):
+        document.add_paragraph("占位")
+    _framed(document.add_paragraph("版记"))
+    pages = [normalise(page) for page in pages_text(typeset(to_bytes(document)).pdf)]
+    assert pages[-1] == "版记" and "版记" not in pages[0]
+
+
+def test_other_frames_are_reported() -> None:
+    document = chinese_document()
+    _framed(document.add_paragraph("图文框"), "top")
+    result = typeset(to_bytes(document))
+    assert [w.code for w in result.warnings if w.code.startswith("pdf.unsupported")] == ["pdf.unsupported.framePr"]
 
 
 def test_header_bottom_border_and_right_tab() -> None:
