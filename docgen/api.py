@@ -23,7 +23,7 @@ from docgen.output import sha256_hex, write_atomic
 from docgen.policies import DEFAULT_POLICY, Policy, load_policy, policy_ids
 from docgen.render_docx import find_template, render_docx
 from docgen.schemas import Kind, get_kind, kinds, normalise_money, record_schema
-from docgen.typeset import font_map, glyph_findings, to_pdf
+from docgen.typeset import DEFAULT_ENGINE, check_engine, font_map, glyph_findings, to_pdf
 from docgen.validate import document_order, schema_findings
 
 RecordInput = str | Path | Mapping[str, Any] | Source
@@ -136,25 +136,31 @@ def validate_packet(record: RecordInput, *, policy: str | None = None) -> Report
 
 
 def render(record: RecordInput, kind: str, *, to: Sequence[str] = ("docx",), policy: str | None = None,
-           templates: str | Path | None = None, fonts: str | Path | None = None, force: bool = False) -> Rendered:
-    """Check and render one document as docx and/or PDF; raises `DataError` when the record has errors."""
+           templates: str | Path | None = None, fonts: str | Path | None = None, force: bool = False,
+           pdf_engine: str = DEFAULT_ENGINE) -> Rendered:
+    """Check and render one document as docx and/or PDF; raises `DataError` when the record has errors.
+
+    ``pdf_engine`` is ``docgen`` (our typesetter, deterministic) or ``libreoffice`` (``soffice`` on PATH).
+    """
     formats = _formats(to)
+    check_engine(pdf_engine, needed="pdf" in formats)
     report = _with_glyphs(validate(record, kind, policy=policy), formats, fonts)
     _refuse_if_errors(report, force=force)
-    document, notes = _render_kind(report, get_kind(kind), formats, templates, fonts)
+    document, notes = _render_kind(report, get_kind(kind), formats, templates, fonts, pdf_engine)
     return Rendered(report, [document], formats, layout=notes)
 
 
 def render_packet(record: RecordInput, *, to: Sequence[str] = ("docx",), policy: str | None = None,
                   templates: str | Path | None = None, fonts: str | Path | None = None,
-                  force: bool = False) -> Rendered:
+                  force: bool = False, pdf_engine: str = DEFAULT_ENGINE) -> Rendered:
     """Check and render the filing packet; with PDF, also one ``packet.pdf`` with attachments and bookmarks."""
     formats = _formats(to)
+    check_engine(pdf_engine, needed="pdf" in formats)
     report = _with_glyphs(validate_packet(record, policy=policy), formats, fonts)
     _refuse_if_errors(report, force=force)
     documents, notes = [], []
     for kind in _packet_kinds():
-        document, kind_notes = _render_kind(report, kind, formats, templates, fonts)
+        document, kind_notes = _render_kind(report, kind, formats, templates, fonts, pdf_engine)
         documents.append(document)
         notes += kind_notes
     packet_pdf = _packet_pdf(report, documents, fonts) if "pdf" in formats else None
@@ -229,7 +235,7 @@ def _refuse_if_errors(report: Report, *, force: bool) -> None:
 
 
 def _render_kind(report: Report, kind: Kind, formats: tuple[str, ...], templates: str | Path | None,
-                 fonts: str | Path | None) -> tuple[Document, list[LayoutNote]]:
+                 fonts: str | Path | None, engine: str) -> tuple[Document, list[LayoutNote]]:
     assert report.policy is not None  # an unknown policy is an error finding, refused before rendering
     context = build_context(report.record, report.policy, kind=kind.name, input_sha256=report.source.sha256)
     template = find_template(kind.name, _path(templates))
@@ -238,7 +244,7 @@ def _render_kind(report: Report, kind: Kind, formats: tuple[str, ...], templates
     stem = f"{kind.order:02d}-{kind.title}"
     if "pdf" not in formats:
         return Document(kind.name, stem, docx), []
-    result = to_pdf(docx, metadata=properties, fonts=_path(fonts))
+    result = to_pdf(docx, metadata=properties, fonts=_path(fonts), engine=engine, name=f"{stem}.docx")
     notes = [LayoutNote(f"{stem}.pdf", w.code, w.where, w.message) for w in result.warnings]
     return Document(kind.name, stem, docx, result.pdf, result.pages), notes
 

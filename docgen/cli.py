@@ -14,6 +14,7 @@ from docgen.batch.command import batch_command
 from docgen.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, DataError, DocgenError
 from docgen.findings import Finding
 from docgen.schemas import record_schema
+from docgen.typeset import DEFAULT_ENGINE, ENGINES
 
 _OUT_DEFAULT = Path("output")
 _policy_option = click.option("--policy", "policy", metavar="ID", help="使用指定的政策规则（覆盖记录中的 policy）")
@@ -26,6 +27,10 @@ _to_option = click.option("--to", "to", default="docx,pdf", show_default=True, m
                           help="输出格式，逗号分隔：docx、pdf")
 _fonts_option = click.option("--fonts", type=click.Path(path_type=Path), metavar="DIR",
                              help="字体目录（优先于环境变量 DOCGEN_FONT_DIR 和系统字体）")
+_pdf_engine_option = click.option(
+    "--pdf-engine", "pdf_engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
+    help="PDF 排版引擎：docgen 自带引擎（无需 Office，输出可重现）；libreoffice 调用已安装的 LibreOffice（soffice），"
+         "版式与 Word 更接近，适合特殊模板")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,11 +101,12 @@ def validate_command(kind: str, file: Path, as_json: bool, policy: str | None) -
 @_fonts_option
 @_to_option
 @_force_option
+@_pdf_engine_option
 def render_command(kind: str, file: Path, out_dir: Path, policy: str | None, templates: Path | None,
-                   fonts: Path | None, to: str, force: bool) -> int:
+                   fonts: Path | None, to: str, force: bool, pdf_engine: str) -> int:
     """校验并生成一份文书（Word 和/或 PDF）。"""
     rendered = docgen.render(file, kind, to=_split(to), policy=policy, templates=templates, fonts=fonts,
-                             force=force)
+                             force=force, pdf_engine=pdf_engine)
     return _finish(rendered, out_dir)
 
 
@@ -112,11 +118,12 @@ def render_command(kind: str, file: Path, out_dir: Path, policy: str | None, tem
 @_fonts_option
 @_to_option
 @_force_option
+@_pdf_engine_option
 def packet_command(file: Path, out_dir: Path, policy: str | None, templates: Path | None, fonts: Path | None,
-                   to: str, force: bool) -> int:
+                   to: str, force: bool, pdf_engine: str) -> int:
     """校验并生成全套申报材料（申请表、可行性研究报告、实施方案），合并的 packet.pdf 及 manifest.json。"""
     rendered = docgen.render_packet(file, to=_split(to), policy=policy, templates=templates, fonts=fonts,
-                                    force=force)
+                                    force=force, pdf_engine=pdf_engine)
     return _finish(rendered, out_dir)
 
 
@@ -181,6 +188,8 @@ def _range_hint(exc: click.BadParameter) -> str | None:
     kind = exc.param.type if exc.param is not None else None
     if isinstance(kind, click.IntRange) and kind.min is not None and kind.max is None:
         return f"应为不小于 {kind.min} 的整数"
+    if isinstance(kind, click.Choice):
+        return f"应为 {'、'.join(map(str, kind.choices))} 之一"
     return None
 
 

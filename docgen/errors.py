@@ -52,6 +52,14 @@ class FontError(ConfigError):
     """No usable font: the PDF cannot be typeset (install the font packages or set DOCGEN_FONT_DIR)."""
 
 
+class EngineError(DocgenError):
+    """An external PDF engine (LibreOffice) failed on a document; the message names the file and quotes its output."""
+
+
+class EngineTimeoutError(EngineError, TimeoutError):
+    """The external PDF engine did not finish within its time limit and was killed."""
+
+
 class OutputError(DocgenError, OSError):
     """An output could not be written."""
 
