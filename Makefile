@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := poppler-utils fonts-arphic-uming fonts-arphic-ukai fonts-wqy-
 .PHONY: demo test setup system lint templates clean
 
 # The filing packet (docx, PDF, packet.pdf, manifest), the agency documents, the annual plan and a
-# batch of notices (one per row of examples/notices.xlsx, plus merged.pdf).
+# batch of notices (one per row of examples/notices.xlsx, plus merged.docx and merged.pdf).
 demo: setup
 	$(BIN)/docgen packet examples/project.json -o $(OUT)
 	@for example in agreement-two-party agreement-three-party; do \

@@ -6,6 +6,7 @@ Each batch runs as ``python -m docgen.batch`` in a subprocess so its wall time a
 process: the parent or a pool worker) are measured from outside. The baseline is what docxtpl's maintainer
 advises, a new ``DocxTemplate`` per row, timed in this process on a sample of rows with the contexts built
 beforehand (so the baseline does *less* work per row than the batch, which also validates and writes files).
+Writing merged.docx (``--merge``) is timed apart, on the files of the largest docx run, in a fresh process.
 """
 
 from __future__ import annotations
@@ -49,6 +50,25 @@ def run_batch(rows: Path, out: Path, *, kind: str, jobs: int, to: str) -> dict[s
     wall, rss_kib, rc = result.stdout.split()[-3:]
     if rc != "0":
         raise SystemExit(f"batch failed ({rc}): {result.stdout}{result.stderr}")
+    return {"wall": float(wall), "rss_mib": int(rss_kib) / 1024}
+
+
+def merge_docx(out: Path) -> dict[str, float]:
+    """Wall seconds and peak RSS (MiB) of writing merged.docx from a finished batch's docx files.
+
+    The merge runs in a grandchild, like the batches: Linux carries ru_maxrss across exec, so a direct child
+    of this process (which holds the baseline's contexts) would report this process's size.
+    """
+    merge = ("import json, sys, time; from pathlib import Path; from docgen.batch.merge_docx import merge_docx; "
+             "out = Path(sys.argv[1]); rows = json.loads((out / 'manifest.json').read_text(encoding='utf-8'))['rows']; "
+             "files = (out / o['file'] for r in rows if r['status'] == 'ok' for o in r['outputs']); "
+             "t = time.perf_counter(); merge_docx(out, files, title='merged'); print(time.perf_counter() - t)")
+    probe = ("import resource, subprocess, sys; "
+             "wall = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=True).stdout.split()[-1]; "
+             "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    result = subprocess.run([sys.executable, "-c", probe, sys.executable, "-c", merge, str(out)], cwd=ROOT,
+                            capture_output=True, text=True, check=True)
+    wall, rss_kib = result.stdout.split()[-2:]
     return {"wall": float(wall), "rss_mib": int(rss_kib) / 1024}
 
 
@@ -97,6 +117,9 @@ def main() -> None:
                 _report(f"docx      {n:>6} rows jobs={jobs}", run_batch(rows, tmp_path / f"docx-{n}-{jobs}",
                                                                         kind=args.kind, jobs=jobs, to="docx"),
                         n, jobs, base_ms)
+        merged = merge_docx(tmp_path / f"docx-{sizes[-1]}-{args.jobs}")
+        print(f"merged.docx {sizes[-1]:>6} rows: {merged['wall'] * 1000:7.0f} ms, "
+              f"{merged['wall'] * 1000 / sizes[-1]:6.2f} ms/row, peak RSS {merged['rss_mib']:.0f} MiB", flush=True)
         if pdf_rows:
             rows = write_rows(tmp_path / f"rows-pdf-{pdf_rows}.csv", pdf_rows)
             _report(f"docx+pdf  {pdf_rows:>6} rows jobs={args.jobs}",

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from docgen.errors import OutputError
 
@@ -18,21 +21,33 @@ _FILE_MODE = 0o666 & ~_UMASK
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        try:
-            os.fchmod(fd, _FILE_MODE)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_file(path) as fh:
+            fh.write(data)
     except OSError as exc:
         raise OutputError(f"无法写入 {path}：{exc.strerror or exc}") from None
     return path
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file (readable, writable, seekable) that replaces ``path`` atomically when the block ends.
+
+    For outputs too large to build in memory (a zip written entry by entry). The file is a temporary one
+    in the same folder (``.NAME.XXXX.part``); it is flushed to disk and renamed over ``path`` when the block
+    ends normally, and removed when it raises. OSErrors are left to the caller, who knows what it was doing.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w+b") as fh:
+            os.fchmod(fh.fileno(), _FILE_MODE)
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def sha256_hex(data: bytes) -> str:

@@ -14,6 +14,7 @@ import click
 
 from docgen.batch.runner import ProgressCallback, run_batch
 from docgen.errors import EXIT_DATA, EXIT_OK
+from docgen.typeset import DEFAULT_ENGINE, ENGINES
 
 
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -28,20 +29,27 @@ def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="并行进程数，默认为 CPU 核数")
 @click.option("--to", "formats", default="docx", show_default=True, callback=_formats, metavar="docx,pdf",
               help="输出格式，逗号分隔")
-@click.option("--merge", is_flag=True, help="另生成合并的 merged.pdf（每行一个书签，页码每行重新开始）")
+@click.option("--merge", is_flag=True,
+              help="另按行序合并成功的行：--to 含 docx 时生成 merged.docx（每行一节，分节符另起一页），"
+                   "含 pdf 时生成 merged.pdf（每行一个书签）；页码每行从 1 开始")
 @click.option("--resume", is_flag=True, help="续做：只生成输出缺失或数据有变化的行")
 @click.option("--name", "name_pattern", default="{row:05d}", show_default=True, metavar="PATTERN",
               help="文件名模式，如 {row:05d}-{applicant.name}")
 @click.option("--policy", metavar="ID", help="使用指定的政策规则（覆盖记录中的 policy）")
 @click.option("--templates", type=click.Path(path_type=Path), metavar="DIR", help="自定义模板目录，同名文件优先")
+@click.option("--pdf-engine", "pdf_engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
+              help="PDF 排版引擎：docgen 自带引擎；libreoffice 调用已安装的 LibreOffice（soffice），版式更接近 Word")
 def batch_command(kind: str, rows: Path, out_dir: Path, base: Path | None, jobs: int | None,
                   formats: tuple[str, ...], merge: bool, resume: bool, name_pattern: str, policy: str | None,
-                  templates: Path | None) -> int:
+                  templates: Path | None, pdf_engine: str) -> int:
     """按表格（.xlsx/.csv/.jsonl）每行生成一份文书；有问题的行写入 errors.xlsx，不影响其他行."""
     with _progress() as progress:
         summary = run_batch(kind, rows, out_dir, base=base, jobs=jobs, to=formats, merge=merge, resume=resume,
-                            name_pattern=name_pattern, policy=policy, templates=templates, progress=progress)
+                            name_pattern=name_pattern, policy=policy, templates=templates, progress=progress,
+                            pdf_engine=pdf_engine)
     click.echo(summary.line())
+    for warning in summary.warnings:
+        click.echo(f"警告：{warning}", err=True)
     return EXIT_OK if summary.ok else EXIT_DATA
 
 

@@ -23,6 +23,7 @@ from docgen import __version__
 from docgen.batch import manifest
 from docgen.batch.assemble import merge_pdfs
 from docgen.batch.manifest import Journal
+from docgen.batch.merge_docx import MERGED_DOCX, Unmergeable, merge_docx
 from docgen.batch.names import NamePattern, Namer
 from docgen.batch.report import write_errors
 from docgen.batch.rows import Row, canonical, read_rows
@@ -31,6 +32,7 @@ from docgen.errors import UsageError
 from docgen.load import read_record
 from docgen.render_docx import find_template
 from docgen.schemas import get_kind
+from docgen.typeset import check_engine
 
 BaseInput = str | Path | Mapping[str, Any] | None
 ProgressCallback = Callable[[int, int | None], None]
@@ -47,7 +49,9 @@ class BatchSummary:
     failed: int = 0
     errors_files: list[Path] = field(default_factory=list)
     manifest: Path | None = None
-    merged: Path | None = None
+    merged: Path | None = None  # merged.pdf
+    merged_docx: Path | None = None
+    warnings: list[str] = field(default_factory=list)  # Chinese lines, e.g. why merged.docx was not written
     elapsed: float = 0.0
 
     @property
@@ -61,13 +65,16 @@ class BatchSummary:
                 f"用时 {self.elapsed:.1f} 秒")
         if self.errors_files:
             text += f"；错误见 {self.errors_files[0]}"
+        merged = [p.name for p in (self.merged_docx, self.merged) if p is not None]
+        if merged:
+            text += f"；合并为 {'、'.join(merged)}"
         return text
 
 
 def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: BaseInput = None,
               jobs: int | None = None, to: Iterable[str] = ("docx",), merge: bool = False, resume: bool = False,
               name_pattern: str = "{row:05d}", policy: str | None = None, templates: str | Path | None = None,
-              progress: ProgressCallback | None = None) -> BatchSummary:
+              progress: ProgressCallback | None = None, pdf_engine: str = "docgen") -> BatchSummary:
     """Render one document of ``kind`` per row of ``rows_path`` into ``out_dir``.
 
     Args:
@@ -77,22 +84,24 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         base: Record (path or dict) each row is merged over.
         jobs: Worker processes; default the number of cores; 1 renders in this process.
         to: Output formats, ``docx`` and/or ``pdf``.
-        merge: Also write ``merged.pdf`` (needs ``pdf`` in ``to``).
+        merge: Also write ``merged.docx`` (with ``docx`` in ``to``) and ``merged.pdf`` (with ``pdf`` in ``to``):
+            the good rows in order, page numbers restarting per row.
         resume: Keep rows whose outputs exist with the same input; render only the rest.
         name_pattern: File name pattern, see `docgen.batch.names`.
         policy: Policy id overriding the records'.
         templates: Folder of user templates.
         progress: Called as ``progress(done, total)`` after each row (total None when unknown).
+        pdf_engine: ``docgen`` (our typesetter) or ``libreoffice`` (``soffice`` on PATH, one profile per worker).
 
     Returns:
         The counts, the errors files (if any row failed), the manifest and merged file paths, the time taken.
 
     Raises:
-        UsageError: an option is not valid (unknown kind or format, bad pattern, PDF not available).
+        UsageError: an option is not valid (unknown kind, format or PDF engine, bad pattern, PDF not available).
         InputError: the rows or base file cannot be read.
     """
     started = time.perf_counter()
-    job = _job(kind, Path(out_dir), base, tuple(to), policy, templates, merge)
+    job = _job(kind, Path(out_dir), base, tuple(to), policy, templates, pdf_engine)
     pattern = NamePattern.parse(name_pattern)
     rows_path = Path(rows_path)
     total = count_rows(rows_path) if progress is not None else None
@@ -105,7 +114,7 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
                                                    "skipped": summary.skipped, "failed": summary.failed}}
     summary.manifest = manifest.write_summary(job.out_dir, header, run.numbers)
     if merge:
-        summary.merged = _merge(job.out_dir, run.numbers, title=f"{get_kind(kind).title}（合并）")
+        _merge(job, run.numbers, summary)
     summary.elapsed = time.perf_counter() - started
     return summary
 
@@ -191,17 +200,17 @@ class _Run:
 
 
 def _job(kind: str, out_dir: Path, base: BaseInput, to: tuple[str, ...],
-         policy: str | None, templates: str | Path | None, merge: bool) -> Job:
+         policy: str | None, templates: str | Path | None, pdf_engine: str) -> Job:
     get_kind(kind)  # raises UnknownKindError
     unknown = [f for f in to if f not in FORMATS]
     if unknown or not to:
         raise UsageError(f"不支持的输出格式：{'、'.join(unknown) or '（空）'}；可用：{'、'.join(FORMATS)}")
-    if merge and "pdf" not in to:
-        raise UsageError("--merge 生成合并的 PDF，需要 --to 中包含 pdf")
+    check_engine(pdf_engine, needed=False)  # a misspelt engine is an error even for docx only
     if "pdf" in to:
-        pdf_typesetter()  # fail before any row, not in every worker
+        pdf_typesetter(pdf_engine)  # fail before any row, not in every worker
     record = _base_record(base)
-    return Job(kind, record, out_dir, tuple(dict.fromkeys(to)), policy, Path(templates) if templates else None)
+    return Job(kind, record, out_dir, tuple(dict.fromkeys(to)), policy, Path(templates) if templates else None,
+               pdf_engine)
 
 
 def _base_record(base: BaseInput) -> dict[str, Any]:
@@ -215,8 +224,11 @@ def _base_record(base: BaseInput) -> dict[str, Any]:
 def _run_key(job: Job) -> str:
     """Everything besides the row that decides the outputs; a change re-renders every row on resume."""
     template = find_template(job.kind, job.templates)
-    return _sha256("\n".join([__version__, job.kind, ",".join(job.to), job.policy or "", canonical(job.base),
-                              hashlib.sha256(template.read_bytes()).hexdigest()]))
+    parts = [__version__, job.kind, ",".join(job.to), job.policy or "", canonical(job.base),
+             hashlib.sha256(template.read_bytes()).hexdigest()]
+    if "pdf" in job.to and job.pdf_engine != "docgen":  # so journals written before the option stay valid
+        parts.append(f"pdf-engine={job.pdf_engine}")
+    return _sha256("\n".join(parts))
 
 
 def _jobs(jobs: int | None) -> int:
@@ -243,7 +255,21 @@ def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _merge(out_dir: Path, numbers: list[int], *, title: str) -> Path:
-    parts = ((Path(o.file).stem, out_dir / o.file) for e in manifest.last_entries(out_dir, numbers)
-             if e.status == "ok" for o in e.outputs if o.file.endswith(".pdf"))
-    return merge_pdfs(out_dir, parts, title=title)
+def _merge(job: Job, numbers: list[int], summary: BatchSummary) -> None:
+    """merged.docx and/or merged.pdf, as ``job.to`` asks; a merged.docx that cannot be made is a warning."""
+    title = f"{get_kind(job.kind).title}（合并）"
+    if "docx" in job.to:
+        try:
+            summary.merged_docx = merge_docx(job.out_dir, _ok_outputs(job.out_dir, numbers, ".docx"), title=title)
+        except Unmergeable as exc:
+            summary.warnings.append(f"未生成 {MERGED_DOCX}：{exc}")
+    if "pdf" in job.to:
+        parts = ((path.stem, path) for path in _ok_outputs(job.out_dir, numbers, ".pdf"))
+        summary.merged = merge_pdfs(job.out_dir, parts, title=title)
+
+
+def _ok_outputs(out_dir: Path, numbers: list[int], suffix: str) -> Iterator[Path]:
+    """The ``suffix`` files of the good rows, in row order, read from the journal one entry at a time."""
+    for entry in manifest.last_entries(out_dir, numbers):
+        if entry.status == "ok":
+            yield from (out_dir / o.file for o in entry.outputs if o.file.endswith(suffix))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ class Job:
     to: tuple[str, ...] = ("docx",)
     policy: str | None = None
     templates: Path | None = None
+    pdf_engine: str = "docgen"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +77,7 @@ class Worker:
         self.job = job
         self.kind = docgen.get_kind(job.kind)
         self.template = CompiledTemplate(find_template(job.kind, job.templates))
-        self.typeset = pdf_typesetter() if "pdf" in job.to else None
+        self.typeset = pdf_typesetter(job.pdf_engine) if "pdf" in job.to else None
 
     def render(self, task: Task) -> Result:
         """Merge, validate and render one row; a row with errors yields its problems and no files."""
@@ -89,7 +91,7 @@ class Worker:
         if problems:
             return Result(Entry(row.number, task.input_hash, "failed"), problems)
         try:
-            documents = self._documents(report)
+            documents = self._documents(report, task.stem)
         except ConfigError:
             raise  # a broken template or font setup fails every row: stop the run
         except (DocgenError, ValueError) as exc:  # this row's data cannot be laid out (e.g. python-docx limits)
@@ -98,7 +100,7 @@ class Worker:
         outputs = [self._write(f"{task.stem}.{ext}", data) for ext, data in documents]
         return Result(Entry(row.number, task.input_hash, "ok", outputs), [])
 
-    def _documents(self, report: docgen.Report) -> list[tuple[str, bytes]]:
+    def _documents(self, report: docgen.Report, stem: str) -> list[tuple[str, bytes]]:
         assert report.policy is not None  # an unknown policy is an error finding, handled above
         context = build_context(report.record, report.policy, kind=self.job.kind, input_sha256=report.source.sha256)
         properties = document_properties(report, self.kind)
@@ -106,7 +108,7 @@ class Worker:
         documents = [("docx", docx)] if "docx" in self.job.to else []
         if self.typeset is not None:
             metadata = {k: properties[k] for k in ("title", "author", "subject", "keywords")}
-            documents.append(("pdf", self.typeset(docx, metadata=metadata).pdf))
+            documents.append(("pdf", self.typeset(docx, metadata=metadata, name=f"{stem}.docx").pdf))
         return documents
 
     def _write(self, name: str, data: bytes) -> Output:
@@ -114,13 +116,13 @@ class Worker:
         return Output(name, sha256_hex(data), len(data))
 
 
-def pdf_typesetter() -> Callable[..., Any]:
-    """``docgen.pdf.typeset``, or a `UsageError` saying PDF output is not available in this installation."""
+def pdf_typesetter(engine: str = "docgen") -> Callable[..., Any]:
+    """The PDF stage for ``engine`` as ``f(docx, metadata=…, name=…)``, or a `UsageError` when it cannot run here."""
     try:
-        from docgen.pdf import typeset
+        from docgen.typeset import check_engine, to_pdf
     except ImportError as exc:
         raise UsageError(f"无法生成 PDF：排版模块 docgen.pdf 不可用（{exc}）；请只用 --to docx") from None
-    return typeset
+    return partial(to_pdf, engine=check_engine(engine))
 
 
 def column_of(pointer: str) -> str:

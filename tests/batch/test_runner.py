@@ -110,9 +110,8 @@ def test_progress_callback_sees_every_row(tmp_path, base_path):
 
 @pytest.mark.parametrize(("options", "message"), [
     ({"to": ("odt",)}, "不支持的输出格式"),
-    ({"merge": True}, "--merge"),
     ({"name_pattern": "fixed"}, "至少要含一个字段"),
-], ids=["format", "merge-without-pdf", "pattern"])
+], ids=["format", "pattern"])
 def test_bad_options_are_usage_errors(tmp_path, base_path, options, message):
     rows = write_csv(tmp_path / "rows.csv", ["applicant.name"], [["甲"]])
     with pytest.raises(UsageError, match=message):
