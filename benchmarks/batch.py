@@ -1,6 +1,6 @@
 """Measure the batch engine: rows/s and ms per row for docx and docx+PDF, the plain-docxtpl baseline, peak RSS.
 
-Usage: .venv/bin/python benchmarks/batch.py [--rows 10000] [--jobs 2] [--kind application] [--pdf-rows N]
+Usage: .venv/bin/python benchmarks/batch.py [--rows 10000] [--jobs 2] [--kind notice|application] [--pdf-rows N]
 
 Each batch runs as ``python -m docgen.batch`` in a subprocess so its wall time and peak RSS (the largest
 process: the parent or a pool worker) are measured from outside. The baseline is what docxtpl's maintainer
@@ -20,30 +20,56 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE = ROOT / "tests" / "fixtures" / "record.json"
-HEADER = ["applicant.name", "applicant.contact.name", "finance.contributions_last_year", "budget.items.0.detail"]
 
 
-def write_rows(path: Path, n: int) -> Path:
+@dataclass(frozen=True)
+class Scenario:
+    """What one kind's batch looks like: the base record, the row columns and how row ``i`` fills them."""
+
+    base: Path
+    header: list[str]
+    row: Callable[[int], list[str]]
+
+
+SCENARIOS = {
+    # The issue's case: an agency's annual notice to every unit it covers, one row per recipient.
+    "notice": Scenario(
+        ROOT / "examples" / "notice.json",
+        ["recipient.name", "recipient.code", "recipient.region", "recipient.quota", "recipient.amount",
+         "recipient.contact", "recipient.phone", "recipient.deadline"],
+        lambda i: [f"鄂尔多斯市第{i}号能源有限责任公司", f"EEDS-{i:05d}", ("东胜区", "康巴什区", "达拉特旗")[i % 3],
+                   str(1 + i % 3), f"{300000 + i * 10}.00", f"联系人{i % 97}", f"0477-{8581000 + i % 1000}",
+                   "2027-02-28"]),
+    # An enterprise form filled per applicant (two pages, one large bordered table).
+    "application": Scenario(
+        ROOT / "tests" / "fixtures" / "record.json",
+        ["applicant.name", "applicant.contact.name", "finance.contributions_last_year", "budget.items.0.detail"],
+        lambda i: [f"鄂尔多斯市第{i}号能源有限责任公司", f"联系人{i % 97}", f"{12846520 + i}.00",
+                   f"外聘专家授课共10讲次、40学时，第{i}批"]),
+}
+
+
+def write_rows(path: Path, scenario: Scenario, n: int) -> Path:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(HEADER)
+        writer.writerow(scenario.header)
         for i in range(n):
-            writer.writerow([f"鄂尔多斯市第{i}号能源有限责任公司", f"联系人{i % 97}", f"{12846520 + i}.00",
-                             f"外聘专家授课共10讲次、40学时，第{i}批"])
+            writer.writerow(scenario.row(i))
     return path
 
 
-def run_batch(rows: Path, out: Path, *, kind: str, jobs: int, to: str) -> dict[str, float]:
+def run_batch(rows: Path, out: Path, *, kind: str, base: Path, jobs: int, to: str) -> dict[str, float]:
     """Wall seconds and peak RSS (MiB, largest process) of one batch in a fresh subprocess."""
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
              "rc = subprocess.call(sys.argv[1:]); "
              "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)")
-    command = [sys.executable, "-m", "docgen.batch", kind, str(rows), "-o", str(out), "--base", str(BASE),
+    command = [sys.executable, "-m", "docgen.batch", kind, str(rows), "-o", str(out), "--base", str(base),
                "--jobs", str(jobs), "--to", to]
     result = subprocess.run([sys.executable, "-c", probe, *command], cwd=ROOT, capture_output=True, text=True,
                             check=True)
@@ -72,18 +98,19 @@ def merge_docx(out: Path) -> dict[str, float]:
     return {"wall": float(wall), "rss_mib": int(rss_kib) / 1024}
 
 
-def baseline_ms(kind: str, n: int) -> float:
+def baseline_ms(kind: str, scenario: Scenario, n: int) -> float:
     """Milliseconds per row for plain docxtpl: a new DocxTemplate per row, render, save to memory."""
     from docxtpl import DocxTemplate
 
     import docgen
+    from docgen.batch.merge import overlay
     from docgen.context import build_context
     from docgen.render_docx import find_template, jinja_environment
 
-    record = json.loads(BASE.read_text(encoding="utf-8"), parse_float=Decimal)
+    base = json.loads(scenario.base.read_text(encoding="utf-8"), parse_float=Decimal)
     contexts = []
     for i in range(n):
-        record["applicant"]["name"] = f"鄂尔多斯市第{i}号能源有限责任公司"
+        record, _ = overlay(base, dict(zip(scenario.header, scenario.row(i), strict=True)))
         report = docgen.validate(record, kind)
         contexts.append(build_context(report.record, report.policy, kind=kind, input_sha256=report.source.sha256))
     template, env = find_template(kind), jinja_environment()
@@ -99,31 +126,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--kind", default="application")
+    parser.add_argument("--kind", default="notice", choices=sorted(SCENARIOS))
     parser.add_argument("--baseline-rows", type=int, default=100, help="rows timed for the docxtpl baseline")
     parser.add_argument("--pdf-rows", type=int, default=None, help="rows for docx+PDF (default: --rows; 0 skips)")
     args = parser.parse_args()
     pdf_rows = args.rows if args.pdf_rows is None else args.pdf_rows
+    scenario = SCENARIOS[args.kind]
     print(f"{args.kind}, jobs={args.jobs}, cores={os.cpu_count()}, python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        base_ms = baseline_ms(args.kind, min(args.baseline_rows, args.rows))
+        base_ms = baseline_ms(args.kind, scenario, min(args.baseline_rows, args.rows))
         print(f"baseline (new DocxTemplate per row, 1 process, {min(args.baseline_rows, args.rows)} rows): "
               f"{base_ms:.1f} ms/row, {1000 / base_ms:.1f} rows/s")
         sizes = sorted({min(1000, args.rows), args.rows})
         for n in sizes:
-            rows = write_rows(tmp_path / f"rows-{n}.csv", n)
+            rows = write_rows(tmp_path / f"rows-{n}.csv", scenario, n)
             for jobs in sorted({1, args.jobs}) if n == sizes[0] else [args.jobs]:
-                _report(f"docx      {n:>6} rows jobs={jobs}", run_batch(rows, tmp_path / f"docx-{n}-{jobs}",
-                                                                        kind=args.kind, jobs=jobs, to="docx"),
-                        n, jobs, base_ms)
+                measured = run_batch(rows, tmp_path / f"docx-{n}-{jobs}", kind=args.kind, base=scenario.base,
+                                     jobs=jobs, to="docx")
+                _report(f"docx      {n:>6} rows jobs={jobs}", measured, n, jobs, base_ms)
         merged = merge_docx(tmp_path / f"docx-{sizes[-1]}-{args.jobs}")
         print(f"merged.docx {sizes[-1]:>6} rows: {merged['wall'] * 1000:7.0f} ms, "
               f"{merged['wall'] * 1000 / sizes[-1]:6.2f} ms/row, peak RSS {merged['rss_mib']:.0f} MiB", flush=True)
         if pdf_rows:
-            rows = write_rows(tmp_path / f"rows-pdf-{pdf_rows}.csv", pdf_rows)
+            rows = write_rows(tmp_path / f"rows-pdf-{pdf_rows}.csv", scenario, pdf_rows)
             _report(f"docx+pdf  {pdf_rows:>6} rows jobs={args.jobs}",
-                    run_batch(rows, tmp_path / "pdf", kind=args.kind, jobs=args.jobs, to="docx,pdf"),
+                    run_batch(rows, tmp_path / "pdf", kind=args.kind, base=scenario.base, jobs=args.jobs,
+                              to="docx,pdf"),
                     pdf_rows, args.jobs, None)
 
 

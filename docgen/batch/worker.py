@@ -117,12 +117,28 @@ class Worker:
 
 
 def pdf_typesetter(engine: str = "docgen") -> Callable[..., Any]:
-    """The PDF stage for ``engine`` as ``f(docx, metadata=…, name=…)``, or a `UsageError` when it cannot run here."""
+    """The PDF stage for ``engine`` as ``f(docx, metadata=…, name=…)``, or a `UsageError` when it cannot run here.
+
+    Our engine runs as one `Typesetter` session per worker: the rows of one template share formats and
+    paragraphs, and each PDF is the same as typesetting the row alone.
+    """
     try:
-        from docgen.typeset import check_engine, to_pdf
+        from docgen.errors import FontError
+        from docgen.pdf import FontNotFoundError, Typesetter
+        from docgen.typeset import check_engine, font_map, to_pdf
     except ImportError as exc:
         raise UsageError(f"无法生成 PDF：排版模块 docgen.pdf 不可用（{exc}）；请只用 --to docx") from None
-    return partial(to_pdf, engine=check_engine(engine))
+    if check_engine(engine) != "docgen":
+        return partial(to_pdf, engine=engine)
+    session = Typesetter(font_map())
+
+    def typeset(docx: bytes, *, metadata: dict[str, str], name: str) -> Any:
+        try:
+            return session.typeset(docx, metadata=dict(metadata))
+        except FontNotFoundError as exc:  # reported as docgen.typeset.to_pdf reports it
+            raise FontError(str(exc)) from None
+
+    return typeset
 
 
 def column_of(pointer: str) -> str:

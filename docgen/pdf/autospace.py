@@ -8,7 +8,8 @@ character before the boundary. Pure function over atoms; nothing here knows font
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable
 from functools import cache
 
 from docgen.pdf.linebreak import Atom
@@ -28,11 +29,13 @@ def is_ideograph(char: str) -> bool:
     )
 
 
-_OTHER, _IDEOGRAPH, _DIGIT, _LETTER = range(4)
+_OTHER, _IDEOGRAPH, _DIGIT, _LETTER = "OIDL"
+# Where a boundary starts: an ideograph before a digit or letter, or one after it (zero-width, so they overlap).
+_BOUNDARY = re.compile(r"(?=I[DL]|[DL]I)")
 
 
 @cache
-def _kind(char: str) -> int:
+def _kind(char: str) -> str:
     """Which side of an autospace boundary ``char`` can be on (memoised: called once per character laid out)."""
     if is_ideograph(char):
         return _IDEOGRAPH
@@ -41,12 +44,13 @@ def _kind(char: str) -> int:
     return _OTHER
 
 
-def autospace(atoms: list[Atom], sizes: Sequence[float], *, letters: bool, digits: bool) -> None:
+def autospace(atoms: list[Atom], text: str, size: Callable[[int], float], *, letters: bool, digits: bool) -> None:
     """Widen, in place, each atom followed by a change between ideographs and Latin letters or digits.
 
     Args:
         atoms: The paragraph's atoms.
-        sizes: Font size of each atom (points); the gap is a fifth of the size of the atom before it.
+        text: Their characters, one per atom.
+        size: Font size of atom ``k`` (points); the gap is a fifth of the size of the atom before it.
         letters: Space ideographs from Latin letters (w:autoSpaceDE).
         digits: Space ideographs from digits (w:autoSpaceDN).
 
@@ -55,15 +59,10 @@ def autospace(atoms: list[Atom], sizes: Sequence[float], *, letters: bool, digit
     if not (letters or digits):
         return
     spaced = {_DIGIT: digits, _LETTER: letters}
-    kinds = [_kind(atom.char) for atom in atoms]
-    for k in range(len(atoms) - 1):
-        left, right = kinds[k], kinds[k + 1]
-        if left == _IDEOGRAPH and right >= _DIGIT:
-            latin = right
-        elif left >= _DIGIT and right == _IDEOGRAPH:
-            latin = left
-        else:
-            continue
-        if spaced[latin] and sizes[k]:
+    kinds = "".join(map(_kind, text))
+    for boundary in _BOUNDARY.finditer(kinds):
+        k = boundary.start()
+        latin = kinds[k + 1] if kinds[k] == _IDEOGRAPH else kinds[k]
+        if spaced[latin] and size(k):
             atom = atoms[k]
-            atoms[k] = Atom(atom.char, atom.width + sizes[k] * FRACTION, atom.forced_break)
+            atoms[k] = Atom(atom.char, atom.width + size(k) * FRACTION, atom.forced_break)

@@ -11,7 +11,7 @@ breaker over atoms, lines as boxes, rows as item lists), keeps every rule visibl
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from zipfile import BadZipFile
@@ -21,12 +21,12 @@ from lxml.etree import XMLSyntaxError
 from docgen.errors import InputError
 from docgen.pdf.diagnostics import Diagnostics
 from docgen.pdf.draw import render
-from docgen.pdf.fonts import FontMap, FontSet
+from docgen.pdf.fonts import FontMap, SubsetMemo
 from docgen.pdf.headers import decorate
 from docgen.pdf.layout import Flow
 from docgen.pdf.model import Document
-from docgen.pdf.paragraphs import ParagraphLayouter
-from docgen.pdf.reader import read
+from docgen.pdf.paragraphs import ParagraphLayouter, RunMetrics
+from docgen.pdf.reader import Formats, FormatSource, read
 from docgen.pdf.result import TypesetResult
 
 _DEFAULT_MAP: FontMap | None = None
@@ -52,27 +52,46 @@ def typeset(
         InputError: ``docx`` is not a readable docx file.
         FontNotFoundError: no font file of the map can be loaded at all.
     """
-    data = _read_input(docx)
-    with _collector_paused():
-        diag = Diagnostics()
-        document = _read_document(data, diag)
-        layouter = ParagraphLayouter(FontSet(fonts or _default_map(), diag), diag, document.default_tab)
-        flow = Flow(layouter, diag)
-        for index, section in enumerate(document.sections):
-            flow.lay_out_section(section, index)
-        decorate(flow.pages, document, layouter, diag)
-        pdf = render(flow.pages, metadata)
+    data = read_input(docx)
+    metrics = RunMetrics.of(fonts or default_map())
+    with collector_paused():
+        return typeset_data(data, metadata, layouter=lambda diag, tab: ParagraphLayouter(metrics, diag, tab))
+
+
+LayouterFactory = Callable[[Diagnostics, float], ParagraphLayouter]
+"""Makes the paragraph layouter of one document from its diagnostics and default tab stop."""
+
+
+def typeset_data(
+    data: bytes,
+    metadata: dict[str, str] | None,
+    *,
+    layouter: LayouterFactory,
+    formats: FormatSource = Formats.of_parts,
+    subsets: SubsetMemo | None = None,
+) -> TypesetResult:
+    """Read, lay out and draw one document (``typeset`` and ``Typesetter`` differ in what they reuse)."""
+    diag = Diagnostics()
+    document = _read_document(data, diag, formats)
+    paragraphs = layouter(diag, document.default_tab)
+    flow = Flow(paragraphs, diag)
+    for index, section in enumerate(document.sections):
+        flow.lay_out_section(section, index)
+    decorate(flow.pages, document, paragraphs, diag)
+    pdf = render(flow.pages, metadata, subsets)
     return TypesetResult(pdf=pdf, pages=len(flow.pages), warnings=diag.warnings)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for one document.
 
     A typeset allocates some hundred thousand short-lived objects (atoms, fragments, PDF objects), which set
     off full collections that walk every long-lived object of the process (fonts, parsed modules): a quarter
     of the time of a typeset went there. Almost nothing a typeset allocates is cyclic, and what is gets
-    collected once the collector runs again. Only the caller that turned the collector off turns it back on.
+    collected once the collector runs again. The block should leave nothing of the document alive (work in a
+    function called inside it), or the collector walks all of it once it resumes. Only the caller that turned
+    the collector off turns it back on.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -83,14 +102,16 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _default_map() -> FontMap:
+def default_map() -> FontMap:
+    """The shipped font map, loaded once per process."""
     global _DEFAULT_MAP
     if _DEFAULT_MAP is None:
         _DEFAULT_MAP = FontMap.default()
     return _DEFAULT_MAP
 
 
-def _read_input(docx: bytes | Path) -> bytes:
+def read_input(docx: bytes | Path) -> bytes:
+    """The docx's bytes, read from the file when given a path."""
     if isinstance(docx, bytes | bytearray):
         return bytes(docx)
     try:
@@ -99,8 +120,8 @@ def _read_input(docx: bytes | Path) -> bytes:
         raise InputError(f"无法读取 docx 文件 {docx}：{exc.strerror or exc}") from exc
 
 
-def _read_document(data: bytes, diag: Diagnostics) -> Document:
+def _read_document(data: bytes, diag: Diagnostics, formats: FormatSource) -> Document:
     try:
-        return read(data, diag)
+        return read(data, diag, formats)
     except (BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
         raise InputError(f"不是有效的 docx 文件：{exc}") from exc

@@ -19,6 +19,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from docgen.pdf.fonts import SubsetMemo, reusing_subsets
 from docgen.pdf.pages import Fill, Op, Page, Rule, TextLine
 from docgen.pdf.paragraphs import Fragment, LineBox
 
@@ -40,13 +41,24 @@ def _num(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
+class _Numbers(dict[float, str]):
+    """PDF numbers by value, each formatted once per document (positions and sizes repeat line after line)."""
+
+    def __missing__(self, value: float) -> str:
+        text = self[value] = _num(value)
+        return text
+
+
+_SKEW = _num(_FAKE_ITALIC_SKEW)
+
+
 def _escape(chunk: bytes) -> str:
     """A PDF literal string body for subset-encoded bytes."""
     return "".join([_ESCAPES[b] for b in chunk])
 
 
-def render(pages: list[Page], metadata: dict[str, str] | None = None) -> bytes:
-    """Draw every page and return the PDF."""
+def render(pages: list[Page], metadata: dict[str, str] | None = None, subsets: SubsetMemo | None = None) -> bytes:
+    """Draw every page and return the PDF; font subsets come from ``subsets`` when it has them."""
     buffer = io.BytesIO()
     first = pages[0].setup
     # The initial font must be one of ours, or reportlab would reference an unembedded Helvetica.
@@ -60,13 +72,14 @@ def render(pages: list[Page], metadata: dict[str, str] | None = None) -> bytes:
     _set_metadata(canvas, metadata or {})
     colors: dict[str, Color] = {}
     encoder = _TextEncoder(canvas)
+    numbers = _Numbers()
     for page in pages:
         canvas.setPageSize((page.setup.width, page.setup.height))
-        painter = _Painter(canvas, page.setup.height, colors, encoder)
+        painter = _Painter(canvas, page.setup.height, colors, encoder, numbers)
         for op in page.ops:
             painter.draw(op)
         canvas.showPage()
-    with _flate_level(_FLATE_LEVEL):
+    with _flate_level(_FLATE_LEVEL, subsets), reusing_subsets(subsets):
         canvas.save()
     return buffer.getvalue()
 
@@ -74,22 +87,29 @@ def render(pages: list[Page], metadata: dict[str, str] | None = None) -> bytes:
 class _Flate(pdfdoc.PDFStreamFilterZCompress):
     """Reportlab's Flate filter at a chosen zlib level (reportlab always uses zlib's default, 6)."""
 
-    def __init__(self, level: int):
+    def __init__(self, level: int, subsets: SubsetMemo | None):
         self.level = level
+        self.subsets = subsets
 
     def encode(self, text: str | bytes) -> bytes:
-        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, self.level)
+        if isinstance(text, str):  # page contents and ToUnicode maps
+            return zlib.compress(text.encode("utf8"), self.level)
+        if self.subsets is None:
+            return zlib.compress(text, self.level)
+        # Font programs: the same subset is the same bytes object again, whose hash Python keeps.
+        found = self.subsets.compressed.get(text)
+        return found or self.subsets.compressed.put(text, zlib.compress(text, self.level))
 
 
 @contextmanager
-def _flate_level(level: int) -> Iterator[None]:
-    """Compress the streams written in this block at ``level``.
+def _flate_level(level: int, subsets: SubsetMemo | None) -> Iterator[None]:
+    """Compress the streams written in this block at ``level`` (font programs: once per ``subsets``).
 
     Reportlab picks its module-wide Flate filter when it writes the document (``canvas.save``), for page
     contents and font subsets alike, so swapping that filter for the duration of the save is the one hook.
     """
     default = pdfdoc.PDFZCompress
-    pdfdoc.PDFZCompress = _Flate(level)
+    pdfdoc.PDFZCompress = _Flate(level, subsets)
     try:
         yield
     finally:
@@ -160,9 +180,12 @@ class _TextEncoder:
 class _Painter:
     """Draws operations on one page; converts top-down layout coordinates to PDF's bottom-up ones."""
 
-    def __init__(self, canvas: Canvas, page_height: float, colors: dict[str, Color], encoder: _TextEncoder):
+    def __init__(
+        self, canvas: Canvas, page_height: float, colors: dict[str, Color], encoder: _TextEncoder, numbers: _Numbers
+    ):
         self.canvas = canvas
         self.encoder = encoder
+        self.numbers = numbers
         self.height = page_height
         self._colors = colors
         self._stroke: tuple[str, float] | None = None
@@ -218,20 +241,21 @@ class _Painter:
         """One text object, written as operators (reportlab's text object formats every number the slow way)."""
         style = fragment.style
         fmt = style.fmt
+        num = self.numbers
         y = baseline + style.rise
         self.fill(fmt.color)
-        skew = _FAKE_ITALIC_SKEW if style.font.fake_italic else 0.0
-        ops = [f"BT 1 0 {_num(skew)} 1 {_num(x)} {_num(y)} Tm"]
+        skew = _SKEW if style.font.fake_italic else "0"
+        ops = [f"BT 1 0 {skew} 1 {num[x]} {num[y]} Tm"]
         if fragment.char_space != self._char_space:
             self._char_space = fragment.char_space
-            ops.append(f"{_num(fragment.char_space)} Tc")
+            ops.append(f"{num[fragment.char_space]} Tc")
         mode = 2 if style.font.fake_bold else 0
         if mode:
             self.stroke(fmt.color, style.size * 0.03)
         if mode != self._mode:
             self._mode = mode
             ops.append(f"{mode} Tr")
-        size = _num(style.size)
+        size = num[style.size]
         for name, text in self.encoder.encode(style.font.font.tt, fragment.text):
             ops.append(f"{name} {size} Tf ({text}) Tj")
         ops.append("ET")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from docgen.pdf.diagnostics import Diagnostics
 from docgen.pdf.model import Block, Document, PageSetup, Paragraph, Section
 from docgen.pdf.pages import Op, Page, Rule
@@ -12,16 +14,29 @@ from docgen.pdf.tables import Item, emit_items, measure_table
 def decorate(pages: list[Page], document: Document, layouter: ParagraphLayouter, diag: Diagnostics) -> None:
     """Add each page's header and footer to its operations."""
     total = len(pages)
-    for number, page in enumerate(pages, start=1):
+    in_section = Counter(page.section for page in pages)
+    for page, number in zip(pages, page_numbers(pages, document), strict=True):
         section = document.sections[page.section]
         kind = _story_kind(page, number, section, document.even_and_odd_headers)
-        fields = {"PAGE": str(number), "NUMPAGES": str(total), "SECTIONPAGES": str(total)}
+        fields = {"PAGE": str(number), "NUMPAGES": str(total), "SECTIONPAGES": str(in_section[page.section])}
         setup = page.setup
         header = _items(section.headers.get(kind, []), setup, layouter, diag, fields)
         footer = _items(section.footers.get(kind, []), setup, layouter, diag, fields)
         page.ops.extend(_emit(header, setup, setup.header, diag))
         footer_top = setup.height - setup.footer - sum(item.height for item in footer)
         page.ops.extend(_emit(footer, setup, footer_top, diag))
+
+
+def page_numbers(pages: list[Page], document: Document) -> list[int]:
+    """The number printed on each page: counting on from the previous page unless a section restarts it.
+
+    Word picks the even-page header and footer by this number, not by the page's position in the file.
+    """
+    numbers: list[int] = []
+    for page in pages:
+        start = document.sections[page.section].page_start
+        numbers.append(start if page.first_of_section and start is not None else (numbers[-1] + 1 if numbers else 1))
+    return numbers
 
 
 def _story_kind(page: Page, number: int, section: Section, even_and_odd: bool) -> str:

@@ -9,9 +9,11 @@ character to the next line.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 # Characters that must not start a line (行首禁则).
 NO_START = frozenset(
@@ -75,6 +77,12 @@ class Atom:
     forced_break: bool = False
 
 
+@lru_cache(maxsize=1 << 16)
+def expandable(before: str, after: str) -> bool:
+    """Whether justification may widen the gap between ``before`` and ``after`` (memoised like ``break_allowed``)."""
+    return break_allowed(before, after) or is_space(before)
+
+
 TabWidth = Callable[[int, int, float], float]
 """Width of the tab atom ``i`` on line ``n`` starting ``x`` from the line start (tabs alone depend on position)."""
 
@@ -95,10 +103,11 @@ def break_lines(
         ``(start, end)`` index ranges, one per line, ``end`` exclusive. A forced break ends its line and
         belongs to it. An empty paragraph yields one empty line.
     """
+    runs = _Runs.of(atoms, tab_width)
     lines: list[tuple[int, int]] = []
     start, n = 0, len(atoms)
     while start < n or not lines:
-        end = _fill_line(atoms, start, widths(len(lines)), _for_line(tab_width, len(lines)))
+        end = _fill_line(atoms, start, widths(len(lines)), _for_line(tab_width, len(lines)), runs)
         lines.append((start, end))
         if end >= n:
             break
@@ -112,13 +121,59 @@ def _for_line(tab_width: TabWidth | None, line: int) -> Callable[[int, float], f
     return lambda i, x: tab_width(line, i, x)
 
 
+@dataclass(frozen=True, slots=True)
+class _Runs:
+    """The atoms' widths and forced breaks, for finding where a line overflows without a loop in Python.
+
+    Only for paragraphs without tabs (whose width depends on where they start) and without negative widths
+    (condensed spacing), so that the running width of a line never decreases.
+    """
+
+    widths: list[float]
+    forced: list[int]  # indices of the forced breaks, ascending
+
+    @classmethod
+    def of(cls, atoms: Sequence[Atom], tab_width: TabWidth | None) -> _Runs | None:
+        widths = [atom.width for atom in atoms]
+        if (tab_width is not None and any(atom.char == "\t" for atom in atoms)) or (widths and min(widths) < 0):
+            return None
+        return cls(widths, [i for i, atom in enumerate(atoms) if atom.forced_break])
+
+    def overflow(self, start: int, limit: float) -> tuple[int, float]:
+        """Where the line from ``start`` first needs a decision, and its width up to there.
+
+        That is the first atom that would end past ``limit``, else the next forced break, else the end; the
+        width is summed in the same order as the loop in ``_fill_line`` sums it, so the floats agree.
+        """
+        stop = self.forced[bisect_left(self.forced, start)] if self.forced and self.forced[-1] >= start else None
+        stop = len(self.widths) if stop is None else stop
+        i, x = start, 0.0
+        while i < stop:
+            chunk = min(stop, i + 64)
+            ends = list(accumulate(self.widths[i:chunk], initial=x))  # ends[m]: where atom i+m-1 ends
+            m = bisect_right(ends, limit, 1)
+            if m < len(ends):
+                return i + m - 1, ends[m - 1]
+            i, x = chunk, ends[-1]
+        return stop, x
+
+
 def _fill_line(
-    atoms: Sequence[Atom], start: int, available: float, tab_width: Callable[[int, float], float] | None
+    atoms: Sequence[Atom],
+    start: int,
+    available: float,
+    tab_width: Callable[[int, float], float] | None,
+    runs: _Runs | None = None,
 ) -> int:
     """Index just past the last atom of the line that begins at ``start``."""
     x = 0.0
     last_break = -1  # index of the first atom after the latest allowed break
     i = start
+    if runs is not None:
+        # Skip to where the loop below would first find something to do: an overflow or a forced break.
+        i, x = runs.overflow(start, available + 1e-6)
+        if i < len(atoms) and not atoms[i].forced_break:
+            last_break = _last_break_before(atoms, start, i)
     while i < len(atoms):
         atom = atoms[i]
         if atom.forced_break:
@@ -137,6 +192,14 @@ def _fill_line(
     return i
 
 
+def _last_break_before(atoms: Sequence[Atom], start: int, i: int) -> int:
+    """The latest allowed break after ``start`` and before atom ``i``, or -1."""
+    for k in range(i - 1, start, -1):
+        if break_allowed(atoms[k - 1].char, atoms[k].char):
+            return k
+    return -1
+
+
 def _fits_hanging(atoms: Sequence[Atom], i: int, x: float, available: float) -> bool:
     """A hanging punctuation mark may overflow when the line up to it fits (Word: 允许标点溢出边界)."""
     return atoms[i].char in HANGING and x <= available + 1e-6 and i > 0 and not is_space(atoms[i - 1].char)
@@ -149,12 +212,8 @@ def _skip_spaces(atoms: Sequence[Atom], i: int) -> int:
     return i
 
 
-def expansion_points(atoms: Sequence[Atom], start: int, end: int, *, distribute: bool) -> list[bool]:
-    """For each gap after atom ``k`` (start ≤ k < end-1), whether justification may widen it."""
-    gaps = []
-    for k in range(start, end - 1):
-        if distribute:
-            gaps.append(True)
-        else:
-            gaps.append(break_allowed(atoms[k].char, atoms[k + 1].char) or is_space(atoms[k].char))
-    return gaps
+def expansion_points(text: str, *, distribute: bool) -> list[bool]:
+    """For each gap between two characters of a line's ``text``, whether justification may widen it."""
+    if distribute:
+        return [True] * (len(text) - 1)
+    return list(map(expandable, text[:-1], text[1:]))

@@ -5,7 +5,7 @@ The reader (``reader.py``) builds this from the docx; nothing here knows XML or 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 Align = Literal["left", "center", "right", "both", "distribute"]
@@ -39,6 +39,16 @@ class RunFormat:
     vert_align: Literal["baseline", "superscript", "subscript"] = "baseline"
     char_spacing: float = 0.0
     hidden: bool = False
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        # Formats key the layout's tables, looked up per run and per character: hash the eleven fields once.
+        values = (self.latin_font, self.east_asia_font, self.size, self.bold, self.italic, self.underline,
+                  self.strike, self.color, self.vert_align, self.char_spacing, self.hidden)
+        object.__setattr__(self, "_hash", hash(values))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +84,15 @@ class ParagraphFormat:
     shading: str = ""
     tabs: tuple[TabStop, ...] = ()
     bottom_frame: bool = False  # in a 图文框 anchored to the bottom of the text area (w:framePr yAlign="bottom")
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __hash__(self) -> int:
+        # Hashable despite its borders dict, as a Typesetter keys laid-out paragraphs by format. Computed on
+        # first use and kept (0 means not yet): a plain typeset never hashes a format.
+        if not self._hash:
+            values = [getattr(self, f.name) for f in fields(self) if f.compare and f.name != "borders"]
+            object.__setattr__(self, "_hash", hash((*values, frozenset(self.borders.items()))))
+        return self._hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +231,7 @@ class Section:
     footers: dict[str, list[Block]] = field(default_factory=dict)
     title_page: bool = False
     new_page: bool = True
+    page_start: int | None = None  # w:pgNumType/@w:start: page numbers restart here
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from lxml import etree
 
@@ -44,3 +45,23 @@ def wval(element: etree._Element | None, name: str = "val") -> str | None:
 def on_off(value: str | None) -> bool:
     """An ST_OnOff value where the element is present: absent ``w:val`` means on."""
     return value not in ("0", "false", "off", "none")
+
+
+def shape(element: etree._Element) -> tuple[Any, ...]:
+    """A hashable value equal for elements with the same tags, attributes and text, all the way down.
+
+    Keys the formats read from property elements (pPr, rPr, tcPr). Serialising them instead (``tostring``)
+    is twice as slow: it repeats every namespace declaration of the document in each one.
+    """
+    return (element.tag, element.text, tuple(element.attrib.items()), tuple(map(shape, element)))
+
+
+def first_child(element: etree._Element, tag: str) -> etree._Element | None:
+    """The first child of ``element`` called ``tag`` (a Clark name), or None.
+
+    Property elements (pPr, rPr, tcPr, pStyle…) come first in their parent, so the first child is tried
+    before a search; ``find`` parses its path argument on every call and took a tenth of reading a document.
+    """
+    if len(element) and element[0].tag == tag:
+        return element[0]
+    return next(element.iterchildren(tag), None)

@@ -7,11 +7,13 @@ the fallback faces when that font has no glyph; a character no font has is repor
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from docgen.pdf.autospace import autospace
-from docgen.pdf.diagnostics import Diagnostics, unsupported
-from docgen.pdf.fonts import FontSet, StyledFont
+from docgen.pdf.diagnostics import Diagnostics, LayoutWarning, unsupported
+from docgen.pdf.fonts import Font, FontMap, FontSet, StyledFont
 from docgen.pdf.linebreak import Atom, break_lines, expansion_points, is_cjk, is_space
 from docgen.pdf.model import NO_GRID, Break, Field, Grid, Image, Paragraph, ParagraphFormat, RunFormat, Tab, Text
 
@@ -27,6 +29,8 @@ class Style:
     size: float
     rise: float
     fmt: RunFormat
+    ascent: float = 0.0  # of the line box, at the run's size (a superscript raises no line more than its text)
+    descent: float = 0.0
 
 
 @dataclass(slots=True)
@@ -88,16 +92,88 @@ class ParagraphBox:
         return sum(line.height for line in self.lines)
 
 
+_SPACES = " \u3000\t"
+_Glyph = tuple[Style | None, Atom, float, str]
+"""What layout keeps of one character: its style, its atom, its natural advance in points and the character."""
+
+
+class RunMetrics:
+    """Styles and character widths of run formats under one font map, shared by every document of the process.
+
+    Resolving each character's style and width anew per document was a fifth of paragraph layout. These are
+    pure functions of the font map, except that resolving a font warns (a face substituted, a name unknown):
+    each style keeps the warnings resolving it gives in a fresh document, and a document's layouter replays
+    them when it first uses the style, so the warnings of every document stay what they were.
+    """
+
+    _shared: dict[int, RunMetrics] = {}
+
+    def __init__(self, fontmap: FontMap):
+        self.fontmap = fontmap
+        self._styles: dict[tuple[RunFormat, bool], tuple[Style, list[LayoutWarning]]] = {}
+        self._fallback_fonts: dict[str, Font | None] = {}
+        self._fallback_warnings: list[LayoutWarning] | None = None
+        self._fallback_styles: dict[tuple[RunFormat, StyledFont], Style] = {}
+        self._glyphs: dict[tuple[RunFormat, float], dict[str, _Glyph]] = {}
+
+    @classmethod
+    def of(cls, fontmap: FontMap) -> RunMetrics:
+        """The metrics of ``fontmap``, made once per map object and process."""
+        metrics = cls._shared.get(id(fontmap))
+        if metrics is None:
+            metrics = cls._shared[id(fontmap)] = cls(fontmap)
+            weakref.finalize(fontmap, cls._shared.pop, id(fontmap), None)
+        return metrics
+
+    def style(self, fmt: RunFormat, east_asia: bool) -> tuple[Style, list[LayoutWarning]]:
+        """The style of ``fmt`` for CJK or other characters, and what resolving its font warns."""
+        found = self._styles.get((fmt, east_asia))
+        if found is None:
+            diag = Diagnostics()
+            name = fmt.east_asia_font if east_asia else fmt.latin_font
+            font = FontSet(self.fontmap, diag).styled(name, east_asia=east_asia, bold=fmt.bold, italic=fmt.italic)
+            found = self._styles[(fmt, east_asia)] = (_make_style(font, fmt), diag.warnings)
+        return found
+
+    def glyphs(self, fmt: RunFormat, char_pitch: float) -> dict[str, _Glyph]:
+        """The glyphs of ``fmt`` on a grid of ``char_pitch`` (0: none) by character.
+
+        Only characters the format's own fonts draw; a document's layouter enters them as it meets them.
+        """
+        table = self._glyphs.get((fmt, char_pitch))
+        if table is None:
+            table = self._glyphs[(fmt, char_pitch)] = {}
+        return table
+
+    def fallback_font(self, char: str) -> tuple[Font | None, list[LayoutWarning]]:
+        """The fallback face drawing ``char`` (None when none has it), and what loading the fallbacks warns."""
+        if self._fallback_warnings is None or char not in self._fallback_fonts:
+            diag = Diagnostics()
+            self._fallback_fonts[char] = FontSet(self.fontmap, diag).fallback_for(char)
+            self._fallback_warnings = diag.warnings
+        return self._fallback_fonts[char], self._fallback_warnings
+
+    def fallback_style(self, font: StyledFont, fmt: RunFormat) -> Style:
+        """The style drawing ``fmt`` in a fallback face (one object each, so fragments compare by identity)."""
+        style = self._fallback_styles.get((fmt, font))
+        if style is None:
+            style = self._fallback_styles[(fmt, font)] = _make_style(font, fmt)
+        return style
+
+
 @dataclass
 class ParagraphLayouter:
-    """Lays out paragraphs for one run: fonts, diagnostics, default tab stop and document grid."""
+    """Lays out the paragraphs of one document: shared metrics, its diagnostics, default tab stop."""
 
-    fonts: FontSet
+    metrics: RunMetrics
     diag: Diagnostics
     default_tab: float = 21.0
     _styles: dict[tuple[RunFormat, bool], Style] = field(default_factory=dict)
     _fallbacks: dict[tuple[RunFormat, str], Style] = field(default_factory=dict)
-    _char_tables: dict[tuple[RunFormat, float], dict[str, tuple[Style, Atom]]] = field(default_factory=dict)
+    # per (format, grid pitch): the glyphs this document has met, and all the process has met
+    _char_tables: dict[tuple[RunFormat, float], tuple[dict[str, _Glyph], dict[str, _Glyph]]] = field(
+        default_factory=dict
+    )
 
     def layout(
         self, paragraph: Paragraph, width: float, grid: Grid = NO_GRID, fields: dict[str, str] | None = None
@@ -105,10 +181,11 @@ class ParagraphLayouter:
         """Break ``paragraph`` into lines for a frame ``width`` points wide."""
         fmt = paragraph.fmt
         grid = grid if fmt.snap_to_grid else NO_GRID
-        atoms, styles, images = self._atoms(paragraph, fields or {}, grid.char)
+        content = self._content(paragraph, fields or {}, grid.char)
         if not grid.char:
-            sizes = [style.size if style is not None else 0.0 for style in styles]
-            autospace(atoms, sizes, letters=fmt.autospace_latin, digits=fmt.autospace_digits)
+            autospace(content.atoms, content.text, content.size, letters=fmt.autospace_latin,
+                      digits=fmt.autospace_digits)
+        content.widths = [atom.width for atom in content.atoms]
         first = fmt.first_line
 
         def available(n: int) -> float:
@@ -117,101 +194,122 @@ class ParagraphLayouter:
         def origin(n: int) -> float:
             return fmt.left + (first if n == 0 else 0.0)
 
-        following = _following_widths(atoms)
-
         def tab_width(n: int, i: int, x: float) -> float:
-            return self._tab_width(fmt, origin(n) + x, following[i])
+            return self._tab_width(fmt, origin(n) + x, content.following[i])
 
-        ranges = break_lines(atoms, available, tab_width)
+        ranges = break_lines(content.atoms, available, tab_width if content.has_tabs else None)
         mark = self._style_for("x", paragraph.mark, paragraph.where)
         lines = [
-            self._line(atoms, styles, images, span, n == len(ranges) - 1, origin(n), available(n), fmt, mark, following)
+            self._line(content, span, n == len(ranges) - 1, origin(n), available(n), fmt, mark)
             for n, span in enumerate(ranges)
         ]
         for line in lines:
-            self._set_height(line, fmt, grid.line)
+            _set_height(line, fmt, grid.line)
         return ParagraphBox(fmt=fmt, lines=lines, where=paragraph.where, page_break_before=fmt.page_break_before)
 
     # -- atoms ---------------------------------------------------------------------------------------
 
-    def _atoms(
-        self, paragraph: Paragraph, fields: dict[str, str], char_pitch: float
-    ) -> tuple[list[Atom], list[Style | None], dict[int, Image]]:
-        atoms: list[Atom] = []
-        styles: list[Style | None] = []
+    def _content(self, paragraph: Paragraph, fields: dict[str, str], char_pitch: float) -> _Content:
+        glyphs: list[_Glyph] = []
         images: dict[int, Image] = {}
+        where = paragraph.where
         for inline in paragraph.inlines:
             if isinstance(inline, Text):
-                self._text_atoms(inline.text, inline.fmt, paragraph.where, atoms, styles, char_pitch)
+                self._text_glyphs(inline.text, inline.fmt, where, glyphs, char_pitch)
             elif isinstance(inline, Field):
-                value = fields.get(inline.kind) or self._body_field(inline, paragraph.where)
-                self._text_atoms(value, inline.fmt, paragraph.where, atoms, styles, char_pitch)
+                value = fields.get(inline.kind) or self._body_field(inline, where)
+                self._text_glyphs(value, inline.fmt, where, glyphs, char_pitch)
             elif isinstance(inline, Tab):
-                styles.append(self._style_for(" ", inline.fmt, paragraph.where))
-                atoms.append(Atom("\t", 0.0))
+                glyphs.append(self._control("\t", inline.fmt, where))
             elif isinstance(inline, Break):
-                styles.append(self._style_for(" ", inline.fmt, paragraph.where))
-                atoms.append(Atom("\n" if inline.kind == "line" else "\f", 0.0, forced_break=True))
+                glyphs.append(self._control("\n" if inline.kind == "line" else "\f", inline.fmt, where))
             elif isinstance(inline, Image):
-                images[len(atoms)] = inline
-                styles.append(None)
-                atoms.append(Atom(_OBJECT, inline.width))
-        return atoms, styles, images
+                images[len(glyphs)] = inline
+                glyphs.append((None, Atom(_OBJECT, inline.width), 0.0, _OBJECT))
+        return _Content(glyphs, images)
+
+    def _control(self, char: str, fmt: RunFormat, where: str) -> _Glyph:
+        """A tab or break: drawn as nothing, styled like a space of its run for the line height."""
+        style = self._style_for(" ", fmt, where)
+        return style, Atom(char, 0.0, forced_break=char != "\t"), _advance(style, char), char
 
     def _body_field(self, field_: Field, where: str) -> str:
         """Page fields are filled in headers and footers only; in the body they show a placeholder."""
         unsupported(self.diag, "body_page_field", where, f"正文中的 {field_.kind} 域（显示为 1）")
         return "1"
 
-    def _text_atoms(
+    def _text_glyphs(self, text: str, fmt: RunFormat, where: str, glyphs: list[_Glyph], char_pitch: float) -> None:
+        # One table per run format: a character is resolved once per document and format, not per occurrence
+        # (that was a third of the layout time). Atoms are immutable, so glyphs can be shared.
+        tables = self._char_tables.get((fmt, char_pitch))
+        if tables is None:
+            tables = self._char_tables[(fmt, char_pitch)] = ({}, self.metrics.glyphs(fmt, char_pitch))
+        found = list(map(tables[0].get, text))
+        if None in found:
+            found = self._resolve(text, found, fmt, where, char_pitch, tables)
+        glyphs += found  # type: ignore[arg-type]  # no None left
+
+    def _resolve(
         self,
         text: str,
+        found: list[_Glyph | None],
         fmt: RunFormat,
         where: str,
-        atoms: list[Atom],
-        styles: list[Style | None],
         char_pitch: float,
-    ) -> None:
-        # One table per run format: a character's style and atom are looked up once per run, not resolved per
-        # occurrence (that was a third of the layout time). Atoms are immutable, so they can be shared.
-        table = self._char_tables.get((fmt, char_pitch))
-        if table is None:
-            table = self._char_tables[(fmt, char_pitch)] = {}
-        for char in text:
-            entry = table.get(char)
-            if entry is None:
+        tables: tuple[dict[str, _Glyph], dict[str, _Glyph]],
+    ) -> list[_Glyph | None]:
+        """Fill in the characters the document's table lacks, in order (missing glyphs warn per occurrence)."""
+        resolved: list[_Glyph | None] = []
+        for char, glyph in zip(text, found, strict=True):
+            if glyph is None:
                 if char in "\r\n":
                     continue
-                entry, cacheable = self._char_entry(char, fmt, where, char_pitch)
-                if cacheable:
-                    table[char] = entry
-            styles.append(entry[0])
-            atoms.append(entry[1])
+                glyph = tables[0].get(char) or self._glyph(char, fmt, where, char_pitch, tables)
+            resolved.append(glyph)
+        return resolved
 
-    def _char_entry(self, char: str, fmt: RunFormat, where: str, char_pitch: float) -> tuple[tuple[Style, Atom], bool]:
-        """Style and atom of ``char`` in ``fmt``; not cacheable when the character has no glyph (warned per use)."""
+    def _glyph(
+        self, char: str, fmt: RunFormat, where: str, char_pitch: float,
+        tables: tuple[dict[str, _Glyph], dict[str, _Glyph]],
+    ) -> _Glyph:
+        """The glyph of ``char`` in ``fmt``, entered in the document's table unless the character has no glyph."""
+        table, shared_table = tables
+        shared = shared_table.get(char)
+        if shared is not None:
+            self._primary(fmt, is_cjk(char))  # replays what resolving the style warns in this document
+            table[char] = shared
+            return shared
         style = self._style_for(char, fmt, where)
         width = style.font.font.advance(char) * style.size + fmt.char_spacing
         if char_pitch and is_cjk(char):
             # On a character grid each CJK character takes a whole number of grid cells.
             width = max(math.ceil(width / char_pitch - 0.05), 1) * char_pitch
-        cacheable = style.font.font.has(char) or is_space(char)
-        return (style, Atom(char, width)), cacheable
+        glyph = (style, Atom(char, width), _advance(style, char), char)
+        if style.font.font.has(char) or is_space(char):
+            table[char] = glyph
+            if style is self._styles[(fmt, is_cjk(char))]:
+                shared_table[char] = glyph
+        return glyph
 
-    def _style_for(self, char: str, fmt: RunFormat, where: str) -> Style:
-        """The style drawing ``char``: one shared object per (format, script), so fragments compare by identity."""
-        east = is_cjk(char)
+    def _primary(self, fmt: RunFormat, east: bool) -> Style:
+        """The style of ``fmt`` for CJK or other characters (one object per pair, so fragments compare by identity)."""
         style = self._styles.get((fmt, east))
         if style is None:
-            name = fmt.east_asia_font if east else fmt.latin_font
-            font = self.fonts.styled(name, east_asia=east, bold=fmt.bold, italic=fmt.italic)
-            style = self._styles[(fmt, east)] = _make_style(font, fmt)
+            style, warnings = self.metrics.style(fmt, east)
+            self._replay(warnings)
+            self._styles[(fmt, east)] = style
+        return style
+
+    def _style_for(self, char: str, fmt: RunFormat, where: str) -> Style:
+        """The style drawing ``char``: its format's, or a fallback face's when that font has no glyph."""
+        style = self._primary(fmt, is_cjk(char))
         if style.font.font.has(char) or is_space(char):
             return style
         return self._fallback(char, style, where)
 
     def _fallback(self, char: str, style: Style, where: str) -> Style:
-        font = self.fonts.fallback_for(char)
+        font, warnings = self.metrics.fallback_font(char)
+        self._replay(warnings)
         if font is None:
             self.diag.warn(
                 "pdf.font.missing_glyph",
@@ -223,8 +321,12 @@ class ParagraphLayouter:
         fallback = self._fallbacks.get(key)
         if fallback is None:
             styled = StyledFont(font, style.font.fake_bold, style.font.fake_italic)
-            fallback = self._fallbacks[key] = _make_style(styled, style.fmt)
+            fallback = self._fallbacks[key] = self.metrics.fallback_style(styled, style.fmt)
         return fallback
+
+    def _replay(self, warnings: list[LayoutWarning]) -> None:
+        for warning in warnings:
+            self.diag.warn(warning.code, warning.where, warning.message)
 
     def _tab_width(self, fmt: ParagraphFormat, x: float, following: float) -> float:
         """Advance of a tab at ``x``: to the next stop, less the text after it for right and centre stops."""
@@ -242,47 +344,46 @@ class ParagraphLayouter:
 
     def _line(
         self,
-        atoms: list[Atom],
-        styles: list[Style | None],
-        images: dict[int, Image],
+        content: _Content,
         span: tuple[int, int],
         last: bool,
         origin: float,
         available: float,
         fmt: ParagraphFormat,
         mark: Style,
-        following: dict[int, float],
     ) -> LineBox:
         start, end = span
+        atoms = content.atoms
         ends_forced = end > start and atoms[end - 1].forced_break
         visible_end = _trim(atoms, start, end)
-        widths = self._widths(atoms, start, visible_end, origin, fmt, following)
+        widths = self._widths(content, start, visible_end, origin, fmt)
         slack = available - sum(widths)
-        shift, extra, gaps = self._alignment(atoms, start, visible_end, slack, fmt, last or ends_forced)
+        shift, extra, gaps = self._alignment(content.text[start:visible_end], slack, fmt, last or ends_forced)
         line = LineBox(height=0.0, baseline=0.0, page_break_after=ends_forced and atoms[end - 1].char == "\f")
-        positions = _positions(origin + shift, widths, gaps, extra)
-        for k in sorted(images.keys() & range(start, visible_end)):
-            line.images.append(PlacedImage(positions[k - start], images[k]))
-        _build_fragments(line.fragments, atoms, styles, images, start, visible_end, positions)
+        x = origin + shift
+        if content.images:
+            positions = _positions(x, widths, gaps, extra)
+            for k in sorted(content.images.keys() & range(start, visible_end)):
+                line.images.append(PlacedImage(positions[k - start], content.images[k]))
+        _build_fragments(line.fragments, content, start, visible_end, x, widths, gaps, extra)
         if not line.fragments and not line.images:
             line.fragments.append(Fragment(origin, "", mark))
         return line
 
-    def _widths(
-        self, atoms: list[Atom], start: int, end: int, origin: float, fmt: ParagraphFormat, following: dict[int, float]
-    ) -> list[float]:
+    def _widths(self, content: _Content, start: int, end: int, origin: float, fmt: ParagraphFormat) -> list[float]:
         """Advance of each atom of a line, tabs resolved against the stops."""
+        if not content.has_tabs:
+            return content.widths[start:end]
+        atoms = content.atoms
         widths: list[float] = []
         x = origin
         for k in range(start, end):
-            width = self._tab_width(fmt, x, following[k]) if atoms[k].char == "\t" else atoms[k].width
+            width = self._tab_width(fmt, x, content.following[k]) if atoms[k].char == "\t" else atoms[k].width
             widths.append(width)
             x += width
         return widths
 
-    def _alignment(
-        self, atoms: list[Atom], start: int, end: int, slack: float, fmt: ParagraphFormat, last: bool
-    ) -> tuple[float, float, list[bool]]:
+    def _alignment(self, text: str, slack: float, fmt: ParagraphFormat, last: bool) -> tuple[float, float, list[bool]]:
         """Offset of the line, extra width per expandable gap, and which gaps expand."""
         align = fmt.align
         if align == "center":
@@ -290,29 +391,57 @@ class ParagraphLayouter:
         if align == "right":
             return max(slack, 0.0), 0.0, []
         justify = (align == "both" and not last) or align == "distribute"
-        if not justify or slack <= 0 or end - start < 2:
+        if not justify or slack <= 0 or len(text) < 2:
             return 0.0, 0.0, []
-        gaps = expansion_points(atoms, start, end, distribute=align == "distribute")
+        gaps = expansion_points(text, distribute=align == "distribute")
         count = sum(gaps)
         return (0.0, slack / count, gaps) if count else (0.0, 0.0, [])
 
-    def _set_height(self, line: LineBox, fmt: ParagraphFormat, grid_pitch: float) -> None:
-        ascent = max((f.style.font.font.ascent * f.style.fmt.size for f in line.fragments), default=0.0)
-        descent = max((f.style.font.font.descent * f.style.fmt.size for f in line.fragments), default=0.0)
-        ascent = max([ascent, *(img.image.height for img in line.images)])
-        natural = ascent + descent
-        if fmt.line_rule == "exact":
-            line.height = fmt.line
-            line.baseline = (fmt.line - natural) / 2 + ascent
-        elif fmt.line_rule == "atLeast":
-            line.height = max(fmt.line, natural)
-            line.baseline = line.height - descent
+
+class _Content:
+    """A paragraph's glyphs as parallel lists: what the breaker sees (atoms) and what drawing needs."""
+
+    def __init__(self, glyphs: list[_Glyph], images: dict[int, Image]):
+        if glyphs:
+            styles, atoms, advances, chars = zip(*glyphs, strict=True)
         else:
-            line.height = natural * fmt.line
-            line.baseline = ascent
-            if grid_pitch > 0:
-                line.height = math.ceil(line.height / grid_pitch - 0.05) * grid_pitch
-                line.baseline = (line.height - natural) / 2 + ascent
+            styles, atoms, advances, chars = (), (), (), ()
+        self.styles: tuple[Style | None, ...] = styles
+        self.atoms: list[Atom] = list(atoms)
+        self.advances: tuple[float, ...] = advances
+        self.text = "".join(chars)
+        self.images = images
+        self.has_tabs = "\t" in self.text
+        self.widths: list[float] = []  # of the atoms, once autospace has widened them
+
+    def size(self, k: int) -> float:
+        """Font size of atom ``k`` (0 for pictures)."""
+        style = self.styles[k]
+        return style.size if style is not None else 0.0
+
+    @cached_property
+    def following(self) -> dict[int, float]:
+        """For each tab, the width of the text after it up to the next tab or break (for right/centre stops)."""
+        return _following_widths(self.atoms)
+
+
+def _set_height(line: LineBox, fmt: ParagraphFormat, grid_pitch: float) -> None:
+    ascent = max((f.style.ascent for f in line.fragments), default=0.0)
+    descent = max((f.style.descent for f in line.fragments), default=0.0)
+    ascent = max([ascent, *(img.image.height for img in line.images)])
+    natural = ascent + descent
+    if fmt.line_rule == "exact":
+        line.height = fmt.line
+        line.baseline = (fmt.line - natural) / 2 + ascent
+    elif fmt.line_rule == "atLeast":
+        line.height = max(fmt.line, natural)
+        line.baseline = line.height - descent
+    else:
+        line.height = natural * fmt.line
+        line.baseline = ascent
+        if grid_pitch > 0:
+            line.height = math.ceil(line.height / grid_pitch - 0.05) * grid_pitch
+            line.baseline = (line.height - natural) / 2 + ascent
 
 
 def _positions(x: float, widths: list[float], gaps: list[bool], extra: float) -> list[float]:
@@ -328,48 +457,55 @@ def _positions(x: float, widths: list[float], gaps: list[bool], extra: float) ->
 
 def _build_fragments(
     fragments: list[Fragment],
-    atoms: list[Atom],
-    styles: list[Style | None],
-    images: dict[int, Image],
+    content: _Content,
     start: int,
     end: int,
-    positions: list[float],
+    x: float,
+    widths: list[float],
+    gaps: list[bool],
+    extra: float,
 ) -> None:
-    """Collect the characters of a line into fragments, one text operator each.
+    """Place the characters of a line from ``x`` and collect them into fragments, one text operator each.
 
     A character extends the open fragment when one Tc value places it correctly (same style, neither it nor
-    the previous one a space), else it opens a new one. The open fragment's characters, end and spacing stay
-    in locals (this loop runs once per character laid out: no string copy nor look-up of the previous one).
+    the previous one a space), else it opens a new one. Positions follow the same sums as ``_positions``.
+    This loop runs once per character laid out, so the open fragment's state stays in locals.
     """
-    current: Fragment | None = None
+    current: Style | None = None
     chars: list[str] = []
-    current_end = 0.0  # where the open fragment's last character ends
-    last_space = False
-    for k in range(start, end):
-        style, char = styles[k], atoms[k].char
-        if style is None or char == "\t" or k in images:
+    first_x = last_x = char_space = current_end = 0.0  # of the open fragment; current_end: its last char's end
+    single = last_space = False  # the open fragment has one character; it is a space
+    expand = gaps + [False] if gaps else [False] * len(widths)
+    text, styles, advances = content.text, content.styles, content.advances
+    for style, char, advance, width, gap in zip(
+        styles[start:end], text[start:end], advances[start:end], widths, expand, strict=True
+    ):
+        here = x
+        x += width
+        if gap:
+            x += extra
+        if style is None or char == "\t":
             continue
-        x = positions[k - start]
-        space = char in " \u3000\t"
-        advance = style.font.font.advance(char) * style.size
-        if current is not None and current.style is style and not space and not last_space:
-            needed = x - current_end  # the Tc that would put ``char`` at ``x``
-            if len(chars) == 1 or abs(needed - current.char_space) < 1e-4:
-                current.char_space = needed
-                current.last_x = x
+        space = char in _SPACES
+        if style is current and not space and not last_space:
+            needed = here - current_end  # the Tc that would put ``char`` at ``here``
+            if single or abs(needed - char_space) < 1e-4:
+                char_space = needed
+                last_x = here
                 chars.append(char)
-                current_end = x + advance
+                current_end = here + advance
+                single = False
                 continue
         if current is not None:
-            current.text = "".join(chars)
-            fragments.append(current)
-        current = Fragment(x, "", style, style.fmt.char_spacing, x)
+            fragments.append(Fragment(first_x, "".join(chars), current, char_space, last_x))
+        current = style
+        first_x = last_x = here
+        char_space = style.fmt.char_spacing
         chars = [char]
-        current_end = x + advance
-        last_space = space
+        current_end = here + advance
+        single, last_space = True, space
     if current is not None:
-        current.text = "".join(chars)
-        fragments.append(current)
+        fragments.append(Fragment(first_x, "".join(chars), current, char_space, last_x))
 
 
 def _following_widths(atoms: list[Atom]) -> dict[int, float]:
@@ -388,12 +524,18 @@ def _following_widths(atoms: list[Atom]) -> dict[int, float]:
     return found
 
 
+def _advance(style: Style, char: str) -> float:
+    """Natural advance of ``char`` in points (what the font puts between it and the next one)."""
+    return style.font.font.advance(char) * style.size
+
+
 def _make_style(font: StyledFont, fmt: RunFormat) -> Style:
+    ascent, descent = font.font.ascent * fmt.size, font.font.descent * fmt.size
     if fmt.vert_align == "superscript":
-        return Style(font, fmt.size * _SCRIPT_SCALE, fmt.size * 0.33, fmt)
+        return Style(font, fmt.size * _SCRIPT_SCALE, fmt.size * 0.33, fmt, ascent, descent)
     if fmt.vert_align == "subscript":
-        return Style(font, fmt.size * _SCRIPT_SCALE, -fmt.size * 0.14, fmt)
-    return Style(font, fmt.size, 0.0, fmt)
+        return Style(font, fmt.size * _SCRIPT_SCALE, -fmt.size * 0.14, fmt, ascent, descent)
+    return Style(font, fmt.size, 0.0, fmt, ascent, descent)
 
 
 def _trim(atoms: list[Atom], start: int, end: int) -> int:

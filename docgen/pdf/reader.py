@@ -6,15 +6,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 
-from docgen.pdf.diagnostics import Diagnostics, unsupported
+from docgen.pdf.diagnostics import Diagnostics, LayoutWarning, unsupported
 from docgen.pdf.model import (
     NO_GRID,
     Block,
+    Border,
     Break,
     Cell,
     Document,
@@ -30,8 +32,9 @@ from docgen.pdf.model import (
     Tab,
     Table,
     Text,
+    VAlign,
 )
-from docgen.pdf.ooxml import MC, WP, A, R, W, local, on_off, qn, wval
+from docgen.pdf.ooxml import MC, WP, A, R, W, first_child, local, on_off, qn, shape, wval
 from docgen.pdf.package import PARSER, SETTINGS, STYLES, THEME, Package, Part
 from docgen.pdf.styles import (
     Props,
@@ -65,6 +68,7 @@ _UNSUPPORTED_PARAGRAPH_PROPS = {
     "numPr": "自动编号/项目符号", "framePr": "图文框", "textDirection": "文字方向", "bidi": "从右向左段落",
 }
 _SUPPORTED_TABS = {"left", "start", "right", "end", "center", "clear"}
+_PPR, _RPR, _PSTYLE, _RSTYLE, _TCPR = (qn(f"w:{name}") for name in ("pPr", "rPr", "pStyle", "rStyle", "tcPr"))
 _BLOCK_IGNORED = {"bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd", "sectPr", ""}
 
 
@@ -91,15 +95,60 @@ class _FieldState:
     replaced: bool = False
 
 
+class Formats:
+    """A style sheet and the formats read through it, each memoised by the XML it was read from.
+
+    Everything here follows from the styles part (and theme) alone, so documents that share those parts can
+    share one ``Formats`` (a ``Typesetter`` does); ``typeset`` makes one per document.
+    """
+
+    def __init__(self, styles: StyleSheet):
+        self.styles = styles
+        self.runs: dict[tuple[Any, ...], RunFormat] = {}
+        self.paragraphs: dict[tuple[Any, ...], tuple[ParagraphFormat, list[tuple[str, str]]]] = {}
+        self.run_checks: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+        self.cells: dict[tuple[Any, ...], _CellFormat] = {}
+        self.blocks: BlockMemo | None = None  # body elements already read, when documents share this object
+
+    @classmethod
+    def of_parts(cls, styles: bytes | None, theme: bytes | None) -> Formats:
+        """Formats over the styles and theme parts' bytes (either may be absent)."""
+        theme_root = etree.fromstring(theme, PARSER) if theme is not None else None
+        return cls(StyleSheet.from_part(styles, ThemeFonts.from_xml(theme_root)))
+
+
+FormatSource = Callable[[bytes | None, bytes | None], Formats]
+"""Where a reader gets its ``Formats`` from, given the styles and theme parts' bytes."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBlocks:
+    """What reading one body element gave: its blocks, its warnings, and the paragraph and table counts after it."""
+
+    blocks: list[Block]
+    warnings: list[LayoutWarning]
+    paragraphs: int
+    tables: int
+
+
+class BlockMemo(Protocol):
+    """Body elements read before, by their XML and the counts before them (``Formats.blocks``)."""
+
+    def get(self, key: tuple[bytes, int, int]) -> ReadBlocks | None:
+        """The blocks read from the same element at the same place, or None."""
+
+    def put(self, key: tuple[bytes, int, int], value: ReadBlocks) -> ReadBlocks:
+        """Remember ``value`` and return it."""
+
+
 class Reader:
     """Reads one docx; ``read()`` returns the model, warnings go to ``diag``."""
 
-    def __init__(self, data: bytes, diag: Diagnostics):
+    def __init__(self, data: bytes, diag: Diagnostics, formats: FormatSource = Formats.of_parts):
         self.diag = diag
         self.main = Package(data).main
-        self.styles = _stylesheet(self._blob(STYLES), self._blob(THEME))
-        self._fmt_cache: dict[tuple[Any, ...], RunFormat] = {}
-        self._para_cache: dict[tuple[Any, ...], tuple[Props, ParagraphFormat]] = {}
+        self.formats = formats(self._blob(STYLES), self._blob(THEME))
+        self.styles = self.formats.styles
 
     def _blob(self, reltype: str) -> bytes | None:
         """Bytes of the part the document relates by ``reltype``, or None."""
@@ -134,7 +183,7 @@ class Reader:
         sections: list[Section] = []
         blocks: list[Block] = []
         for child in body:
-            blocks.extend(self._block(child, part, counters, table_style=None, where_prefix="body"))
+            blocks.extend(self._body_block(child, part, counters))
             sect = child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if local(child) == "p" else None
             if sect is not None:
                 sections.append(self._section(sect, blocks, sections))
@@ -143,6 +192,29 @@ class Reader:
         if final is not None or blocks or not sections:
             sections.append(self._section(final, blocks, sections))
         return sections
+
+    def _body_block(self, el: etree._Element, part: _Part, counters: _Counters) -> list[Block]:
+        """The blocks of a body element, reused from an earlier document that had the same one in the same place.
+
+        Reading depends on the element, its place (the counts name it in warnings) and the formats alone, except
+        for pictures, which come from the document's own relationships: elements with drawings are always read.
+        """
+        memo = self.formats.blocks
+        if memo is None or next(el.iter(qn("w:drawing")), None) is not None:
+            return self._block(el, part, counters, table_style=None, where_prefix="body")
+        key = (etree.tostring(el), counters.paragraphs, counters.tables)
+        found = memo.get(key)
+        if found is None:
+            diag, self.diag = self.diag, Diagnostics()
+            try:
+                blocks = self._block(el, part, counters, table_style=None, where_prefix="body")
+                found = memo.put(key, ReadBlocks(blocks, self.diag.warnings, counters.paragraphs, counters.tables))
+            finally:
+                self.diag = diag
+        for warning in found.warnings:
+            self.diag.warn(warning.code, warning.where, warning.message)
+        counters.paragraphs, counters.tables = found.paragraphs, found.tables
+        return found.blocks
 
     def _section(self, sect: etree._Element | None, blocks: list[Block], before: list[Section]) -> Section:
         number = len(before) + 1
@@ -165,14 +237,15 @@ class Reader:
             footers=footers,
             title_page=title and on_off(wval(sect.find(qn("w:titlePg")))),  # type: ignore[union-attr]
             new_page=kind != "continuous",
+            page_start=_page_start(sect),
         )
 
     def _check_section(self, sect: etree._Element | None, number: int) -> None:
         if sect is None:
             return
         numbering = sect.find(qn("w:pgNumType"))
-        if numbering is not None and (wval(numbering, "start") or wval(numbering, "fmt")):
-            unsupported(self.diag, "page_number_format", f"section {number}", "页码起始值/格式（按连续阿拉伯数字排）")
+        if numbering is not None and wval(numbering, "fmt") not in (None, "decimal"):
+            unsupported(self.diag, "page_number_format", f"section {number}", "页码格式（按阿拉伯数字排）")
         valign = sect.find(qn("w:vAlign"))
         if valign is not None and wval(valign) not in (None, "top"):
             unsupported(self.diag, "section_valign", f"section {number}", "页面垂直对齐")
@@ -254,12 +327,13 @@ class Reader:
         return []
 
     def _paragraph(self, p: etree._Element, part: _Part, table_style: str | None, where: str) -> Paragraph:
-        ppr = p.find(qn("w:pPr"))
-        style_id = wval(ppr.find(qn("w:pStyle"))) if ppr is not None else None
-        mark_rpr = ppr.find(qn("w:rPr")) if ppr is not None else None
+        ppr = first_child(p, _PPR)
+        style_id = wval(first_child(ppr, _PSTYLE)) if ppr is not None else None
+        mark_rpr = first_child(ppr, _RPR) if ppr is not None else None
         mark = self._run_format(mark_rpr, style_id or "", "", table_style)
-        props, fmt = self._paragraph_format(ppr, style_id or "", table_style, mark.size)
-        self._check_paragraph_props(props, where)
+        fmt, left_out = self._paragraph_format(ppr, style_id or "", table_style, mark.size)
+        for construct, label in left_out:
+            unsupported(self.diag, construct, where, label)
         paragraph = Paragraph(fmt=fmt, inlines=[], mark=mark, where=where)
         state = _FieldState()
         self._inlines(p, paragraph, part, style_id or "", table_style, state)
@@ -267,29 +341,15 @@ class Reader:
 
     def _paragraph_format(
         self, ppr: etree._Element | None, style_id: str, table_style: str | None, char_width: float
-    ) -> tuple[Props, ParagraphFormat]:
-        """Merged properties and typed format, memoised like run formats: table cells repeat a few formats."""
-        key = (etree.tostring(ppr) if ppr is not None else b"", style_id, table_style, char_width)
-        cached = self._para_cache.get(key)
+    ) -> tuple[ParagraphFormat, list[tuple[str, str]]]:
+        """Typed format and the properties left out, memoised like run formats: table cells repeat a few formats."""
+        key = (shape(ppr) if ppr is not None else (), style_id, table_style, char_width)
+        cached = self.formats.paragraphs.get(key)
         if cached is None:
             props = self.styles.paragraph_props(ppr, style_id, table_style)
-            cached = self._para_cache[key] = (props, paragraph_format(props, char_width))
+            fmt = paragraph_format(props, char_width)
+            cached = self.formats.paragraphs[key] = (fmt, _left_out_paragraph_props(props))
         return cached
-
-    def _check_paragraph_props(self, props: Props, where: str) -> None:
-        for key, label in _UNSUPPORTED_PARAGRAPH_PROPS.items():
-            if key not in props or (key == "numPr" and props[key] == {}):
-                continue
-            if key == "framePr" and is_bottom_frame(props):
-                continue  # laid out (layout.Flow._bottom_frame)
-            unsupported(self.diag, key, where, label)
-        for tab_key, values in props.items():
-            if not tab_key.startswith("tabs/"):
-                continue
-            if values.get("val") not in _SUPPORTED_TABS:
-                unsupported(self.diag, "tab_alignment", where, f"{values.get('val')} 对齐的制表位（按左对齐排）")
-            if values.get("leader", "none") != "none":
-                unsupported(self.diag, "tab_leader", where, "制表位前导符（如目录的点线）")
 
     # -- inlines --------------------------------------------------------------------------------------
 
@@ -335,10 +395,11 @@ class Reader:
         self, r: etree._Element, paragraph: Paragraph, part: _Part, style_id: str, table_style: str | None,
         state: _FieldState,
     ) -> None:
-        rpr = r.find(qn("w:rPr"))
+        rpr = first_child(r, _RPR)
         fmt = self._run_format(rpr, style_id, _char_style(rpr), table_style)
         if rpr is not None:
-            self._check_run_props(rpr, paragraph.where)
+            for construct, label in self._left_out_run_props(rpr):
+                unsupported(self.diag, construct, paragraph.where, label)
         if fmt.hidden:
             return
         for child in r:
@@ -444,20 +505,26 @@ class Reader:
         data = part.part.related(rid).blob
         paragraph.inlines.append(Image(data, emu(extent.get("cx")), emu(extent.get("cy")), fmt))
 
-    def _check_run_props(self, rpr: etree._Element, where: str) -> None:
-        for child in rpr:
-            label = _UNSUPPORTED_RUN_PROPS.get(local(child))
-            if label and on_off(wval(child)) and wval(child) not in ("clear", "nil"):
-                unsupported(self.diag, local(child), where, label)
+    def _left_out_run_props(self, rpr: etree._Element) -> list[tuple[str, str]]:
+        """The run properties the engine does not render, as (construct, label); memoised by the rPr's XML."""
+        key = shape(rpr)
+        found = self.formats.run_checks.get(key)
+        if found is None:
+            found = self.formats.run_checks[key] = []
+            for child in rpr:
+                label = _UNSUPPORTED_RUN_PROPS.get(local(child))
+                if label and on_off(wval(child)) and wval(child) not in ("clear", "nil"):
+                    found.append((local(child), label))
+        return found
 
     def _run_format(
         self, rpr: etree._Element | None, para_style: str, char_style: str, table_style: str | None
     ) -> RunFormat:
-        key = (etree.tostring(rpr) if rpr is not None else b"", para_style, char_style, table_style)
-        cached = self._fmt_cache.get(key)
+        key = (shape(rpr) if rpr is not None else (), para_style, char_style, table_style)
+        cached = self.formats.runs.get(key)
         if cached is None:
             props = self.styles.run_props(rpr, para_style, char_style, table_style)
-            cached = self._fmt_cache[key] = run_format(props, self.styles.theme)
+            cached = self.formats.runs[key] = run_format(props, self.styles.theme)
         return cached
 
     # -- tables ---------------------------------------------------------------------------------------
@@ -506,25 +573,77 @@ class Reader:
         )
 
     def _cell(self, tc: etree._Element, part: _Part, table_style: str, where: str) -> Cell:
-        tcpr = tc.find(qn("w:tcPr"))
-        props = merge({}, tcpr)
-        if "hMerge" in props:
+        tcpr = first_child(tc, _TCPR)
+        cell_format = self._cell_format(tcpr)
+        if cell_format.hmerge:
             unsupported(self.diag, "hmerge", where, "旧式水平合并（hMerge）")
         counters = _Counters()
         blocks: list[Block] = []
         for child in tc:
             if local(child) != "tcPr":
                 blocks.extend(self._block(child, part, counters, table_style, where))
-        vmerge = props.get("vMerge")
         return Cell(
             blocks=blocks,
+            span=cell_format.span,
+            vmerge=cell_format.vmerge,
+            borders=cell_format.borders,
+            margins=cell_format.margins,
+            valign=cell_format.valign,
+            shading=cell_format.shading,
+        )
+
+    def _cell_format(self, tcpr: etree._Element | None) -> _CellFormat:
+        """A cell's properties, memoised by the tcPr's XML: the cells of a column mostly repeat one."""
+        key = shape(tcpr) if tcpr is not None else ()
+        found = self.formats.cells.get(key)
+        if found is None:
+            found = self.formats.cells[key] = _CellFormat.from_props(merge({}, tcpr))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _CellFormat:
+    """What a cell's tcPr says, without its content."""
+
+    span: int
+    vmerge: str
+    borders: dict[str, Border]
+    margins: dict[str, float]
+    valign: VAlign
+    shading: str
+    hmerge: bool
+
+    @classmethod
+    def from_props(cls, props: Props) -> _CellFormat:
+        vmerge = props.get("vMerge")
+        return cls(
             span=int(props.get("gridSpan", {}).get("val", "1")),
             vmerge="" if vmerge is None else vmerge.get("val", "continue"),
             borders=borders(props, "tcBorders"),
             margins=margins(props, "tcMar"),
             valign={"center": "center", "bottom": "bottom"}.get(props.get("vAlign", {}).get("val", ""), "top"),  # type: ignore[arg-type]
             shading=_shading(props),
+            hmerge="hMerge" in props,
         )
+
+
+def _left_out_paragraph_props(props: Props) -> list[tuple[str, str]]:
+    """The paragraph properties the engine does not render, as (construct, label)."""
+    found: list[tuple[str, str]] = []
+    for key, label in _UNSUPPORTED_PARAGRAPH_PROPS.items():
+        if key not in props or (key == "numPr" and props[key] == {}):
+            continue
+        if key == "framePr" and is_bottom_frame(props):
+            continue  # laid out (layout.Flow._bottom_frame)
+        found.append((key, label))
+    for tab_key, values in props.items():
+        if not tab_key.startswith("tabs/"):
+            continue
+        if values.get("val") not in _SUPPORTED_TABS:
+            found.append(("tab_alignment", f"{values.get('val')} 对齐的制表位（按左对齐排）"))
+        if values.get("leader", "none") != "none":
+            found.append(("tab_leader", "制表位前导符（如目录的点线）"))
+    return found
 
 
 def _table_indent(props: Props) -> float:
@@ -540,7 +659,7 @@ def _shading(props: Props) -> str:
 def _char_style(rpr: etree._Element | None) -> str:
     if rpr is None:
         return ""
-    return wval(rpr.find(qn("w:rStyle"))) or ""
+    return wval(first_child(rpr, _RSTYLE)) or ""
 
 
 def _field_kind(instr: str) -> Any:
@@ -549,15 +668,16 @@ def _field_kind(instr: str) -> Any:
     return name if name in ("PAGE", "NUMPAGES", "SECTIONPAGES") else None
 
 
-def _stylesheet(styles: bytes | None, theme: bytes | None) -> StyleSheet:
-    """The style sheet of a styles part and theme."""
-    theme_root = etree.fromstring(theme, PARSER) if theme is not None else None
-    return StyleSheet.from_part(styles, ThemeFonts.from_xml(theme_root))
-
-
-def read(data: bytes, diag: Diagnostics) -> Document:
+def read(data: bytes, diag: Diagnostics, formats: FormatSource = Formats.of_parts) -> Document:
     """Read a docx (bytes) into the layout model."""
-    return Reader(data, diag).read()
+    return Reader(data, diag, formats).read()
 
 
 __all__ = ["read", "W"]
+
+
+def _page_start(sect: etree._Element | None) -> int | None:
+    """The number the section's first page gets (``w:pgNumType/@w:start``), or None to continue counting."""
+    numbering = sect.find(qn("w:pgNumType")) if sect is not None else None
+    start = wval(numbering, "start") if numbering is not None else None
+    return int(start) if start is not None and start.lstrip("-").isdigit() else None

@@ -104,8 +104,6 @@ def test_merged_docx_typesets_to_as_many_pages_as_the_rows(docx_and_pdf):
     assert typeset(summary.merged_docx).pages == sum(row_pdf_pages(out))
 
 
-@pytest.mark.xfail(strict=True, reason="docgen.pdf numbers pages straight through: w:pgNumType/@w:start is "
-                                       "reported as pdf.unsupported.page_number_format (LibreOffice test below)")
 def test_our_engine_restarts_page_numbers_per_row(docx_and_pdf):
     from docgen.pdf import typeset
 

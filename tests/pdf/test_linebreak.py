@@ -65,3 +65,23 @@ def test_no_line_violates_kinsoku(text: str, width: int) -> None:
     assert "".join(lines) == text
     assert not [line for line in lines[1:] if line[0] in NO_START]
     assert not [line for line in lines[:-1] if line[-1] in NO_END]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_overflow_search_agrees_with_the_plain_loop(seed: int) -> None:
+    """Lines found by summing widths in C (``_Runs``) are those of the loop over every atom."""
+    import random
+
+    from docgen.pdf.linebreak import _fill_line, _Runs
+
+    rng = random.Random(seed)
+    alphabet = "工伤预防，。（）《》abc -1\n"
+    atoms = [Atom(c, rng.choice((0.0, 0.5, 1.0, 1.25)), forced_break=c == "\n")
+             for c in (rng.choice(alphabet) for _ in range(300))]
+    runs = _Runs.of(atoms, None)
+    start = 0
+    while start < len(atoms):
+        available = rng.choice((3.0, 5.0, 7.5))
+        end = _fill_line(atoms, start, available, None, runs)
+        assert end == _fill_line(atoms, start, available, None)
+        start = end
