@@ -8,6 +8,7 @@ good guess rather than a promise (and a ``--fonts`` folder, which LibreOffice do
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from docgen import libreoffice
 from docgen.errors import FontError, UsageError
 from docgen.findings import Finding, Severity
-from docgen.pdf import FontMap, FontNotFoundError, TypesetResult, typeset
+from docgen.pdf import FontMap, FontNotFoundError, TypesetResult, Typesetter, typeset
 from docgen.pdf.coverage import Coverage
 from docgen.schemas import escape, label_for
 
@@ -53,8 +54,33 @@ def to_pdf(docx: bytes, *, metadata: Mapping[str, str], fonts: Path | None = Non
     """
     if check_engine(engine, needed=False) == "libreoffice":
         return libreoffice.convert(docx, name=name)
-    try:
+    with _fonts_found():
         return typeset(docx, fonts=font_map(fonts), metadata=dict(metadata))
+
+
+class PdfStage:
+    """The PDF stage of many documents (a batch worker): `to_pdf` with our engine as one `Typesetter` session.
+
+    The rows of one template share formats and paragraphs; each PDF is still exactly what `to_pdf` gives.
+    """
+
+    def __init__(self, engine: str = DEFAULT_ENGINE, fonts: Path | None = None):
+        """Check ``engine`` can run here (a `UsageError` if not) and start the session."""
+        self._session = Typesetter(font_map(fonts)) if check_engine(engine) == "docgen" else None
+
+    def __call__(self, docx: bytes, *, metadata: Mapping[str, str], name: str = "document.docx") -> TypesetResult:
+        """Typeset one rendered docx; ``name`` appears in LibreOffice's error messages."""
+        if self._session is None:
+            return libreoffice.convert(docx, name=name)
+        with _fonts_found():
+            return self._session.typeset(docx, metadata=dict(metadata))
+
+
+@contextmanager
+def _fonts_found() -> Iterator[None]:
+    """Report a font map without a single loadable font as the configuration error it is."""
+    try:
+        yield
     except FontNotFoundError as exc:
         raise FontError(str(exc)) from None
 

@@ -27,7 +27,7 @@ from docgen.batch.merge_docx import MERGED_DOCX, Unmergeable, merge_docx
 from docgen.batch.names import NamePattern, Namer
 from docgen.batch.report import write_errors
 from docgen.batch.rows import Row, canonical, read_rows
-from docgen.batch.worker import FORMATS, Job, Problem, Result, Task, Worker, pdf_typesetter, render_chunk, warm
+from docgen.batch.worker import FORMATS, Job, Problem, Result, Task, Worker, render_chunk, warm
 from docgen.errors import UsageError
 from docgen.load import read_record
 from docgen.render_docx import find_template
@@ -205,9 +205,8 @@ def _job(kind: str, out_dir: Path, base: BaseInput, to: tuple[str, ...],
     unknown = [f for f in to if f not in FORMATS]
     if unknown or not to:
         raise UsageError(f"不支持的输出格式：{'、'.join(unknown) or '（空）'}；可用：{'、'.join(FORMATS)}")
-    check_engine(pdf_engine, needed=False)  # a misspelt engine is an error even for docx only
-    if "pdf" in to:
-        pdf_typesetter(pdf_engine)  # fail before any row, not in every worker
+    # A misspelt engine is an error even for docx only; one that cannot run here fails before any row.
+    check_engine(pdf_engine, needed="pdf" in to)
     record = _base_record(base)
     return Job(kind, record, out_dir, tuple(dict.fromkeys(to)), policy, Path(templates) if templates else None,
                pdf_engine)

@@ -1,15 +1,14 @@
 """What one worker process does: warm up once, then turn rows into files.
 
-Warming up compiles the template and imports the PDF engine, once per process. The parent
+Warming up compiles the template and starts the PDF stage (one typesetting session), once per process. The parent
 decides names and input hashes; the worker merges, validates, renders, writes atomically and returns the
 row's journal entry and its error findings (never document bytes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +18,12 @@ from docgen.batch.manifest import Entry, Output
 from docgen.batch.merge import overlay, pointer
 from docgen.batch.rows import Row
 from docgen.context import build_context
-from docgen.errors import ConfigError, DocgenError, UsageError
+from docgen.errors import ConfigError, DocgenError
 from docgen.output import sha256_hex, write_atomic
 from docgen.render_docx import find_template
 from docgen.render_docx.compiled import CompiledTemplate
 from docgen.schemas import label_for, split_pointer
+from docgen.typeset import PdfStage
 
 FORMATS = ("docx", "pdf")
 
@@ -70,14 +70,14 @@ class Result:
 
 
 class Worker:
-    """Per-process state: the compiled template and the PDF typesetter, loaded once."""
+    """Per-process state: the compiled template and the PDF stage, set up once."""
 
     def __init__(self, job: Job):
-        """Warm up: compile the template and, for PDF output, import the typesetter."""
+        """Warm up: compile the template and, for PDF output, start the PDF stage."""
         self.job = job
         self.kind = docgen.get_kind(job.kind)
         self.template = CompiledTemplate(find_template(job.kind, job.templates))
-        self.typeset = pdf_typesetter(job.pdf_engine) if "pdf" in job.to else None
+        self.typeset = PdfStage(job.pdf_engine) if "pdf" in job.to else None
 
     def render(self, task: Task) -> Result:
         """Merge, validate and render one row; a row with errors yields its problems and no files."""
@@ -114,31 +114,6 @@ class Worker:
     def _write(self, name: str, data: bytes) -> Output:
         write_atomic(self.job.out_dir / name, data)
         return Output(name, sha256_hex(data), len(data))
-
-
-def pdf_typesetter(engine: str = "docgen") -> Callable[..., Any]:
-    """The PDF stage for ``engine`` as ``f(docx, metadata=…, name=…)``, or a `UsageError` when it cannot run here.
-
-    Our engine runs as one `Typesetter` session per worker: the rows of one template share formats and
-    paragraphs, and each PDF is the same as typesetting the row alone.
-    """
-    try:
-        from docgen.errors import FontError
-        from docgen.pdf import FontNotFoundError, Typesetter
-        from docgen.typeset import check_engine, font_map, to_pdf
-    except ImportError as exc:
-        raise UsageError(f"无法生成 PDF：排版模块 docgen.pdf 不可用（{exc}）；请只用 --to docx") from None
-    if check_engine(engine) != "docgen":
-        return partial(to_pdf, engine=engine)
-    session = Typesetter(font_map())
-
-    def typeset(docx: bytes, *, metadata: dict[str, str], name: str) -> Any:
-        try:
-            return session.typeset(docx, metadata=dict(metadata))
-        except FontNotFoundError as exc:  # reported as docgen.typeset.to_pdf reports it
-            raise FontError(str(exc)) from None
-
-    return typeset
 
 
 def column_of(pointer: str) -> str:

@@ -25,7 +25,7 @@ The context contract (templates are written against exactly this):
   holiday schedule of a year is unknown); ``settlement`` ``{amount, prepayment_paid, deductions,
   deductions_total, balance_due, payable}`` (``payable``: the 余款 may be paid now, i.e. 合格).
 - ``notice`` (only when rendering the 通知, kind ``notice``): see `notice_view`:
-  ``{doc_number, issuers, title, addressee, body, attachment_note, attachments, signatories, signature,
+  ``{doc_number, issuers, title, addressee, body, attachment_note, attachments, signature,
   date_text, date_right, seal, note, copy_to, printer, print_date_text}``, placeholders already filled for the
   recipient; ``signature`` ``[{text, right}]`` and ``date_right`` are right indents in hundredths of a character,
   body blocks carry ``keep`` and table blocks ``grid`` (column widths in twips).

@@ -62,8 +62,7 @@ def _signature(names: list[str], date_text: str, seal: bool) -> dict[str, Any]:
         date_right = max(longest - date_width, 2.0)
         rights = [date_right + date_width + 2 - _width(name) for name in names]
     signature = [{"text": name, "right": _hundredths(right)} for name, right in zip(names, rights, strict=True)]
-    return {"signatories": names, "signature": signature, "date_text": date_text,
-            "date_right": _hundredths(date_right)}
+    return {"signature": signature, "date_text": date_text, "date_right": _hundredths(date_right)}
 
 
 def _width(text: str) -> float:
