@@ -6,8 +6,10 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 
+from babel import Locale
 from babel.dates import format_date
 
+_LOCALE = Locale.parse("zh_CN")  # parsed once: babel looks a locale name up on every call
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -31,7 +33,7 @@ def parse_date(value: str | date) -> date:
 
 def cn_date(value: str | date) -> str:
     """Write a date the Chinese way with Arabic numerals and no padding: ``2026年3月1日``."""
-    return format_date(parse_date(value), "y年M月d日", locale="zh_CN")
+    return format_date(parse_date(value), "y年M月d日", locale=_LOCALE)
 
 
 def add_months(day: date, months: int) -> date:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import Locale
 from babel.numbers import format_currency, format_decimal
 
-_LOCALE = "zh_CN"
+# A Locale object, not its name: babel looks a name up in its data folder on every call.
+_LOCALE = Locale.parse("zh_CN")
 _CENT = Decimal("0.01")
 _WAN_PLACES = Decimal("0.0001")
 _AMOUNT_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
