@@ -19,9 +19,10 @@ from zipfile import BadZipFile
 from lxml.etree import XMLSyntaxError
 
 from docgen.errors import InputError
+from docgen.pdf.cidfonts import SubsetMemo
 from docgen.pdf.diagnostics import Diagnostics
 from docgen.pdf.draw import render
-from docgen.pdf.fonts import FontMap, SubsetMemo
+from docgen.pdf.fonts import FontMap
 from docgen.pdf.headers import decorate
 from docgen.pdf.layout import Flow
 from docgen.pdf.model import Document

@@ -1,7 +1,7 @@
 """Drawing: pages of positioned operations → PDF bytes on a reportlab canvas.
 
 The canvas runs in invariant mode (no timestamps or random ids), so equal input gives byte-identical output.
-Fonts are embedded as subsets by reportlab's TrueType support; no standard-14 font is ever selected.
+Fonts are embedded as CID-keyed subsets (``cidfonts``); no standard-14 font is ever selected.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from reportlab import rl_config
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from docgen.pdf.fonts import SubsetMemo, reusing_subsets
+from docgen.pdf.cidfonts import DocumentFonts, SubsetMemo
 from docgen.pdf.pages import Fill, Op, Page, Rule, TextLine
 from docgen.pdf.paragraphs import Fragment, LineBox
 
@@ -30,9 +29,6 @@ rl_config.useA85 = 0
 _FLATE_LEVEL = 3
 _FAKE_ITALIC_SKEW = math.tan(math.radians(12))
 _BLACK = HexColor("#000000")
-_ESCAPES = [
-    chr(b) if 32 <= b < 127 and chr(b) not in "\\()" else f"\\{b:03o}" for b in range(256)
-]
 
 
 def _num(value: float) -> str:
@@ -52,11 +48,6 @@ class _Numbers(dict[float, str]):
 _SKEW = _num(_FAKE_ITALIC_SKEW)
 
 
-def _escape(chunk: bytes) -> str:
-    """A PDF literal string body for subset-encoded bytes."""
-    return "".join([_ESCAPES[b] for b in chunk])
-
-
 def render(pages: list[Page], metadata: dict[str, str] | None = None, subsets: SubsetMemo | None = None) -> bytes:
     """Draw every page and return the PDF; font subsets come from ``subsets`` when it has them."""
     buffer = io.BytesIO()
@@ -71,15 +62,16 @@ def render(pages: list[Page], metadata: dict[str, str] | None = None, subsets: S
     )
     _set_metadata(canvas, metadata or {})
     colors: dict[str, Color] = {}
-    encoder = _TextEncoder(canvas)
+    fonts = DocumentFonts(subsets)
+    canvas._doc.delayedFonts.append(fonts)
     numbers = _Numbers()
     for page in pages:
         canvas.setPageSize((page.setup.width, page.setup.height))
-        painter = _Painter(canvas, page.setup.height, colors, encoder, numbers)
+        painter = _Painter(canvas, page.setup.height, colors, fonts, numbers)
         for op in page.ops:
             painter.draw(op)
         canvas.showPage()
-    with _flate_level(_FLATE_LEVEL, subsets), reusing_subsets(subsets):
+    with _flate_level(_FLATE_LEVEL, subsets):
         canvas.save()
     return buffer.getvalue()
 
@@ -141,50 +133,14 @@ def _set_metadata(canvas: Canvas, metadata: dict[str, str]) -> None:
             setter(value)
 
 
-class _TextEncoder:
-    """Text → (subset font name, PDF string body) runs, memoised per font and character for one document.
-
-    Reportlab assigns each character a code in a 256-glyph subset on first use (``TTFont.splitString``); the
-    assignment never changes within a document, so each character is asked for once, in drawing order (which
-    keeps the subsets, and so the output, exactly as if every fragment were split by reportlab).
-    """
-
-    def __init__(self, canvas: Canvas):
-        self._doc = canvas._doc
-        self._codes: dict[str, dict[str, tuple[str, str]]] = {}
-
-    def encode(self, tt: TTFont, text: str) -> list[tuple[str, str]]:
-        """The runs of ``text`` in one subset each."""
-        codes = self._codes.get(tt.fontName)
-        if codes is None:
-            codes = self._codes[tt.fontName] = {}
-        runs: list[tuple[str, str]] = []
-        name, parts = "", list[str]()
-        for char in text:
-            code = codes.get(char) or self._assign(tt, char, codes)
-            if code[0] != name:
-                if parts:
-                    runs.append((name, "".join(parts)))
-                name, parts = code[0], []
-            parts.append(code[1])
-        if parts:
-            runs.append((name, "".join(parts)))
-        return runs
-
-    def _assign(self, tt: TTFont, char: str, codes: dict[str, tuple[str, str]]) -> tuple[str, str]:
-        ((subset, chunk),) = tt.splitString(char, self._doc)
-        code = codes[char] = (tt.getSubsetInternalName(subset, self._doc), _escape(chunk))
-        return code
-
-
 class _Painter:
     """Draws operations on one page; converts top-down layout coordinates to PDF's bottom-up ones."""
 
     def __init__(
-        self, canvas: Canvas, page_height: float, colors: dict[str, Color], encoder: _TextEncoder, numbers: _Numbers
+        self, canvas: Canvas, page_height: float, colors: dict[str, Color], fonts: DocumentFonts, numbers: _Numbers
     ):
         self.canvas = canvas
-        self.encoder = encoder
+        self.fonts = fonts
         self.numbers = numbers
         self.height = page_height
         self._colors = colors
@@ -255,10 +211,9 @@ class _Painter:
         if mode != self._mode:
             self._mode = mode
             ops.append(f"{mode} Tr")
-        size = num[style.size]
-        for name, text in self.encoder.encode(style.font.font.tt, fragment.text):
-            ops.append(f"{name} {size} Tf ({text}) Tj")
-        ops.append("ET")
+        font = style.font.font
+        name = self.fonts.name(font.face)
+        ops.append(f"/{name} {num[style.size]} Tf <{self.fonts.encode(font.face, fragment.text)}> Tj ET")
         self.canvas.addLiteral(" ".join(ops))
         if fmt.underline or fmt.strike:
             self._decorations(x, y, fragment)

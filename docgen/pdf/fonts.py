@@ -12,9 +12,6 @@ from __future__ import annotations
 import os
 import struct
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,7 +21,6 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
 
 from docgen.errors import ConfigError
 from docgen.pdf.diagnostics import Diagnostics
-from docgen.pdf.recent import Recent
 
 FONT_DIR_ENV = "DOCGEN_FONT_DIR"
 _MAP_FILE = Path(__file__).with_name("fonts.toml")
@@ -153,7 +149,7 @@ class Font:
         self.rl_name = tt.fontName
         self.tt = tt
         self.label = label
-        face = tt.face
+        face = self.face = tt.face
         self._glyphs = face.charToGlyph
         self._widths = face.charWidths
         self._default_width = face.defaultWidth / 1000.0
@@ -222,72 +218,8 @@ def _register(path: Path, index: int, label: str) -> Font | None:
         tt = TTFont(name, str(path), subfontIndex=index, asciiReadable=False)
     except (TTFError, OSError, ValueError):
         return None
-    _hook_subsetting(tt.face)
     pdfmetrics.registerFont(tt)
     return Font(tt, label)
-
-
-class _TableView:
-    """A table of the font file that slices into bytes without copying the whole table first."""
-
-    def __init__(self, data: memoryview):
-        self._data = data
-
-    def __getitem__(self, span: slice) -> bytes:
-        return self._data[span].tobytes()
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-
-def _hook_subsetting(face: TTFontFace) -> None:
-    """Let reportlab's subsetter read ``glyf`` in place, and take subsets a Typesetter made before.
-
-    ``TTFontFace.makeSubset`` takes ``get_table("glyf")``, a copy of the whole table (15 MB for AR PL UMing),
-    once per 256-glyph subset of every document, only to slice single glyphs out of it. Handing it a view
-    that slices straight from the loaded file gives the same bytes; every other table is still copied.
-    Within ``reusing_subsets`` a subset of the same glyphs in the same order is the same font program.
-    """
-    copy_table = face.get_table
-    make_subset = face.makeSubset
-    data = memoryview(face._ttf_data)
-
-    def get_table(tag: str):
-        if tag != "glyf":
-            return copy_table(tag)
-        pos, length = face.get_table_pos(tag)
-        return _TableView(data[pos : pos + length])
-
-    def makeSubset(subset: list[int]) -> bytes:  # reportlab's name: it replaces the face's method
-        memo = _SUBSETS.get()
-        if memo is None:
-            return make_subset(subset)
-        key = (id(face), tuple(subset))  # faces live as long as the process (_LOADED)
-        return memo.get(key) or memo.put(key, make_subset(subset))
-
-    face.get_table = get_table
-    face.makeSubset = makeSubset
-
-
-class SubsetMemo:
-    """Font subsets kept between the documents of a Typesetter: font programs, and their compressed streams."""
-
-    def __init__(self, size: int):
-        self.programs: Recent[tuple[int, tuple[int, ...]], bytes] = Recent(size)
-        self.compressed: Recent[bytes, bytes] = Recent(size)
-
-
-_SUBSETS: ContextVar[Recent[tuple[int, tuple[int, ...]], bytes] | None] = ContextVar("subsets", default=None)
-
-
-@contextmanager
-def reusing_subsets(memo: SubsetMemo | None) -> Iterator[None]:
-    """Take the font programs of subsets made in this block from ``memo``, or keep them there (None: neither)."""
-    token = _SUBSETS.set(memo.programs if memo is not None else None)
-    try:
-        yield
-    finally:
-        _SUBSETS.reset(token)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen.pdf.cidfonts import SubsetMemo
 from docgen.pdf.diagnostics import Diagnostics, LayoutWarning
 from docgen.pdf.document import collector_paused, default_map, read_input, typeset_data
-from docgen.pdf.fonts import FontMap, SubsetMemo
+from docgen.pdf.fonts import FontMap
 from docgen.pdf.model import NO_GRID, Field, Grid, Paragraph
 from docgen.pdf.paragraphs import ParagraphBox, ParagraphLayouter, RunMetrics
 from docgen.pdf.reader import Formats

@@ -86,10 +86,15 @@ def test_every_font_embedded_and_subset() -> None:
     assert len(fonts) >= 2
     for ref in fonts.values():
         font = ref.get_object()
+        assert (font["/Subtype"], font["/Encoding"]) == ("/Type0", "/Identity-H")
         assert re.fullmatch(r"/[A-Z]{6}\+\S+", str(font["/BaseFont"])), font["/BaseFont"]
-        descriptor = font["/FontDescriptor"].get_object()
-        assert "/FontFile2" in descriptor
         assert "Helvetica" not in str(font["/BaseFont"])
+        assert "/ToUnicode" in font
+        (descendant,) = font["/DescendantFonts"]
+        descendant = descendant.get_object()
+        assert descendant["/Subtype"] == "/CIDFontType2"
+        program = descendant["/FontDescriptor"]["/FontFile2"].get_object()
+        assert program["/Length1"] == len(program.get_data())
 
 
 def test_missing_glyph_is_reported_by_name() -> None:

@@ -1,0 +1,293 @@
+"""Fonts embedded as CID-keyed TrueType subsets (Type0 fonts, Identity-H encoding).
+
+Reportlab embeds a TrueType font as simple fonts of 256 glyphs each, so encoding text was a Python call per
+character and a Chinese document carried several subsets of each face. Here each face is one font per
+document: a character's two-byte code (its CID) is its glyph's place in the document's subset, assigned on the
+character's first use by the ``str.translate`` table of the face, so text is encoded in C; the subset keeps
+the glyphs in CID order (CID = glyph id), with a ToUnicode map so the text can be extracted and searched.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+import zlib
+from array import array
+from collections import Counter
+from functools import cache
+
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.ttfonts import (
+    GF_ARG_1_AND_2_ARE_WORDS,
+    GF_MORE_COMPONENTS,
+    GF_WE_HAVE_A_SCALE,
+    GF_WE_HAVE_A_TWO_BY_TWO,
+    GF_WE_HAVE_AN_X_AND_Y_SCALE,
+    TTFontFace,
+    TTFontMaker,
+)
+
+from docgen.pdf.recent import Recent
+
+_COPIED_TABLES = ("name", "OS/2", "cvt ", "fpgm", "prep")
+_BFCHAR_BLOCK = 100  # entries per beginbfchar section, the most a CMap section may hold
+# A cmap mapping nothing: one (3, 1) format 4 subtable whose one segment is the required end at 0xFFFF. A
+# CIDFontType2 program's cmap is not used (CID = glyph id), but font loaders expect the table to exist.
+_EMPTY_CMAP = struct.pack(">HHHHL", 0, 1, 3, 1, 12) + struct.pack(">12H", 4, 24, 0, 2, 2, 0, 0, 0xFFFF, 0, 0xFFFF, 1, 0)
+_SYMBOLIC, _NONSYMBOLIC = 1 << 2, 1 << 5
+
+
+class _Codes(dict[int, str]):
+    """One face's ``str.translate`` table in one document: each character's CID as four hex digits.
+
+    A character gets the CID of its glyph, and a glyph the next free CID when first drawn; 0 is .notdef, which
+    also draws what the face has no glyph for (the coverage check has reported those characters).
+    """
+
+    def __init__(self, glyph_of: dict[int, int]):
+        super().__init__()
+        self._glyph_of = glyph_of
+        self._cids = {0: 0}  # glyph id in the face → CID
+        self.glyphs = [0]  # glyph id in the face, by CID
+        self.chars: dict[int, str] = {}  # CID → the character it stands for in extracted text
+
+    def __missing__(self, code: int) -> str:
+        glyph = self._glyph_of.get(code, 0)
+        cid = self._cids.get(glyph)
+        if cid is None:
+            cid = self._cids[glyph] = len(self.glyphs)
+            self.glyphs.append(glyph)
+            self.chars[cid] = chr(code)
+        hexed = self[code] = f"{cid:04X}"
+        return hexed
+
+
+class SubsetMemo:
+    """Font programs kept between the documents of a Typesetter, and their compressed streams."""
+
+    def __init__(self, size: int):
+        self.programs: Recent[tuple[int, tuple[int, ...]], bytes] = Recent(size)
+        self.compressed: Recent[bytes, bytes] = Recent(size)
+
+
+class DocumentFonts:
+    """The faces one PDF draws with: their resource names and codes, and their font objects at save time.
+
+    Register with ``canvas._doc.delayedFonts``: reportlab calls ``addObjects`` when it writes the document.
+    """
+
+    def __init__(self, memo: SubsetMemo | None = None):
+        self._memo = memo
+        self._faces: dict[TTFontFace, tuple[str, _Codes]] = {}
+
+    def name(self, face: TTFontFace) -> str:
+        """The resource name the page content selects ``face`` by (C1, C2, … in order of first use)."""
+        found = self._faces.get(face)
+        if found is None:
+            found = self._faces[face] = (f"C{len(self._faces) + 1}", _Codes(face.charToGlyph))
+        return found[0]
+
+    def encode(self, face: TTFontFace, text: str) -> str:
+        """``text`` as the hex digits of a PDF string in ``face`` (call ``name`` for the face first)."""
+        return text.translate(self._faces[face][1])
+
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # reportlab's name for the save-time hook
+        """Add each face's font objects to the document and to the font resources every page shares."""
+        resources = doc.idToObject["BasicFonts"].dict
+        for face, (name, codes) in self._faces.items():
+            resources[name] = doc.Reference(_type0(doc, face, codes, self._memo), name)
+
+
+def _type0(doc: pdfdoc.PDFDocument, face: TTFontFace, codes: _Codes, memo: SubsetMemo | None) -> pdfdoc.PDFDictionary:
+    glyphs = tuple(codes.glyphs)
+    base_font = f"{_tag(glyphs)}+{(face.name + face.subfontNameX).decode('latin-1')}"
+    program = _program(face, glyphs, memo)
+    font_file = doc.Reference(_stream(program, Length1=len(program)))
+    descriptor = doc.Reference(pdfdoc.PDFDictionary({
+        "Type": pdfdoc.PDFName("FontDescriptor"),
+        "FontName": pdfdoc.PDFName(base_font),
+        "Flags": face.flags & ~_NONSYMBOLIC | _SYMBOLIC,
+        "FontBBox": pdfdoc.PDFArray(face.bbox),
+        "ItalicAngle": face.italicAngle,
+        "Ascent": face.ascent,
+        "Descent": face.descent,
+        "CapHeight": face.capHeight,
+        "StemV": face.stemV,
+        "FontFile2": font_file,
+    }))
+    default_width, widths = _widths(face, codes.chars)
+    cid_font = doc.Reference(pdfdoc.PDFDictionary({
+        "Type": pdfdoc.PDFName("Font"),
+        "Subtype": pdfdoc.PDFName("CIDFontType2"),
+        "BaseFont": pdfdoc.PDFName(base_font),
+        "CIDSystemInfo": pdfdoc.PDFDictionary({
+            "Registry": pdfdoc.PDFString("Adobe"), "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
+        "FontDescriptor": descriptor,
+        "DW": default_width,
+        "W": pdfdoc.PDFArray(widths),
+        "CIDToGIDMap": pdfdoc.PDFName("Identity"),
+    }))
+    return pdfdoc.PDFDictionary({
+        "Type": pdfdoc.PDFName("Font"),
+        "Subtype": pdfdoc.PDFName("Type0"),
+        "BaseFont": pdfdoc.PDFName(base_font),
+        "Encoding": pdfdoc.PDFName("Identity-H"),
+        "DescendantFonts": pdfdoc.PDFArray([cid_font]),
+        "ToUnicode": doc.Reference(_stream(_to_unicode(codes.chars))),
+    })
+
+
+def _stream(content: str | bytes, **entries: int) -> pdfdoc.PDFStream:
+    stream = pdfdoc.PDFStream(content=content, filters=[pdfdoc.PDFZCompress])
+    stream.dictionary.dict.update(entries)
+    return stream
+
+
+def _tag(glyphs: tuple[int, ...]) -> str:
+    """The six capital letters that name a subset, derived from its glyphs (so equal input, equal bytes)."""
+    value = zlib.crc32(array("H", glyphs).tobytes())
+    letters = []
+    for _ in range(6):
+        value, digit = divmod(value, 26)
+        letters.append(chr(ord("A") + digit))
+    return "".join(letters)
+
+
+def _widths(face: TTFontFace, chars: dict[int, str]) -> tuple[float, list]:
+    """The most common advance (DW) and a W array listing every CID whose advance differs from it."""
+    advances = {cid: face.charWidths.get(ord(char), face.defaultWidth) for cid, char in chars.items()}
+    if not advances:
+        return face.defaultWidth, []
+    counts = Counter(advances.values())
+    default = max(counts, key=lambda width: (counts[width], -width))
+    widths: list = []
+    for cid, width in advances.items():
+        if width != default:
+            widths += [cid, pdfdoc.PDFArray([width])]
+    return default, widths
+
+
+def _to_unicode(chars: dict[int, str]) -> str:
+    """A ToUnicode CMap from two-byte codes (CIDs) to the characters they stand for."""
+    entries = [f"<{cid:04X}> <{char.encode('utf-16-be').hex().upper()}>" for cid, char in chars.items()]
+    sections = []
+    for start in range(0, len(entries), _BFCHAR_BLOCK):
+        block = entries[start : start + _BFCHAR_BLOCK]
+        sections.append(f"{len(block)} beginbfchar\n" + "\n".join(block) + "\nendbfchar")
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+        "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange",
+        *sections,
+        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+def _program(face: TTFontFace, glyphs: tuple[int, ...], memo: SubsetMemo | None) -> bytes:
+    if memo is None:
+        return subset(face, glyphs)
+    key = (id(face), glyphs)  # faces live as long as the process (fonts._LOADED)
+    return memo.programs.get(key) or memo.programs.put(key, subset(face, glyphs))
+
+
+def subset(face: TTFontFace, glyphs: tuple[int, ...]) -> bytes:
+    """A TrueType program of ``glyphs`` (ids in ``face``, .notdef first): glyph ``k`` of it is ``glyphs[k]``.
+
+    Glyphs that composites among them are built from follow, and the composites refer to them by their new ids.
+    """
+    glyf = _Glyf(face)
+    order, composites = _with_components(glyf, glyphs)
+    new_id = {glyph: k for k, glyph in enumerate(order)}
+    outlines = [glyf.outline(glyph, composites.get(glyph), new_id) for glyph in order]
+    offsets = [0]
+    for outline in outlines:
+        offsets.append(offsets[-1] + len(outline))
+    long_offsets = offsets[-1] > 0x1FFFE
+    loca = array("I", offsets) if long_offsets else array("H", [offset >> 1 for offset in offsets])
+    hmtx = array("H", [value for glyph in order for value in face.hmetrics[glyph]])
+    if sys.byteorder == "little":
+        loca.byteswap()
+        hmtx.byteswap()
+    tables = _constant_tables(face)
+    count = len(order)
+    maker = TTFontMaker()
+    for tag, data in tables.items():
+        maker.add(tag, data)
+    maker.add("head", tables["head"][:50] + struct.pack(">h", 1 if long_offsets else 0) + tables["head"][52:])
+    maker.add("hhea", tables["hhea"][:34] + struct.pack(">H", count) + tables["hhea"][36:])
+    maker.add("maxp", tables["maxp"][:4] + struct.pack(">H", count) + tables["maxp"][6:])
+    maker.add("hmtx", hmtx.tobytes())
+    maker.add("loca", loca.tobytes())
+    maker.add("glyf", b"".join(outlines))
+    return maker.makeStream()
+
+
+@cache
+def _constant_tables(face: TTFontFace) -> dict[str, bytes]:
+    """The tables every subset of ``face`` copies (or shares), read from the file once per process."""
+    tables = {"cmap": _EMPTY_CMAP, "post": b"\x00\x03\x00\x00" + face.get_table("post")[4:16] + b"\x00" * 16}
+    for tag in ("head", "hhea", "maxp", *_COPIED_TABLES):
+        try:
+            tables[tag] = face.get_table(tag)
+        except KeyError:  # cvt, fpgm and prep are optional
+            continue
+    return tables
+
+
+class _Glyf:
+    """The outlines of a face, read in place from the loaded file."""
+
+    def __init__(self, face: TTFontFace):
+        self._data = face._ttf_data
+        self._start = face.get_table_pos("glyf")[0]
+        self._positions = face.glyphPos
+
+    def raw(self, glyph: int) -> bytes:
+        return self._data[self._start + self._positions[glyph] : self._start + self._positions[glyph + 1]]
+
+    def components(self, glyph: int) -> list[tuple[int, int]]:
+        """Where in a composite glyph's outline each component id sits, and the id (empty for other glyphs)."""
+        data, start = self._data, self._start + self._positions[glyph]
+        if self._positions[glyph + 1] - self._positions[glyph] < 10 or struct.unpack_from(">h", data, start)[0] >= 0:
+            return []
+        found = []
+        at = 10
+        flags = GF_MORE_COMPONENTS
+        while flags & GF_MORE_COMPONENTS:
+            flags, component = struct.unpack_from(">HH", data, start + at)
+            found.append((at + 2, component))
+            at += 4 + (4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2)
+            if flags & GF_WE_HAVE_A_SCALE:
+                at += 2
+            elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
+                at += 4
+            elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
+                at += 8
+        return found
+
+    def outline(self, glyph: int, components: list[tuple[int, int]] | None, new_id: dict[int, int]) -> bytes:
+        """The glyph's outline padded to four bytes, its ``components`` (if any) renumbered by ``new_id``."""
+        outline = self.raw(glyph)
+        if components:
+            edited = bytearray(outline)
+            for at, component in components:
+                struct.pack_into(">H", edited, at, new_id[component])
+            outline = bytes(edited)
+        return outline + b"\0" * (-len(outline) % 4)
+
+
+def _with_components(glyf: _Glyf, glyphs: tuple[int, ...]) -> tuple[list[int], dict[int, list[tuple[int, int]]]]:
+    """``glyphs``, then the glyphs composites among them are built from (in order); and those composites."""
+    order = list(glyphs)
+    seen = set(order)
+    composites = {}
+    for glyph in order:  # grows while it is walked: components may be composites too
+        components = glyf.components(glyph)
+        if components:
+            composites[glyph] = components
+            for _, component in components:
+                if component not in seen:
+                    seen.add(component)
+                    order.append(component)
+    return order, composites

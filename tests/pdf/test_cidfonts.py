@@ -1,0 +1,103 @@
+"""CID-keyed font embedding: each embedded subset is read back with fontTools and checked against the face."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from fontTools import ttLib
+from fontTools.pens.recordingPen import DecomposingRecordingPen
+from pypdf import PdfReader
+
+from docgen.pdf import FontMap, typeset
+from docgen.pdf.diagnostics import Diagnostics
+from docgen.pdf.fonts import FontSet
+from tests.pdf.builders import chinese_document, pdftotext, to_bytes
+
+# Chinese (宋体 stand-in), Latin with composite glyphs (é, Å are built from components in Liberation Serif),
+# digits and full-width punctuation, with characters repeated across paragraphs.
+TEXT = ["工伤预防项目申请表（2026年度）。", "Café Ångström, naïve résumé 12,345.67", "项目预算：壹拾贰万元整；Café。"]
+
+
+@pytest.fixture(scope="module")
+def pdf() -> bytes:
+    document = chinese_document()
+    for line in TEXT:
+        document.add_paragraph(line)
+    return typeset(to_bytes(document)).pdf
+
+
+def embedded(pdf: bytes) -> list[tuple[dict, dict]]:
+    """Each page font: its descendant CIDFont dictionary and its ToUnicode map (CID → character)."""
+    fonts = []
+    for ref in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values():
+        font = ref.get_object()
+        cmap = font["/ToUnicode"].get_object().get_data().decode()
+        entries = "".join(re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL))
+        to_unicode = {int(cid, 16): bytes.fromhex(text).decode("utf-16-be")
+                      for cid, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", entries)}
+        fonts.append((font["/DescendantFonts"][0].get_object(), to_unicode))
+    return fonts
+
+
+def outline(font, glyph_name: str) -> list:
+    pen = DecomposingRecordingPen(font.getGlyphSet())
+    font.getGlyphSet()[glyph_name].draw(pen)
+    return pen.value
+
+
+def original_faces() -> dict[str, ttLib.TTFont]:
+    """The faces docgen draws 宋体 and Times New Roman with, read by fontTools, by their PDF font name."""
+    fonts = FontSet(FontMap.default(), Diagnostics())
+    found = {}
+    for name in ("宋体", "Times New Roman"):
+        face = fonts.styled(name, east_asia=name == "宋体", bold=False, italic=False).font.face
+        with open(face.filename, "rb") as fh:
+            index = int(face.subfontNameX.decode().lstrip("-") or 0)
+            found[(face.name + face.subfontNameX).decode()] = ttLib.TTFont(io.BytesIO(fh.read()), fontNumber=index)
+    return found
+
+
+def test_each_face_is_one_type0_font_and_text_extracts(pdf: bytes) -> None:
+    fonts = embedded(pdf)
+    assert len(fonts) == 2  # 宋体's stand-in and Times New Roman's, each once however many characters
+    assert "".join(pdftotext(pdf).split()) == "".join("".join(TEXT).split())
+
+
+def test_subset_glyphs_are_the_faces_glyphs_at_their_cids(pdf: bytes) -> None:
+    originals = original_faces()
+    checked = 0
+    for descendant, to_unicode in embedded(pdf):
+        program = descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+        subset = ttLib.TTFont(io.BytesIO(program))
+        order = subset.getGlyphOrder()
+        original = originals[descendant["/BaseFont"].split("+", 1)[1]]
+        for cid, char in to_unicode.items():
+            expected = original.getBestCmap()[ord(char)]
+            assert outline(subset, order[cid]) == outline(original, expected), char
+            assert subset["hmtx"][order[cid]][0] == original["hmtx"][expected][0], char
+            checked += 1
+        assert outline(subset, order[0]) == outline(original, ".notdef")
+    assert checked == len(set("".join(TEXT)))  # the space too: it is drawn inside a fragment
+
+
+def test_widths_are_the_faces_advances(pdf: bytes) -> None:
+    for descendant, to_unicode in embedded(pdf):
+        widths = dict(zip(descendant["/W"][::2], (w[0] for w in descendant["/W"][1::2]), strict=True))
+        subset = ttLib.TTFont(io.BytesIO(descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
+        scale = 1000 / subset["head"].unitsPerEm
+        order = subset.getGlyphOrder()
+        for cid in to_unicode:
+            width = widths.get(cid, descendant["/DW"])
+            assert width == pytest.approx(subset["hmtx"][order[cid]][0] * scale, abs=0.01)
+
+
+def test_composite_glyphs_bring_their_components(pdf: bytes) -> None:
+    latin = next(d for d, to_unicode in embedded(pdf) if "é" in to_unicode.values())
+    subset = ttLib.TTFont(io.BytesIO(latin["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
+    order = subset.getGlyphOrder()
+    composites = [subset["glyf"][name] for name in order if subset["glyf"][name].isComposite()]
+    assert len(composites) >= 4  # é Å ö ï
+    for glyph in composites:
+        assert all(component.glyphName in order for component in glyph.components)
