@@ -1218,6 +1218,7 @@ IMPRINT = "Imprint"
 RED = "FF0000"
 CHAR = Pt(16)  # one character of 3号
 GRID_LINE = 225 / 22 / 25.4 * 72  # 版心 225 mm over 22 lines, in points
+SEAL_ROWS_APART = 5  # lines between rows of joint 署名: 5 × 10.2 mm clears a seal about 42 mm across
 BLOCK_KINDS = [("h1", H1), ("h2", H2), ("h3", H3), ("h4", H4), ("p", BODY)]
 
 
@@ -1377,7 +1378,8 @@ def add_closing(doc: DocxDocument) -> None:
 
     The right indents of 署名 and 成文日期 come from the record (``notice.signature``, ``notice.date_right``,
     in hundredths of a character): 右空四字 under a seal with each 署名 centred over the date, else 署名右空二字
-    and the date two characters right of it (GB/T 9704-2012 7.3.5).
+    and the date two characters right of it (GB/T 9704-2012 7.3.5). Joint issuers under seals come side by side
+    instead (``notice.signature_rows``, see `add_signature_rows`).
     """
     tag_line(doc, "{%p if notice.attachment_note %}")
     kept(para(doc, NORMAL, ""))  # one blank line between the body and the 附件说明
@@ -1390,6 +1392,7 @@ def add_closing(doc: DocxDocument) -> None:
     for _ in range(2):  # room for the seal over the 署名 and 成文日期
         kept(para(doc, NORMAL, ""))
     tag_line(doc, "{%p endif %}")
+    add_signature_rows(doc)
     tag_line(doc, "{%p for s in notice.signature %}")
     signed = kept(para(doc, SIGNATURE, "{{ s.text }}"))
     templated_right_indent(signed, "s.right")
@@ -1400,6 +1403,31 @@ def add_closing(doc: DocxDocument) -> None:
     note = para(doc, BODY, "（", "{{ notice.note }}", "）")
     note.paragraph_format.space_before = Pt(GRID_LINE)
     tag_line(doc, "{%p endif %}")
+
+
+def add_signature_rows(doc: DocxDocument) -> None:
+    """Joint 署名 under seals (``notice.signature_rows``): two a row, each centred on its tab stop.
+
+    Tab stops rather than a layout table: the rows stay plain grid-snapped paragraphs in the keep-with-next
+    chain, and every engine centres a name on a centre tab stop by its real width. Rows of names are
+    `SEAL_ROWS_APART` lines apart so that the seals pressing them do not touch.
+    """
+    tag_line(doc, "{%p for r in notice.signature_rows %}")
+    tag_line(doc, "{%p if not loop.first %}")
+    for _ in range(SEAL_ROWS_APART - 1):
+        kept(para(doc, NORMAL, ""))
+    tag_line(doc, "{%p endif %}")
+    row = kept(para(doc, SIGNATURE, "\t", "{{ r.left }}", "\t", "{{ r.right }}"))
+    row.alignment = WD_ALIGN_PARAGRAPH.LEFT  # tab stops measure from the left; right alignment would shift them
+    templated_centre_tabs(row, "r.left_at", "r.right_at")
+    tag_line(doc, "{%p endfor %}")
+
+
+def templated_centre_tabs(paragraph: Paragraph, *positions: str) -> None:
+    """Centre tab stops filled in by docxtpl: each of ``positions`` holds twips from the left margin."""
+    tabs = paragraph._p.get_or_add_pPr().get_or_add_tabs()
+    for var in positions:
+        tabs.append(OxmlElement("w:tab", attrs={qn("w:val"): "center", qn("w:pos"): f"{{{{ {var} }}}}"}))
 
 
 def kept(paragraph: Paragraph) -> Paragraph:

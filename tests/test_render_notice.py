@@ -6,8 +6,10 @@ import copy
 import io
 import re
 from functools import cache
+from itertools import pairwise
 
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from pypdf import PdfReader
@@ -265,6 +267,104 @@ def test_without_seal_signature_two_characters_in_and_date_two_characters_right_
     date, (name,) = _signature_boxes(record)
     assert TEXT_RIGHT - name[3] == pytest.approx(2 * 16, abs=2)
     assert date[1] - name[1] == pytest.approx(2 * 16, abs=4)  # digits are not exactly half a character wide
+
+
+JOINT = ["鄂尔多斯市财政局", "鄂尔多斯市应急管理局", "鄂尔多斯市卫生健康委员会", "鄂尔多斯市市场监督管理局"]
+SEAL = Mm(42).pt  # the diameter of a 公章
+
+
+def _joint(names: list[str], *, seal: bool = True) -> dict:
+    record = load_json(EXAMPLES / "notice.json")
+    record["notice"].update(issuers=names, seal=seal)
+    return record
+
+
+def _rows(names: list[tuple]) -> list[list[tuple]]:
+    """The 署名 boxes grouped by baseline, top to bottom, each row left to right."""
+    rows: dict[float, list[tuple]] = {}
+    for box in names:
+        baseline = next((y for y in rows if abs(y - box[4]) < 1), box[4])
+        rows.setdefault(baseline, []).append(box)
+    return [sorted(rows[y], key=lambda box: box[1]) for y in sorted(rows)]
+
+
+def _centre(box: tuple) -> float:
+    return (box[1] + box[3]) / 2
+
+
+@pytest.mark.parametrize(("count", "shape"), [(2, [2]), (3, [2, 1]), (4, [2, 2])])
+def test_joint_issuers_under_seals_sit_two_a_row(count, shape):
+    """GB/T 9704-2012 7.3.5.1, 图A.5: the 署名 side by side in issuer order, the last one over the date."""
+    names = JOINT[:count]
+    date, boxes = _signature_boxes(_joint(names))
+    rows = _rows(boxes)
+    assert [len(row) for row in rows] == shape
+    assert [box[0] for row in rows for box in row] == names
+    right_slot, left_slot = _centre(date), TEXT_LEFT + TEXT_RIGHT - _centre(date)
+    for row in rows:
+        assert max(box[4] for box in row) - min(box[4] for box in row) < 0.5  # one baseline
+        assert all(box[1] >= TEXT_LEFT - 0.5 and box[3] <= TEXT_RIGHT + 0.5 for box in row)
+        assert _centre(row[-1]) == pytest.approx(right_slot, abs=2)
+        if len(row) == 2:
+            assert row[0][3] + 16 <= row[1][1]  # a character apart at least
+            assert _centre(row[0]) == pytest.approx(left_slot, abs=2)
+    assert right_slot - left_slot > SEAL  # the seals of one row do not touch
+    assert all(lower[0][4] - upper[0][4] > SEAL for upper, lower in pairwise(rows))  # nor those of two rows
+    assert TEXT_RIGHT - date[3] == pytest.approx(4 * 16, abs=2)  # 右空四字
+    assert 0 < date[4] - rows[-1][-1][4] < Pt(40).pt  # on the line under the last 署名
+
+
+def test_joint_names_too_wide_for_their_half_stay_inside_the_text_area():
+    record = _joint(["鄂尔多斯市人力资源和社会保障局", "鄂尔多斯市财政局"])
+    date, boxes = _signature_boxes(record)
+    (left, right), = _rows(boxes)
+    assert left[1] == pytest.approx(TEXT_LEFT, abs=1)  # moved in from its slot, flush with the 版心
+    assert _centre(right) == pytest.approx(_centre(date), abs=2)
+    record = _joint(["鄂尔多斯市人力资源和社会保障局", "内蒙古自治区鄂尔多斯市应急管理局"])  # 15 + 16 > 28 characters
+    date, boxes = _signature_boxes(record)
+    rows = _rows(boxes)
+    assert [[box[0] for box in row] for row in rows] == [[name] for name in record["notice"]["issuers"]]
+    assert rows[0][0][1] == pytest.approx(TEXT_LEFT, abs=1)
+    assert rows[1][0][3] == pytest.approx(TEXT_RIGHT, abs=1)  # wider than its slot over the date: flush right
+    assert _centre(rows[1][0]) - _centre(rows[0][0]) > SEAL  # one row each, and their seals do not touch
+
+
+def test_joint_signature_never_stands_alone_on_a_page():
+    """The rows of 署名 stay with the body's last lines as the stacked 署名 did (印章页不得无正文)."""
+    record = _joint(JOINT)
+    notice = record["notice"]
+    del notice["attachments"]
+    pages_seen = set()
+    for extra in range(0, 24, 2):
+        notice["body"] = [*load_json(EXAMPLES / "notice.json")["notice"]["body"],
+                          *({"paragraph": f"补充说明第{n + 1}条。"} for n in range(extra)),
+                          {"paragraph": "末段正文，须与署名同页。"}]
+        pdf = docgen.render(record, "notice", to=["pdf"]).documents[0].pdf
+        page, words = _page_of(pdf, JOINT[-1])
+        pages_seen.add(page)
+        assert "末段正文，须与署名同页。" in words, f"{extra} extra paragraphs: 署名 alone on page {page + 1}"
+        assert set(JOINT) <= set(words) and "2027年1月15日" in words
+    assert len(pages_seen) >= 2, "the sweep must push the 署名 across a page end"
+
+
+def test_joint_issuers_without_seal_stay_stacked():
+    """7.3.5.2: without seals the 署名 are stacked, 主办机关 first, the longest 右空二字."""
+    date, boxes = _signature_boxes(_joint(JOINT[:3], seal=False))
+    rows = _rows(boxes)
+    assert [[box[0] for box in row] for row in rows] == [[name] for name in JOINT[:3]]
+    assert min(TEXT_RIGHT - row[0][3] for row in rows) == pytest.approx(2 * 16, abs=2)
+    assert date[4] > rows[-1][0][4]
+
+
+def test_joint_issuers_laid_out_with_centre_tab_stops_in_the_docx():
+    document = open_docx(docgen.render(_joint(JOINT[:3]), "notice").documents[0].data)
+    rows = [p for p in document.paragraphs if p.style.name == "Signature" and "\t" in p.text]
+    assert [p.text.split("\t")[1:] for p in rows] == [JOINT[:2], ["", JOINT[2]]]
+    for row in rows:
+        stops = list(row.paragraph_format.tab_stops)
+        assert [stop.alignment for stop in stops] == [WD_TAB_ALIGNMENT.CENTER] * 2
+        assert 0 < stops[0].position < Mm(78) < stops[1].position < Mm(156)
+        assert row.paragraph_format.keep_with_next and row.alignment == WD_ALIGN_PARAGRAPH.LEFT
 
 
 def test_table_columns_fit_their_content():

@@ -16,6 +16,9 @@ _NUMERALS = "一二三四五六七八九十"
 _TABLE_WIDTH = 8844  # the 版心, 156 mm, in twips
 _TABLE_CHAR = 210  # a 五号 (10.5 pt) character of the table text, in twips
 _CELL_PADDING = 216  # Word's default cell margins, 0.19 cm either side
+_PITCH = _TABLE_WIDTH / 28  # a 3号 character on the 28-a-line grid, in twips
+_INDENT_CHAR = 320  # the character unit of the templates' right indents (16 pt), in twips
+_SEAL_DATE_RIGHT = 4.0  # 成文日期右空四字 under a seal
 _WORD = re.compile(r"[\x21-\x7e]+")
 _HEADINGS = ("heading1", "heading2", "heading3", "heading4")
 
@@ -47,22 +50,71 @@ def notice_view(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _signature(names: list[str], date_text: str, seal: bool) -> dict[str, Any]:
-    """署名 and 成文日期 with their right indents in hundredths of a character (GB/T 9704-2012 7.3.5).
+    """署名 and 成文日期 (GB/T 9704-2012 7.3.5): joint issuers under seals side by side, all others stacked."""
+    date_width = _width(date_text)
+    if seal and len(names) > 1:
+        return {"signature": [], "signature_rows": _signature_rows(names, date_width), "date_text": date_text,
+                "date_right": _hundredths(_SEAL_DATE_RIGHT)}
+    stacked, date_right = _stacked(names, date_width, seal)
+    return {"signature": stacked, "signature_rows": [], "date_text": date_text, "date_right": _hundredths(date_right)}
 
-    Under a seal the date is 右空四字 and each 署名 is centred over it. Without a seal the 署名 is 右空二字 and
+
+def _stacked(names: list[str], date_width: float, seal: bool) -> tuple[list[dict[str, Any]], float]:
+    """One 署名 a line with its right indent in hundredths of a character, and the date's right indent.
+
+    Under a seal the date is 右空四字 and each 署名 is centred over it. Without one the 署名 is 右空二字 and
     the date starts two characters right of the 署名's first character; a date longer than that keeps 右空二字
     and pushes the 署名 right instead.
     """
-    date_width = _width(date_text)
     if seal:
-        date_right = 4.0
+        date_right = _SEAL_DATE_RIGHT
         rights = [max(date_right + (date_width - _width(name)) / 2, 0.0) for name in names]
     else:
         longest = max(_width(name) for name in names)
         date_right = max(longest - date_width, 2.0)
         rights = [date_right + date_width + 2 - _width(name) for name in names]
-    signature = [{"text": name, "right": _hundredths(right)} for name, right in zip(names, rights, strict=True)]
-    return {"signature": signature, "date_text": date_text, "date_right": _hundredths(date_right)}
+    return [{"text": name, "right": _hundredths(right)} for name, right in zip(names, rights, strict=True)], date_right
+
+
+def _signature_rows(names: list[str], date_width: float) -> list[dict[str, Any]]:
+    """Joint 署名 under seals, two a row in issuer order, each to be pressed by its own seal (7.3.5.1, 图A.5).
+
+    Rows are ``{left, right, left_at, right_at}``: two names ("" for none) and their centres in twips from the
+    left of the 版心 (centre tab stops). The right slot is centred over the 成文日期 (右空四字), so the last seal
+    presses the last 署名 and the date; the left slot mirrors it, some 70 mm away (a seal is about 42 mm across).
+    Not three a row: 图A.5 shows two, and a third of the 版心 (nine characters) is too narrow for names such as
+    鄂尔多斯市人力资源和社会保障局. A name too wide for its slot is moved in to stay inside the 版心; a pair that
+    then cannot keep a character between its names takes two rows, and an odd last name sits alone over the date.
+    """
+    right_at = _TABLE_WIDTH - _SEAL_DATE_RIGHT * _INDENT_CHAR - date_width * _PITCH / 2
+    left_at = _TABLE_WIDTH - right_at
+    rows: list[dict[str, Any]] = []
+    for i in range(0, len(names), 2):
+        pair = names[i:i + 2]
+        if len(pair) == 1:
+            rows.append(_row("", pair[0], left_at, right_at))
+        elif _fits(pair[0], pair[1], left_at, right_at):
+            rows.append(_row(pair[0], pair[1], left_at, right_at))
+        else:
+            rows += [_row(pair[0], "", left_at, right_at), _row("", pair[1], left_at, right_at)]
+    return rows
+
+
+def _row(left: str, right: str, left_at: float, right_at: float) -> dict[str, Any]:
+    return {"left": left, "right": right,
+            "left_at": round(_placed(left, left_at)), "right_at": round(_placed(right, right_at))}
+
+
+def _placed(name: str, at: float) -> float:
+    """Centre of ``name`` wanted at ``at`` (twips), moved in just enough to keep it inside the 版心."""
+    half = _width(name) * _PITCH / 2
+    return min(max(at, half), _TABLE_WIDTH - half)
+
+
+def _fits(left: str, right: str, left_at: float, right_at: float) -> bool:
+    """Whether two names placed side by side keep at least a character between them."""
+    left_end = _placed(left, left_at) + _width(left) * _PITCH / 2
+    return left_end + _PITCH <= _placed(right, right_at) - _width(right) * _PITCH / 2
 
 
 def _width(text: str) -> float:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Twips
 
 from docgen.pdf import typeset
-from tests.pdf.builders import chinese_document, pages_text, text_positions, to_bytes
+from tests.pdf.builders import chinese_document, pages_text, text_positions, to_bytes, word_boxes
 
 
 def notice_document():
@@ -42,3 +43,19 @@ def test_grid_lines_have_the_grid_pitch() -> None:
     document.add_paragraph("工伤预防" * 20).paragraph_format.line_spacing = 1.0
     ys = sorted({round(y, 2) for _, _, y in text_positions(typeset(to_bytes(document)).pdf)}, reverse=True)
     assert ys[0] - ys[1] == pytest.approx(579 / 20, abs=0.01)
+
+
+def test_centre_tab_stops_centre_names_on_the_grid() -> None:
+    """The joint 署名 of a notice: two names on centre tab stops, each centred on its stop (grid-pitched CJK)."""
+    document = notice_document()
+    paragraph = document.add_paragraph()
+    stops = paragraph.paragraph_format.tab_stops
+    for twips in (2307, 6537):
+        stops.add_tab_stop(Twips(twips), WD_TAB_ALIGNMENT.CENTER)
+    paragraph.add_run("\t鄂尔多斯市财政局\t鄂尔多斯市卫生健康委员会")
+    boxes = word_boxes(typeset(to_bytes(document)).pdf, 0)
+    assert [box[0] for box in boxes] == ["鄂尔多斯市财政局", "鄂尔多斯市卫生健康委员会"]
+    for (name, x0, _, x1, _), twips in zip(boxes, (2307, 6537), strict=True):
+        assert (x0 + x1) / 2 == pytest.approx(Mm(28).pt + twips / 20, abs=1)
+        assert x1 - x0 == pytest.approx(len(name) * Mm(156).pt / 28, abs=1)
+    assert boxes[0][4] == boxes[1][4]  # one baseline
