@@ -169,7 +169,7 @@ def _widths(face: TTFontFace, chars: dict[int, str]) -> tuple[float, list]:
 
 def _to_unicode(chars: dict[int, str]) -> str:
     """A ToUnicode CMap from two-byte codes (CIDs) to the characters they stand for."""
-    entries = [f"<{cid:04X}> <{char.encode('utf-16-be').hex().upper()}>" for cid, char in chars.items()]
+    entries = [f"<{cid:04X}> <{_utf16(char)}>" for cid, char in chars.items()]
     sections = []
     for start in range(0, len(entries), _BFCHAR_BLOCK):
         block = entries[start : start + _BFCHAR_BLOCK]
@@ -182,6 +182,11 @@ def _to_unicode(chars: dict[int, str]) -> str:
         *sections,
         "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
     ])
+
+
+@cache
+def _utf16(char: str) -> str:
+    return char.encode("utf-16-be").hex().upper()
 
 
 def _program(face: TTFontFace, glyphs: tuple[int, ...], memo: SubsetMemo | None) -> bytes:
