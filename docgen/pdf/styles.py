@@ -14,7 +14,7 @@ from lxml import etree
 from docgen.pdf.model import Border, ParagraphFormat, RunFormat, TabStop
 from docgen.pdf.ooxml import A, attrs, local, on_off, qn
 from docgen.pdf.package import PARSER
-from docgen.pdf.stylepart import Fragment, scan
+from docgen.pdf.stylepart import Fragment, IndexedPart, index
 from docgen.pdf.units import eighth_points, half_points, twips
 
 Props = dict[str, dict[str, str]]
@@ -131,7 +131,8 @@ class StyleSheet:
     def __init__(self, styles: etree._Element | None, theme: ThemeFonts):
         self.theme = theme
         # Each style's element, or its still unparsed bytes (``from_part``); read into a _Style on first use.
-        self._sources: dict[str, etree._Element | Fragment] = {}
+        self._sources: dict[str, etree._Element | Fragment | None] = {}
+        self._part: IndexedPart | None = None  # searched for the styles not in _sources yet
         self._styles: dict[str, _Style] = {}
         self._defaults: dict[str, str] = {}
         self._doc_ppr: etree._Element | None = None
@@ -144,13 +145,15 @@ class StyleSheet:
     @classmethod
     def from_part(cls, data: bytes | None, theme: ThemeFonts) -> StyleSheet:
         """The style sheet of a styles part's bytes; only the styles a document uses get parsed, when possible."""
-        scanned = scan(data) if data is not None else None
-        if scanned is None:
+        part = index(data) if data is not None else None
+        if part is None:
             return cls(etree.fromstring(data, PARSER) if data is not None else None, theme)
         sheet = cls(None, theme)
-        sheet._read_defaults(scanned.doc_defaults)
-        for entry in scanned.styles:
-            sheet._index(entry.style_id, entry.kind, entry.default, entry.fragment)
+        sheet._read_defaults(part.doc_defaults)
+        for kind, style_id, default in part.defaults():
+            if on_off(default):
+                sheet._defaults[kind] = style_id
+        sheet._part = part
         return sheet
 
     def _read(self, root: etree._Element) -> None:
@@ -164,15 +167,21 @@ class StyleSheet:
             self._doc_ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
             self._doc_rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
 
-    def _index(self, style_id: str, kind: str, default: str | None, source: etree._Element | Fragment) -> None:
-        self._sources[style_id] = source
+    def _index(self, style_id: str, kind: str, default: str | None, source: etree._Element) -> None:
+        self._sources.setdefault(style_id, source)  # the first of duplicate ids (ECMA-376 17.7.4.17)
         if default is not None and on_off(default):
             self._defaults[kind] = style_id
+
+    def _source(self, style_id: str) -> etree._Element | Fragment | None:
+        if style_id not in self._sources and self._part is not None:
+            self._sources[style_id] = self._part.find(style_id)
+        return self._sources.get(style_id)
 
     def _style(self, style_id: str) -> _Style:
         style = self._styles.get(style_id)
         if style is None:
-            source = self._sources[style_id]
+            source = self._source(style_id)
+            assert source is not None  # callers ask for styles the part has
             element = source.element if isinstance(source, Fragment) else source
             style = self._styles[style_id] = _Style.from_xml(element)
         return style
@@ -189,11 +198,11 @@ class StyleSheet:
         return self._chains[key]
 
     def _build_chain(self, style_id: str, kind: str) -> list[_Style]:
-        if style_id not in self._sources:
+        if self._source(style_id) is None:
             style_id = self._defaults.get(kind, "")
         chain: list[_Style] = []
         seen: set[str] = set()
-        while style_id in self._sources and style_id not in seen:
+        while self._source(style_id) is not None and style_id not in seen:
             seen.add(style_id)
             style = self._style(style_id)
             chain.append(style)
