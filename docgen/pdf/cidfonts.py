@@ -14,8 +14,11 @@ import sys
 import zlib
 from array import array
 from collections import Counter
+from dataclasses import dataclass
 from functools import cache
+from itertools import groupby
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import (
     GF_ARG_1_AND_2_ARE_WORDS,
@@ -63,10 +66,14 @@ class _Codes(dict[int, str]):
 
 
 class SubsetMemo:
-    """Font programs kept between the documents of a Typesetter, and their compressed streams."""
+    """What a Typesetter keeps between documents.
+
+    Font programs, the tables that go with a subset (widths and ToUnicode map) and compressed streams.
+    """
 
     def __init__(self, size: int):
         self.programs: Recent[tuple[int, tuple[int, ...]], bytes] = Recent(size)
+        self.tables: Recent[tuple[int, tuple[tuple[int, str], ...]], _Tables] = Recent(size)
         self.compressed: Recent[bytes, bytes] = Recent(size)
 
 
@@ -99,13 +106,15 @@ class DocumentFonts:
 
 
 def _type0(doc: pdfdoc.PDFDocument, face: TTFontFace, codes: _Codes, memo: SubsetMemo | None) -> pdfdoc.PDFDictionary:
+    # Names and the W array are written as bytes, which reportlab passes through (PDFName escapes every call).
     glyphs = tuple(codes.glyphs)
-    base_font = f"{_tag(glyphs)}+{(face.name + face.subfontNameX).decode('latin-1')}"
+    base_font = f"/{_tag(glyphs)}+{(face.name + face.subfontNameX).decode('latin-1')}".encode("latin-1")
     program = _program(face, glyphs, memo)
+    tables = _tables(face, codes.chars, memo)
     font_file = doc.Reference(_stream(program, Length1=len(program)))
     descriptor = doc.Reference(pdfdoc.PDFDictionary({
-        "Type": pdfdoc.PDFName("FontDescriptor"),
-        "FontName": pdfdoc.PDFName(base_font),
+        "Type": b"/FontDescriptor",
+        "FontName": base_font,
         "Flags": face.flags & ~_NONSYMBOLIC | _SYMBOLIC,
         "FontBBox": pdfdoc.PDFArray(face.bbox),
         "ItalicAngle": face.italicAngle,
@@ -115,26 +124,45 @@ def _type0(doc: pdfdoc.PDFDocument, face: TTFontFace, codes: _Codes, memo: Subse
         "StemV": face.stemV,
         "FontFile2": font_file,
     }))
-    default_width, widths = _widths(face, codes.chars)
     cid_font = doc.Reference(pdfdoc.PDFDictionary({
-        "Type": pdfdoc.PDFName("Font"),
-        "Subtype": pdfdoc.PDFName("CIDFontType2"),
-        "BaseFont": pdfdoc.PDFName(base_font),
-        "CIDSystemInfo": pdfdoc.PDFDictionary({
-            "Registry": pdfdoc.PDFString("Adobe"), "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
+        "Type": b"/Font",
+        "Subtype": b"/CIDFontType2",
+        "BaseFont": base_font,
+        "CIDSystemInfo": b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>",
         "FontDescriptor": descriptor,
-        "DW": default_width,
-        "W": pdfdoc.PDFArray(widths),
-        "CIDToGIDMap": pdfdoc.PDFName("Identity"),
+        "DW": tables.default_width,
+        "W": tables.widths,
+        "CIDToGIDMap": b"/Identity",
     }))
     return pdfdoc.PDFDictionary({
-        "Type": pdfdoc.PDFName("Font"),
-        "Subtype": pdfdoc.PDFName("Type0"),
-        "BaseFont": pdfdoc.PDFName(base_font),
-        "Encoding": pdfdoc.PDFName("Identity-H"),
+        "Type": b"/Font",
+        "Subtype": b"/Type0",
+        "BaseFont": base_font,
+        "Encoding": b"/Identity-H",
         "DescendantFonts": pdfdoc.PDFArray([cid_font]),
-        "ToUnicode": doc.Reference(_stream(_to_unicode(codes.chars))),
+        "ToUnicode": doc.Reference(_stream(tables.to_unicode)),
     })
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """What a subset's font dictionaries carry besides the program: advances, and the ToUnicode map."""
+
+    default_width: float
+    widths: bytes  # the W array, serialised
+    to_unicode: bytes
+
+
+def _tables(face: TTFontFace, chars: dict[int, str], memo: SubsetMemo | None) -> _Tables:
+    if memo is None:
+        return _make_tables(face, chars)
+    key = (id(face), tuple(chars.items()))
+    return memo.tables.get(key) or memo.tables.put(key, _make_tables(face, chars))
+
+
+def _make_tables(face: TTFontFace, chars: dict[int, str]) -> _Tables:
+    default_width, widths = _widths(face, chars)
+    return _Tables(default_width, widths, _to_unicode(chars).encode("ascii"))
 
 
 def _stream(content: str | bytes, **entries: int) -> pdfdoc.PDFStream:
@@ -153,18 +181,19 @@ def _tag(glyphs: tuple[int, ...]) -> str:
     return "".join(letters)
 
 
-def _widths(face: TTFontFace, chars: dict[int, str]) -> tuple[float, list]:
-    """The most common advance (DW) and a W array listing every CID whose advance differs from it."""
+def _widths(face: TTFontFace, chars: dict[int, str]) -> tuple[float, bytes]:
+    """The most common advance (DW) and the W array of every other one, runs of consecutive CIDs together."""
     advances = {cid: face.charWidths.get(ord(char), face.defaultWidth) for cid, char in chars.items()}
     if not advances:
-        return face.defaultWidth, []
+        return face.defaultWidth, b"[]"
     counts = Counter(advances.values())
     default = max(counts, key=lambda width: (counts[width], -width))
-    widths: list = []
-    for cid, width in advances.items():
-        if width != default:
-            widths += [cid, pdfdoc.PDFArray([width])]
-    return default, widths
+    others = [(cid, width) for cid, width in advances.items() if width != default]
+    runs = []
+    for _, run in groupby(enumerate(others), key=lambda item: item[1][0] - item[0]):  # consecutive CIDs
+        cids_widths = [pair for _, pair in run]
+        runs.append(f"{cids_widths[0][0]} [{fp_str(*(width for _, width in cids_widths))}]")
+    return default, f"[{' '.join(runs)}]".encode("ascii")
 
 
 def _to_unicode(chars: dict[int, str]) -> str:

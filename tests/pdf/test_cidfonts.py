@@ -83,14 +83,20 @@ def test_subset_glyphs_are_the_faces_glyphs_at_their_cids(pdf: bytes) -> None:
 
 
 def test_widths_are_the_faces_advances(pdf: bytes) -> None:
+    listed = 0
     for descendant, to_unicode in embedded(pdf):
-        widths = dict(zip(descendant["/W"][::2], (w[0] for w in descendant["/W"][1::2]), strict=True))
+        widths = {}
+        for first, run in zip(descendant["/W"][::2], descendant["/W"][1::2], strict=True):  # c [w1 w2 …]
+            widths.update({first + k: width for k, width in enumerate(run)})
+        assert len(widths) < len(to_unicode)  # the default width (DW) covers the others
+        listed += len(widths)
         subset = ttLib.TTFont(io.BytesIO(descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
         scale = 1000 / subset["head"].unitsPerEm
         order = subset.getGlyphOrder()
         for cid in to_unicode:
             width = widths.get(cid, descendant["/DW"])
             assert width == pytest.approx(subset["hmtx"][order[cid]][0] * scale, abs=0.01)
+    assert listed > 10  # Latin letters of several widths, in runs of consecutive CIDs
 
 
 def test_composite_glyphs_bring_their_components(pdf: bytes) -> None:
