@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -46,6 +47,15 @@ class Part:
         """The part's raw bytes (pictures)."""
         return self.package.read(self.name)
 
+    @property
+    def stored(self) -> tuple[int, bytes]:
+        """The part as stored in the zip: compression method and compressed bytes.
+
+        Equal for parts of equal content compressed alike (every document rendered from one template), and
+        read without inflating: a cheap key for what was derived from the content.
+        """
+        return self.package.stored(self.name)
+
     @cached_property
     def element(self) -> etree._Element:
         """The part's XML root element."""
@@ -74,6 +84,7 @@ class Package:
     """A docx opened from bytes; ``main`` is the document part."""
 
     def __init__(self, data: bytes):
+        self._data = data
         self._zip = zipfile.ZipFile(io.BytesIO(data))
         self._names = set(self._zip.namelist())
         self._parts: dict[str, Part] = {}
@@ -86,6 +97,13 @@ class Package:
     def read(self, name: str) -> bytes:
         """Bytes of a zip member; KeyError when absent."""
         return self._zip.read(name)
+
+    def stored(self, name: str) -> tuple[int, bytes]:
+        """A member's compression method and bytes as stored (see ``Part.stored``); KeyError when absent."""
+        info = self._zip.getinfo(name)
+        name_length, extra_length = struct.unpack_from("<HH", self._data, info.header_offset + 26)  # local header
+        start = info.header_offset + 30 + name_length + extra_length
+        return info.compress_type, self._data[start : start + info.compress_size]
 
     def part(self, name: str) -> Part:
         """The part called ``name`` (one object per name, so parsed XML is shared)."""

@@ -35,7 +35,7 @@ from docgen.pdf.model import (
     VAlign,
 )
 from docgen.pdf.ooxml import MC, WP, A, R, W, first_child, local, on_off, qn, shape, wval
-from docgen.pdf.package import PARSER, SETTINGS, STYLES, THEME, Package, Part
+from docgen.pdf.package import SETTINGS, STYLES, THEME, Package, Part
 from docgen.pdf.styles import (
     Props,
     StyleSheet,
@@ -111,14 +111,14 @@ class Formats:
         self.blocks: BlockMemo | None = None  # body elements already read, when documents share this object
 
     @classmethod
-    def of_parts(cls, styles: bytes | None, theme: bytes | None) -> Formats:
-        """Formats over the styles and theme parts' bytes (either may be absent)."""
-        theme_root = etree.fromstring(theme, PARSER) if theme is not None else None
-        return cls(StyleSheet.from_part(styles, ThemeFonts.from_xml(theme_root)))
+    def of_parts(cls, styles: Part | None, theme: Part | None) -> Formats:
+        """Formats over the styles and theme parts (either may be absent)."""
+        theme_root = theme.element if theme is not None else None
+        return cls(StyleSheet.from_part(styles.blob if styles is not None else None, ThemeFonts.from_xml(theme_root)))
 
 
-FormatSource = Callable[[bytes | None, bytes | None], Formats]
-"""Where a reader gets its ``Formats`` from, given the styles and theme parts' bytes."""
+FormatSource = Callable[[Part | None, Part | None], Formats]
+"""Where a reader gets its ``Formats`` from, given the styles and theme parts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,13 +147,8 @@ class Reader:
     def __init__(self, data: bytes, diag: Diagnostics, formats: FormatSource = Formats.of_parts):
         self.diag = diag
         self.main = Package(data).main
-        self.formats = formats(self._blob(STYLES), self._blob(THEME))
+        self.formats = formats(self.main.related_by_type(STYLES), self.main.related_by_type(THEME))
         self.styles = self.formats.styles
-
-    def _blob(self, reltype: str) -> bytes | None:
-        """Bytes of the part the document relates by ``reltype``, or None."""
-        part = self.main.related_by_type(reltype)
-        return part.blob if part is not None else None
 
     def _element(self, reltype: str) -> etree._Element | None:
         """Root element of the part the document relates by ``reltype`` (styles, settings, theme), or None."""

@@ -17,6 +17,7 @@ from docgen.pdf.diagnostics import Diagnostics, LayoutWarning
 from docgen.pdf.document import collector_paused, default_map, read_input, typeset_data
 from docgen.pdf.fonts import FontMap
 from docgen.pdf.model import NO_GRID, Field, Grid, Paragraph
+from docgen.pdf.package import Part
 from docgen.pdf.paragraphs import ParagraphBox, ParagraphLayouter, RunMetrics
 from docgen.pdf.reader import Formats
 from docgen.pdf.recent import Recent
@@ -72,7 +73,7 @@ class Typesetter:
     ):
         self._metrics = RunMetrics.of(fonts or default_map())
         self._layouts: Recent[tuple[object, ...], _Layout] = Recent(paragraphs)
-        self._formats: Recent[tuple[bytes | None, bytes | None], Formats] = Recent(style_parts)
+        self._formats: Recent[tuple[tuple[int, bytes] | None, tuple[int, bytes] | None], Formats] = Recent(style_parts)
         self._body_elements = paragraphs // 4
         self._subsets = SubsetMemo(subsets)
 
@@ -91,10 +92,11 @@ class Typesetter:
     def _layouter(self, diag: Diagnostics, default_tab: float) -> ParagraphLayouter:
         return _ReusingLayouter(self._metrics, diag, default_tab, layouts=self._layouts)
 
-    def _formats_of(self, styles: bytes | None, theme: bytes | None) -> Formats:
-        """The formats of a styles part and theme, shared by the documents that carry the same bytes."""
-        found = self._formats.get((styles, theme))
+    def _formats_of(self, styles: Part | None, theme: Part | None) -> Formats:
+        """The formats of a styles part and theme, shared by the documents that store the same parts."""
+        key = (styles.stored if styles is not None else None, theme.stored if theme is not None else None)
+        found = self._formats.get(key)
         if found is None:
-            found = self._formats.put((styles, theme), Formats.of_parts(styles, theme))
+            found = self._formats.put(key, Formats.of_parts(styles, theme))
             found.blocks = Recent(self._body_elements)
         return found

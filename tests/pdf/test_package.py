@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import zipfile
+import zlib
 
 import pytest
 
@@ -67,3 +68,26 @@ def test_typeset_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_a_part_as_stored_is_its_compressed_bytes(method: int) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("word/document.xml", DOCUMENT)
+        archive.writestr("word/extra.xml", "<x/>")  # after it, so the stored bytes must end where they do
+    main = Package(buffer.getvalue()).main
+    stored_method, stored = main.stored
+    assert stored_method == method
+    content = stored if method == zipfile.ZIP_STORED else zlib.decompress(stored, wbits=-15)
+    assert content == DOCUMENT.encode()
+
+
+def test_documents_of_one_template_store_their_styles_alike() -> None:
+    first, second = chinese_document(), chinese_document()
+    first.add_paragraph("第一份")
+    second.add_paragraph("第二份，内容不同")
+    styles = [Package(to_bytes(doc)).main.related_by_type(STYLES) for doc in (first, second)]
+    assert styles[0] is not None and styles[1] is not None
+    assert styles[0].stored == styles[1].stored
