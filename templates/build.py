@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import sys
 import zipfile
 from collections.abc import Callable
@@ -1218,6 +1219,7 @@ IMPRINT = "Imprint"
 RED = "FF0000"
 CHAR = Pt(16)  # one character of 3号
 GRID_LINE = 225 / 22 / 25.4 * 72  # 版心 225 mm over 22 lines, in points
+SEAL_ROOM = 2  # blank lines over the first 署名 under seals: the seal's top within a line of the body (7.3.5.1)
 SEAL_ROWS_APART = 5  # lines between rows of joint 署名: 5 × 10.2 mm clears a seal about 42 mm across
 BLOCK_KINDS = [("h1", H1), ("h2", H2), ("h3", H3), ("h4", H4), ("p", BODY)]
 
@@ -1284,8 +1286,9 @@ def set_notice_page(doc: DocxDocument) -> None:
     section = doc.sections[0]
     grid = section._sectPr.find(qn("w:docGrid"))
     grid.set(qn("w:type"), "linesAndChars")
-    grid.set(qn("w:linePitch"), str(round(GRID_LINE * 20)))
-    grid.set(qn("w:charSpace"), str(round((Mm(156).pt / 28 - 16) * 4096)))
+    # Pitches rounded down, so that 22 lines and 28 characters fit the 版心 (rounded up, one of each falls off).
+    grid.set(qn("w:linePitch"), str(math.floor(GRID_LINE * 20)))
+    grid.set(qn("w:charSpace"), str(math.floor((Mm(156).pt / 28 - 16) * 4096)))
     doc.settings.odd_and_even_pages_header_footer = True
     odd = section.footer.paragraphs[0]
     odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -1374,7 +1377,8 @@ def templated_column_widths(table: Table, var: str) -> None:
 
 
 def add_closing(doc: DocxDocument) -> None:
-    """附件说明, 署名 and 成文日期, 附注; the block stays with the last lines of the body (印章页不得无正文).
+    """附件说明, 署名 and 成文日期, 附注; the block stays with the last lines of the body (印章页不得无正文)
+    and the 成文日期 with the 附注 under it (7.3.6).
 
     The right indents of 署名 and 成文日期 come from the record (``notice.signature``, ``notice.date_right``,
     in hundredths of a character): 右空四字 under a seal with each 署名 centred over the date, else 署名右空二字
@@ -1387,11 +1391,7 @@ def add_closing(doc: DocxDocument) -> None:
     kept(para(doc, ATTACHMENT_NOTE, "{{ line }}"))
     tag_line(doc, "{%p endfor %}")
     tag_line(doc, "{%p endif %}")
-    kept(para(doc, NORMAL, ""))
-    tag_line(doc, "{%p if notice.seal %}")
-    for _ in range(2):  # room for the seal over the 署名 and 成文日期
-        kept(para(doc, NORMAL, ""))
-    tag_line(doc, "{%p endif %}")
+    add_seal_room(doc)
     add_signature_rows(doc)
     tag_line(doc, "{%p for s in notice.signature %}")
     signed = kept(para(doc, SIGNATURE, "{{ s.text }}"))
@@ -1399,9 +1399,32 @@ def add_closing(doc: DocxDocument) -> None:
     tag_line(doc, "{%p endfor %}")
     dated_line = para(doc, SIGNATURE, "{{ notice.date_text }}")
     templated_right_indent(dated_line, "notice.date_right")
+    templated_keep(dated_line, "notice.note")  # the 附注 never leaves the page of the 成文日期
     tag_line(doc, "{%p if notice.note %}")
-    note = para(doc, BODY, "（", "{{ notice.note }}", "）")
-    note.paragraph_format.space_before = Pt(GRID_LINE)
+    para(doc, BODY, "（", "{{ notice.note }}", "）")  # 7.3.6: on the line under the 成文日期, 居左空二字
+    tag_line(doc, "{%p endif %}")
+
+
+def add_seal_room(doc: DocxDocument) -> None:
+    """Blank lines between the body (or 附件说明) and the first line of 署名: `SEAL_ROOM` under seals, else one.
+
+    Without a seal 7.3.5.2 asks for one blank line (在正文（或附件说明）下空一行). Under seals the room follows
+    from 7.3.5.1 (印章顶端应当上距正文（或附件说明）一行之内), on a line pitch p = 225 mm / 22 ≈ 10.23 mm and a
+    seal 42 mm across (radius 21 mm). With n blank lines and y measured down from the foot of the last body
+    line, the first 署名 line spans n·p to (n + 1)·p. A seal pressing a single 署名 and the date below it
+    (the last seal of joint issuers too) is centred a little above the boundary of the two lines, (n + 1)·p,
+    so that both sit 偏下 in it; a seal of a first row followed by further rows presses only its 署名 and is
+    centred on it, at (n + 0.5)·p, which also keeps the seals of each row level. A centre anywhere from
+    (n + 0.5)·p to (n + 1)·p puts the seal's top at (n + 0.5)·p - 21 to (n + 1)·p - 21 mm:
+    n = 1: -5.7 to -0.5 mm, the seal covers the last body line;
+    n = 2: 4.6 to 9.7 mm, within one line (p) of the body;
+    n = 3: 14.8 to 19.9 mm, more than a line away.
+    So two blank lines, for one issuer and for rows of joint issuers alike.
+    """
+    kept(para(doc, NORMAL, ""))
+    tag_line(doc, "{%p if notice.seal %}")
+    for _ in range(SEAL_ROOM - 1):
+        kept(para(doc, NORMAL, ""))
     tag_line(doc, "{%p endif %}")
 
 
@@ -1428,6 +1451,13 @@ def templated_centre_tabs(paragraph: Paragraph, *positions: str) -> None:
     tabs = paragraph._p.get_or_add_pPr().get_or_add_tabs()
     for var in positions:
         tabs.append(OxmlElement("w:tab", attrs={qn("w:val"): "center", qn("w:pos"): f"{{{{ {var} }}}}"}))
+
+
+def templated_keep(paragraph: Paragraph, var: str) -> None:
+    """Keep ``paragraph`` on the page of the next one when ``var`` (filled in by docxtpl) is truthy."""
+    keep = OxmlElement("w:keepNext", attrs={qn("w:val"): f"{{{{ 1 if {var} else 0 }}}}"})
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.insert(0 if ppr.pStyle is None else 1, keep)
 
 
 def kept(paragraph: Paragraph) -> Paragraph:

@@ -68,9 +68,9 @@ def test_grid_of_22_lines_and_28_characters(plan_doc):
     grid = plan_doc.sections[0]._sectPr.find(qn("w:docGrid"))
     assert grid.get(qn("w:type")) == "linesAndChars"
     line_pitch = int(grid.get(qn("w:linePitch"))) / 20
-    assert round(Mm(225).pt / line_pitch) == 22
+    assert int(Mm(225).pt / line_pitch) == 22  # 22 whole lines fit the 版心, and not 23
     char_pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
-    assert round(Mm(156).pt / char_pitch) == 28
+    assert int(Mm(156).pt / char_pitch) == 28
 
 
 def test_page_numbers_right_on_odd_and_left_on_even_pages_in_the_docx(plan_doc):
@@ -366,6 +366,85 @@ def test_joint_issuers_laid_out_with_centre_tab_stops_in_the_docx():
         assert 0 < stops[0].position < Mm(78) < stops[1].position < Mm(156)
         assert row.paragraph_format.keep_with_next and row.alignment == WD_ALIGN_PARAGRAPH.LEFT
 
+
+
+LINE = Mm(225).pt / 22  # the pitch of the 22-line grid, in points
+LAST_LINE = "末段正文，须与署名同页。"
+DATE, NOTE = "2027年1月15日", "（此件主动公开）"
+CLOSINGS = {  # issuers, seal, 附件说明
+    "one-issuer-sealed": (["鄂尔多斯市人力资源和社会保障局"], True, False),
+    "one-issuer-unsealed": (["鄂尔多斯市人力资源和社会保障局"], False, False),
+    "one-issuer-with-attachment-note": (["鄂尔多斯市人力资源和社会保障局"], True, True),
+    "joint-sealed": (JOINT, True, False),
+}
+
+
+def _closing(issuers: list[str], seal: bool, attachment: bool, extra: int = 0) -> dict:
+    """examples/notice.json with these issuers, ``extra`` one-line paragraphs and `LAST_LINE` closing the body."""
+    record = _joint(issuers, seal=seal)
+    notice = record["notice"]
+    if not attachment:
+        del notice["attachments"]
+    notice["body"] += [*({"paragraph": f"补充说明第{n + 1}条。"} for n in range(extra)), {"paragraph": LAST_LINE}]
+    return record
+
+
+def _word(boxes: list[tuple], text: str) -> tuple | None:
+    return next((box for box in boxes if box[0] == text), None)
+
+
+@pytest.mark.parametrize("closing", CLOSINGS.values(), ids=CLOSINGS.keys())
+def test_note_never_leaves_the_page_of_the_date(closing):
+    """Bug: the 成文日期 did not keep with the 附注, left alone at the top of page 3 of examples/notice.json.
+
+    GB/T 9704-2012 7.3.6 puts the 附注 on the line under the 成文日期, on its page whatever the body's length.
+    """
+    pages_seen, notes_at_foot = set(), 0
+    for extra in range(23):  # a line more each time: the date meets every line of a page, the last one too
+        pdf = docgen.render(_closing(*closing, extra), "notice", to=["pdf"]).documents[0].pdf
+        page, _ = _page_of(pdf, DATE)
+        boxes = word_boxes(pdf, page)
+        date, note = _word(boxes, DATE), _word(boxes, NOTE)
+        assert date is not None and note is not None, f"{extra} extra lines: 附注 not on page {page + 1} of the date"
+        assert note[4] - date[4] == pytest.approx(LINE, abs=1), f"{extra} extra lines: 附注 not under the date"
+        pages_seen.add(page)
+        notes_at_foot += note[4] > TEXT_BOTTOM - 2 * LINE
+    assert len(pages_seen) >= 2, "the sweep must push the date across a page end"
+    assert notes_at_foot, "the sweep must bring the 附注 down to the foot of a page"
+
+
+@pytest.mark.parametrize(("closing", "lines"), [
+    (CLOSINGS["one-issuer-sealed"], 3),
+    (CLOSINGS["one-issuer-with-attachment-note"], 3),
+    (CLOSINGS["joint-sealed"], 3),
+    ((JOINT[:2], True, True), 3),
+    (CLOSINGS["one-issuer-unsealed"], 2),
+    ((JOINT[:3], False, True), 2),
+], ids=["one-issuer-sealed", "one-issuer-with-attachment-note", "joint-sealed", "joint-with-attachment-note",
+        "one-issuer-unsealed", "joint-unsealed-with-attachment-note"])
+def test_blank_lines_between_the_body_and_the_signature(closing, lines):
+    """Bug: three blank lines over a sealed 署名 put the seal's top more than a line below the body.
+
+    7.3.5.1 asks for the seal's top within a line of the body (or 附件说明): on the 10.23 mm grid and with a
+    seal 42 mm across centred on the first 署名 (or a little below it) that takes two blank lines, worked out in
+    templates/build.py (`add_seal_room`). 7.3.5.2: without a seal, one blank line.
+    """
+    issuers, _, attachment = closing
+    pdf = docgen.render(_closing(*closing), "notice", to=["pdf"]).documents[0].pdf
+    page, _ = _page_of(pdf, issuers[0])
+    boxes = word_boxes(pdf, page)
+    above = _word(boxes, "附件：工伤预防项目申报材料清单" if attachment else LAST_LINE)
+    first_signature = min(box[4] for box in boxes if box[0] in issuers)
+    assert above is not None
+    assert (first_signature - above[4]) / LINE == pytest.approx(lines, abs=0.05)
+
+
+def test_date_keeps_with_the_note_only_when_there_is_one():
+    for note in ("此件主动公开", ""):
+        record = load_json(EXAMPLES / "notice.json")
+        record["notice"]["note"] = note
+        document = open_docx(docgen.render(record, "notice").documents[0].data)
+        assert bool(_paragraph(document, DATE).paragraph_format.keep_with_next) == bool(note)
 
 def test_table_columns_fit_their_content():
     document = open_docx(_rendered("notice").data)
