@@ -4,6 +4,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from itertools import pairwise
 
 import docx
 import openpyxl
@@ -119,10 +120,14 @@ def test_libreoffice_lays_out_merged_docx_with_page_numbers_restarting(docx_and_
     command = ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                "--convert-to", "pdf", "--outdir", str(tmp_path), str(summary.merged_docx)]
     subprocess.run(command, capture_output=True, check=True, timeout=180)
-    pdf = (tmp_path / "merged.pdf").read_bytes()
-    pages = row_pdf_pages(out)
-    assert len(PdfReader(tmp_path / "merged.pdf").pages) == sum(pages)
-    assert page_footers(pdf) == [str(n) for count in pages for n in range(1, count + 1)]
+    footers = page_footers((tmp_path / "merged.pdf").read_bytes())
+    # LibreOffice sets notices at about 14 characters a line (tests/pdf/shipped.py), so its page counts are its
+    # own: what must hold is that each row's pages are numbered from 1 again, one run per row.
+    starts = [k for k, footer in enumerate(footers) if footer == "1"]
+    runs = [footers[start:end] for start, end in pairwise([*starts, len(footers)])]
+    assert starts[:1] == [0]
+    assert len(runs) == len(row_pdf_pages(out))
+    assert all(run == [str(n) for n in range(1, len(run) + 1)] for run in runs)
 
 
 def test_resume_merges_rows_done_in_an_earlier_run(tmp_path):
