@@ -1218,6 +1218,7 @@ SIGNATURE = "Signature"
 IMPRINT = "Imprint"
 RED = "FF0000"
 CHAR = Pt(16)  # one character of 3号
+IMPRINT_CHAR = Pt(14)  # one character of 4号, the 版记's size
 GRID_LINE = 225 / 22 / 25.4 * 72  # 版心 225 mm over 22 lines, in points
 SEAL_ROOM = 2  # blank lines over the first 署名 under seals: the seal's top within a line of the body (7.3.5.1)
 SEAL_ROWS_APART = 5  # lines between rows of joint 署名: 5 × 10.2 mm clears a seal about 42 mm across
@@ -1482,7 +1483,11 @@ def add_imprint(doc: DocxDocument) -> None:
     A frame anchored to the bottom of the text area puts its last rule on the last line of the last page.
     """
     tag_line(doc, "{%p if notice.copy_to %}")
-    copy_to = para(doc, IMPRINT, "　抄送：", "{{ notice.copy_to }}", "。")
+    copy_to = para(doc, IMPRINT, "抄送：", "{{ notice.copy_to }}", "。")
+    # 7.5.2: 左右各空一字, continuation lines aligned with the first character after the colon.
+    copy_to.paragraph_format.left_indent = IMPRINT_CHAR * 4
+    copy_to.paragraph_format.first_line_indent = -IMPRINT_CHAR * 3
+    copy_to.paragraph_format.right_indent = IMPRINT_CHAR
     add_border(copy_to, "top", size=8)
     at_page_foot(copy_to)
     add_printed_line(doc, top=6)
@@ -1494,7 +1499,7 @@ def add_imprint(doc: DocxDocument) -> None:
 def add_printed_line(doc: DocxDocument, *, top: int) -> None:
     """印发机关 at the left, 印发日期 at the right, over the last (0.35 mm) rule."""
     printed = para(doc, IMPRINT, "　", "{{ notice.printer }}", "\t", "{{ notice.print_date_text }}", "印发")
-    printed.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(14), WD_TAB_ALIGNMENT.RIGHT)
+    printed.paragraph_format.tab_stops.add_tab_stop(Mm(156) - IMPRINT_CHAR, WD_TAB_ALIGNMENT.RIGHT)
     add_border(printed, "top", size=top)
     add_border(printed, "bottom", size=8)
     at_page_foot(printed)

@@ -212,6 +212,25 @@ def test_imprint_ends_on_the_last_line_of_the_last_page(name):
     assert body, "the attachment text stays at the top; the 版记 alone moved down"
 
 
+def test_copy_to_one_character_in_either_side_continuing_under_the_first_name():
+    """7.5.2: 抄送 左右各空一字; a second line starts under the first character after the colon."""
+    record = load_json(EXAMPLES / "notice.json")
+    record["notice"]["copy_to"] = [f"鄂尔多斯市第{n}人民政府办公室" for n in "一二三四"]
+    pdf = docgen.render(record, "notice", to=["pdf"]).documents[0].pdf
+    last = len(PdfReader(io.BytesIO(pdf)).pages) - 1
+    boxes = word_boxes(pdf, last)
+    first = next(box for box in boxes if box[0].startswith("抄送："))
+    printed = next(box for box in boxes if box[0].endswith("印发"))
+    following = sorted((box for box in boxes if first[2] + 1 < box[2] < printed[2] - 1), key=lambda box: box[2])
+    assert following, "the list must wrap onto a second line"
+    char = Pt(14).pt
+    assert first[1] == pytest.approx(TEXT_LEFT + char, abs=0.5)  # 左空一字
+    assert first[3] <= TEXT_RIGHT - char + 0.5  # 右空一字
+    for line in following:  # under 鄂, the first character after 抄送：
+        assert line[1] == pytest.approx(first[1] + 3 * char, abs=0.5)
+    assert following[-1][0].endswith("办公室。")
+
+
 def _page_of(pdf: bytes, text: str) -> tuple[int, list[str]]:
     """The last page with the word ``text`` (the 署名, not the 发文机关标志 of page 1) and its words."""
     reader = PdfReader(io.BytesIO(pdf))
