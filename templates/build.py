@@ -1258,7 +1258,7 @@ def build_notice() -> DocxDocument:
     for name in (ISSUER, TITLE, IMPRINT, FOOTER, TABLE_TEXT, TABLE_LABEL, TABLE_HEADING):
         off_grid(doc.styles[name])
     add_masthead(doc)
-    title = para(doc, TITLE, "{{ notice.title }}")
+    title = add_title(doc)
     title.paragraph_format.space_before = Pt(2 * GRID_LINE)
     addressee = para(doc, ADDRESSEE, "{{ notice.addressee }}")
     addressee.paragraph_format.space_before = Pt(GRID_LINE)
@@ -1427,6 +1427,14 @@ def add_seal_room(doc: DocxDocument) -> None:
     for _ in range(SEAL_ROOM - 1):
         kept(para(doc, NORMAL, ""))
     tag_line(doc, "{%p endif %}")
+
+
+def add_title(doc: DocxDocument) -> Paragraph:
+    """The title, its lines (``notice.title_lines``) separated by line breaks in one centred paragraph."""
+    title = para(doc, TITLE, "{%r for line in notice.title_lines %}", "{{ line }}", "{%r if not loop.last %}")
+    title.add_run().add_break()
+    add_runs(title, ["{%r endif %}", "{%r endfor %}"])
+    return title
 
 
 def add_signature_rows(doc: DocxDocument) -> None:

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 import docgen
 from docgen.cli import main
+from docgen.context.notice import title_lines
 from docgen.errors import DataError
 from tests.conftest import FIXTURES, ROOT, load_json
 from tests.pdf.builders import word_boxes
@@ -164,6 +165,30 @@ def test_document_number_has_the_year_in_brackets_and_no_padding(plan_doc):
     numbers = [p.text for p in plan_doc.paragraphs if p.style.name == "Document Number"]
     assert numbers == ["呼工预委发〔2027〕1号"]
     assert re.fullmatch(r"[^〔〕\d]+〔\d{4}〕[1-9]\d*号", numbers[0])
+
+
+@pytest.mark.parametrize(("title", "lines"), [
+    ("关于开展工伤预防工作的通知", ["关于开展工伤预防工作的通知"]),  # one line
+    ("关于做好2027年度工伤预防项目申报工作的通知", ["关于做好2027年度", "工伤预防项目申报工作的通知"]),
+    ("关于印发《工伤预防费使用管理暂行办法》的通知", ["关于印发《工伤预防费使用管理暂行办法》", "的通知"]),
+    # no boundary outside the 《》 leaves both lines short enough: the typesetter fills the lines
+    ("关于印发《2027年度呼和浩特市工伤预防项目实施方案》的通知", ["关于印发《2027年度呼和浩特市工伤预防项目实施方案》的通知"]),
+    ("关于做好工伤预防工作的\n通知", ["关于做好工伤预防工作的", "通知"]),  # the record's own break
+])
+def test_title_breaks_between_words_into_balanced_lines(title, lines):
+    assert title_lines(title) == lines
+
+
+def test_title_lines_read_back_centred_from_the_pdf():
+    pdf = _rendered("notice").pdf
+    boxes = word_boxes(pdf, 0)
+    first = [box for box in boxes if box[0] in ("关于做好", "2027", "年度")]
+    second = next(box for box in boxes if box[0] == "工伤预防项目申报工作的通知")
+    assert len(first) == 3 and max(box[4] for box in first) - min(box[4] for box in first) < 1  # one line
+    assert 22 <= second[4] - first[0][4] <= 36  # the next line of 2号 (22 pt)
+    centre = (TEXT_LEFT + TEXT_RIGHT) / 2
+    assert (first[0][1] + first[-1][3]) / 2 == pytest.approx(centre, abs=2)
+    assert (second[1] + second[3]) / 2 == pytest.approx(centre, abs=2)
 
 
 def test_addressee_flush_left_ending_with_a_colon(plan_doc):

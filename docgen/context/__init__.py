@@ -25,7 +25,7 @@ The context contract (templates are written against exactly this):
   holiday schedule of a year is unknown); ``settlement`` ``{amount, prepayment_paid, deductions,
   deductions_total, balance_due, payable}`` (``payable``: the 余款 may be paid now, i.e. 合格).
 - ``notice`` (only when rendering the 通知, kind ``notice``): see `notice_view`:
-  ``{doc_number, issuers, title, addressee, body, attachment_note, attachments, signature, signature_rows,
+  ``{doc_number, issuers, title, title_lines, addressee, body, attachment_note, attachments, signature, signature_rows,
   date_text, date_right, seal, note, copy_to, printer, print_date_text}``, placeholders already filled for the
   recipient; ``signature`` ``[{text, right}]`` and ``date_right`` are right indents in hundredths of a character;
   ``signature_rows`` ``[{left, right, left_at, right_at}]`` are joint 署名 under seals two a row, each centre in

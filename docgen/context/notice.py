@@ -20,6 +20,10 @@ _PITCH = _TABLE_WIDTH / 28  # a 3号 character on the 28-a-line grid, in twips
 _INDENT_CHAR = 320  # the character unit of the templates' right indents (16 pt), in twips
 _SEAL_DATE_RIGHT = 4.0  # 成文日期右空四字 under a seal
 _WORD = re.compile(r"[\x21-\x7e]+")
+_TITLE_CHARS = 20  # 2号 (22 pt) characters on a line of the 156 mm 版心
+# Where a title may break without splitting a word: after a particle, a closing mark or a comma, after 关于 and
+# 年度; never before closing punctuation (the lookahead).
+_TITLE_BREAK = re.compile(r"(?:[的和与及、，》”）]|关于|年度)(?![》”）、，。])")
 _HEADINGS = ("heading1", "heading2", "heading3", "heading4")
 
 
@@ -36,6 +40,7 @@ def notice_view(record: dict[str, Any]) -> dict[str, Any]:
         "doc_number": notice_rules.doc_number(notice),
         "issuers": notice["issuers"],
         "title": text(notice["title"]),
+        "title_lines": title_lines(text(notice["title"])),
         "addressee": text(notice["addressee"]).rstrip("：:") + "：",
         "body": _kept_last(_blocks(notice["body"], text, notice.get("plan"))),
         "attachment_note": _attachment_note([a["title"] for a in attachments]),
@@ -47,6 +52,33 @@ def notice_view(record: dict[str, Any]) -> dict[str, Any]:
         "printer": notice.get("printer", ""),
         "print_date_text": cn_date(notice["print_date"]) if "print_date" in notice else "",
     }
+
+
+def title_lines(title: str) -> list[str]:
+    """The title's lines (7.3.1: 回行时词意完整，排列对称，使用梯形或菱形).
+
+    Line breaks written in the record are kept. A title longer than a line (20 characters of 2号) is broken
+    where the lines come out most nearly equal, at a boundary that splits no word: after a particle or
+    punctuation, or after 关于 or 年度, and not inside the 《》 or “” of a quoted name. A title with no such
+    boundary, or one that needs three lines, is left to the typesetter, which fills each line.
+    """
+    if "\n" in title:
+        return [line.strip() for line in title.split("\n") if line.strip()]
+    total = _width(title)
+    if total <= _TITLE_CHARS or total > 2 * _TITLE_CHARS:
+        return [title]
+    breaks = [match.end() for match in _TITLE_BREAK.finditer(title)
+              if 0 < match.end() < len(title) and not _inside_quotes(title, match.end())]
+    fitting = [at for at in breaks if max(_width(title[:at]), _width(title[at:])) <= _TITLE_CHARS]
+    if not fitting:
+        return [title]
+    at = min(fitting, key=lambda at: (abs(_width(title[:at]) - total / 2), at))
+    return [title[:at], title[at:]]
+
+
+def _inside_quotes(text: str, at: int) -> bool:
+    head = text[:at]
+    return head.count("《") > head.count("》") or head.count("“") > head.count("”")
 
 
 def _signature(names: list[str], date_text: str, seal: bool) -> dict[str, Any]:
