@@ -27,6 +27,9 @@ from docgen.render_docx import _zip, jinja_environment, render_docx, stamp_prope
 
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _RENDERED_PROPERTIES = ("identifier", "language")  # docxtpl renders these; docgen sets the others itself
+_PARAGRAPH = re.compile(r"<w:p([ >])")
+_LINE_PARAGRAPH = re.compile(r"\n<w:p([ >])")
+_LISTING = re.compile("[\t\a\n\f]")  # the characters docxtpl's resolve_listing turns into tabs, breaks, pages
 
 
 class CompiledTemplate:
@@ -38,6 +41,7 @@ class CompiledTemplate:
         self._env = jinja_environment()
         self._tpl = _open(template)
         self.fast = _replayable(self._tpl)
+        self._previous: dict[str, tuple[str, _zip.Member]] = {}  # part name → (rendered XML, its member)
         if self.fast:
             self._compile()
 
@@ -73,7 +77,7 @@ class CompiledTemplate:
                              for info in package.infolist()]
 
     def _from_string(self, xml: str) -> jinja2.Template:
-        return self._env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
+        return self._env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", xml))
 
     def _render_parts(self, context: dict[str, Any], properties: Mapping[str, str]) -> dict[str, _zip.Member]:
         tpl = self._tpl
@@ -82,19 +86,29 @@ class CompiledTemplate:
         tree = tpl.fix_tables(self._finish(self._body.render(context)))
         tpl.fix_docpr_ids(tree)
         tpl.map_tree(tree)
-        parts = {"word/document.xml": serialize_part_xml(tpl.docx.element)}
+        members = {"word/document.xml": _zip.compress("word/document.xml", serialize_part_xml(tpl.docx.element))}
         for name, template, encoding in self._headers_footers:
-            xml = self._finish(template.render(context)).encode(encoding)
-            parts[name] = serialize_part_xml(parse_xml(xml))  # type: ignore[arg-type]  # accepts bytes at run time
+            members[name] = self._header_footer(name, template.render(context), encoding)
         stamp_properties(self._core, properties)
-        parts["docProps/core.xml"] = self._core_part.blob
-        return {name: _zip.compress(name, data) for name, data in parts.items()}
+        members["docProps/core.xml"] = _zip.compress("docProps/core.xml", self._core_part.blob)
+        return members
+
+    def _header_footer(self, name: str, rendered: str, encoding: str) -> _zip.Member:
+        """A rendered header or footer, compressed; most are the same for every row, so the last one is reused."""
+        previous = self._previous.get(name)
+        if previous is not None and previous[0] == rendered:
+            return previous[1]
+        xml = self._finish(rendered).encode(encoding)
+        member = _zip.compress(name, serialize_part_xml(parse_xml(xml)))  # type: ignore[arg-type]  # accepts bytes
+        self._previous[name] = (rendered, member)
+        return member
 
     def _finish(self, xml: str) -> str:
         """Apply the post-render steps of docxtpl's ``render_xml_part``."""
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = _LINE_PARAGRAPH.sub(r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        return self._tpl.resolve_listing(xml)
+        # resolve_listing rewrites only those characters: without any, its three nested regex passes change nothing
+        return self._tpl.resolve_listing(xml) if _LISTING.search(xml) else xml
 
 
 def _open(template: Path) -> DocxTemplate:

@@ -37,3 +37,38 @@ def test_zip_pack_matches_zipfile():
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     assert _zip.pack([_zip.compress(name, data) for name, data in members]) == expected.getvalue()
+
+
+def _render_both(compiled, template, record, kind):
+    report = docgen.validate(record, kind)
+    context = build_context(report.record, report.policy, kind=kind, input_sha256=report.source.sha256)
+    properties = document_properties(report, docgen.get_kind(kind))
+    return compiled.render(context, properties=properties), render_docx(template, context, properties=properties)
+
+
+def test_tabs_and_line_breaks_in_the_data_render_as_render_docx_does(record):
+    # Rows without such characters skip docxtpl's listing pass; a row with them must still go through it.
+    compiled = CompiledTemplate(find_template("application"))
+    for name in ("甲公司", "乙\t公司\n第二行", "丙公司"):
+        record["applicant"]["name"] = name
+        fast, reference = _render_both(compiled, find_template("application"), record, "application")
+        assert fast == reference
+
+
+def test_a_footer_that_differs_per_row_is_rendered_per_row(tmp_path, record):
+    # Footers that render the same are reused from the previous row; one that differs must not be.
+    template = tmp_path / "application.docx"
+    with zipfile.ZipFile(find_template("application")) as src, zipfile.ZipFile(template, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/footer1.xml":
+                data = data.replace("— </w:t>".encode(), "{{ applicant.name }} — </w:t>".encode())
+            dst.writestr(info, data)
+    compiled = CompiledTemplate(template)
+    assert compiled.fast
+    for name in ("甲公司", "乙公司", "乙公司", "甲公司"):
+        record["applicant"]["name"] = name
+        fast, reference = _render_both(compiled, template, record, "application")
+        assert fast == reference
+        with zipfile.ZipFile(io.BytesIO(fast)) as package:
+            assert name in package.read("word/footer1.xml").decode()
