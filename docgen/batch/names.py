@@ -17,6 +17,7 @@ import string
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,10 @@ class Namer:
         return stem
 
     def _assert_inside(self, stem: str) -> None:
-        root = self.out_dir.resolve()
+        root = self._root
         if (root / f"{stem}.docx").resolve().parent != root:  # defence in depth; safe_stem already ensures it
             raise UsageError(f"文件名「{stem}」会写到输出目录之外")
+
+    @cached_property
+    def _root(self) -> Path:
+        return self.out_dir.resolve()  # once, not per row: resolving walks every folder of the path

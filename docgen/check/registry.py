@@ -17,10 +17,7 @@ RuleFunc = Callable[[dict[str, Any], Policy], Iterator[Finding]]
 class _Registered:
     func: RuleFunc
     reads: tuple[str, ...]
-
-    @property
-    def sections(self) -> set[str]:
-        return {split_pointer(p)[0] for p in self.reads}
+    sections: frozenset[str]  # the top-level sections of ``reads``; rules run per record, so worked out once
 
     def blocked_by(self, error_paths: Iterable[str]) -> bool:
         return any(_overlaps(read, bad) for read in self.reads for bad in error_paths)
@@ -33,7 +30,7 @@ def rule(*reads: str) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule that reads the fields at the given JSON Pointers (``*`` for every list item)."""
 
     def register(func: RuleFunc) -> RuleFunc:
-        _RULES.append(_Registered(func, reads))
+        _RULES.append(_Registered(func, reads, frozenset(split_pointer(p)[0] for p in reads)))
         return func
 
     return register

@@ -15,6 +15,15 @@ def test_overlay_sets_dotted_paths_without_touching_the_base():
     assert base["applicant"]["name"] == "甲" and len(base["budget"]["items"]) == 1
 
 
+def test_overlay_copies_the_base_all_the_way_down():
+    base = {"notice": {"body": [{"table": {"rows": [["甲", Decimal("1.50")]]}}], "when": {("not", "json")}}}
+    record, _ = overlay(base, {})
+    assert record == base
+    record["notice"]["body"][0]["table"]["rows"][0][0] = "乙"
+    record["notice"]["when"].add("other")
+    assert base["notice"]["body"][0]["table"]["rows"][0][0] == "甲" and base["notice"]["when"] == {("not", "json")}
+
+
 def test_overlay_reports_paths_that_cannot_be_placed():
     _, problems = overlay({"budget": {"items": []}, "policy": "x"}, {"budget.items.5.amount": "1", "policy.id": "y",
                                                                      "budget.items.a": "1"})
