@@ -13,9 +13,9 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from docgen.output import sha256_hex
 
@@ -43,7 +43,10 @@ class Entry:
 
     def to_json(self) -> str:
         """One journal line."""
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        # dataclasses.asdict's dict, built by hand: asdict deep-copies every value, and this runs twice per row.
+        outputs = [{"file": o.file, "sha256": o.sha256, "bytes": o.bytes} for o in self.outputs]
+        data = {"row": self.row, "input": self.input, "status": self.status, "outputs": outputs}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
@@ -106,15 +109,22 @@ class JournalIndex:
         if offset is None:
             return None
         with self.path.open("rb") as fh:
-            fh.seek(offset)
-            return Entry.from_dict(json.loads(fh.readline()))
+            return _entry_at(fh, offset)
 
     def entries(self, rows: Iterable[int]) -> Iterator[Entry]:
-        """The last entries of ``rows`` that have one, in that order."""
-        for row in rows:
-            entry = self.get(row)
-            if entry is not None:
-                yield entry
+        """The last entries of ``rows`` that have one, in that order (the journal opened once, not per row)."""
+        if not self._offsets:  # no journal, or nothing complete in it
+            return
+        with self.path.open("rb") as fh:
+            for row in rows:
+                offset = self._offsets.get(row)
+                if offset is not None:
+                    yield _entry_at(fh, offset)
+
+
+def _entry_at(fh: BinaryIO, offset: int) -> Entry:
+    fh.seek(offset)
+    return Entry.from_dict(json.loads(fh.readline()))
 
 
 def is_done(entry: Entry | None, input_hash: str, out_dir: Path) -> bool:

@@ -109,14 +109,22 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
     run = _Run(job, _run_key(job), pattern, resume, summary, progress, total)
     run.execute(read_rows(rows_path), _jobs(jobs))
     summary.errors_files = write_errors(job.out_dir, run.problems)
-    header = {"generator": f"docgen {__version__}", "kind": kind, "rows_file": rows_path.name,
-              "formats": list(job.to), "counts": {"total": summary.total, "rendered": summary.rendered,
-                                                   "skipped": summary.skipped, "failed": summary.failed}}
-    summary.manifest = manifest.write_summary(job.out_dir, header, run.numbers)
+    summary.manifest = manifest.write_summary(job.out_dir, _header(job, rows_path, summary), run.numbers)
     if merge:
         _merge(job, run.numbers, summary)
     summary.elapsed = time.perf_counter() - started
     return summary
+
+
+def _header(job: Job, rows_path: Path, summary: BatchSummary) -> dict[str, Any]:
+    """The head of manifest.json: what was run (with the PDF engine when there are PDFs) and the counts."""
+    header: dict[str, Any] = {"generator": f"docgen {__version__}", "kind": job.kind, "rows_file": rows_path.name,
+                              "formats": list(job.to)}
+    if "pdf" in job.to:
+        header["pdf_engine"] = job.pdf_engine
+    header["counts"] = {"total": summary.total, "rendered": summary.rendered, "skipped": summary.skipped,
+                        "failed": summary.failed}
+    return header
 
 
 def count_rows(path: Path) -> int:

@@ -1,6 +1,7 @@
 """``docgen batch --pdf-engine libreoffice`` against a fake ``soffice``: checked before any row, per-row failures,
 and a resume key that changes with the engine."""
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import unquote
@@ -85,6 +86,26 @@ def test_the_engine_does_not_matter_to_resume_without_pdf(monkeypatch, tmp_path,
     out = tmp_path / "out"
     run(rows, out, base_path, to=("docx",))
     assert run(rows, out, base_path, to=("docx",), resume=True, pdf_engine="libreoffice").skipped == 2
+
+
+def manifest_header(out: Path) -> dict:
+    return {key: value for key, value in json.loads((out / "manifest.json").read_text(encoding="utf-8")).items()
+            if key != "rows"}
+
+
+def test_the_manifest_names_the_pdf_engine_of_the_pdfs(monkeypatch, tmp_path, rows, base_path):
+    FakeSoffice(monkeypatch, tmp_path / "fake", "ok")
+    run(rows, tmp_path / "lo", base_path, to=("docx", "pdf"), pdf_engine="libreoffice")
+    assert manifest_header(tmp_path / "lo")["pdf_engine"] == "libreoffice"
+    one_row = write_csv(tmp_path / "one.csv", ["applicant.name"], [["甲"]])
+    run(one_row, tmp_path / "docgen", base_path)
+    assert manifest_header(tmp_path / "docgen")["pdf_engine"] == "docgen"
+
+
+def test_the_manifest_has_no_pdf_engine_without_pdfs(monkeypatch, tmp_path, rows, base_path):
+    FakeSoffice(monkeypatch, tmp_path / "fake", "ok")
+    run(rows, tmp_path / "out", base_path, to=("docx",), pdf_engine="libreoffice")
+    assert list(manifest_header(tmp_path / "out")) == ["generator", "kind", "rows_file", "formats", "counts"]
 
 
 def test_cli_batch_without_soffice_exits_2_with_one_chinese_line(monkeypatch, capsys, tmp_path, rows, base_path):
