@@ -172,11 +172,12 @@ class _Run:
 
     def _in_process(self, tasks: Iterator[Task], journal: Journal) -> None:
         worker = Worker(self.job)
-        for task in tasks:
-            self._record(worker.render(task), journal)
+        for chunk in _chunks(tasks):
+            for result in worker.render(chunk):
+                self._record(result, journal)
 
     def _in_pool(self, tasks: Iterator[Task], journal: Journal, jobs: int) -> None:
-        chunks = iter(lambda: list(islice(tasks, CHUNK)), [])
+        chunks = _chunks(tasks)
         with ProcessPoolExecutor(max_workers=jobs, initializer=warm, initargs=(self.job,)) as pool:
             pending: set[Future[list[Result]]] = set()
             for chunk in chunks:
@@ -236,6 +237,10 @@ def _run_key(job: Job) -> str:
     if "pdf" in job.to and job.pdf_engine != "docgen":  # so journals written before the option stay valid
         parts.append(f"pdf-engine={job.pdf_engine}")
     return _sha256("\n".join(parts))
+
+
+def _chunks(tasks: Iterator[Task]) -> Iterator[list[Task]]:
+    return iter(lambda: list(islice(tasks, CHUNK)), [])
 
 
 def _jobs(jobs: int | None) -> int:

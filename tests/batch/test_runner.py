@@ -5,8 +5,9 @@ import openpyxl
 import pytest
 from conftest import docx_text, write_csv, write_xlsx
 
-from docgen.batch import run_batch
-from docgen.errors import UsageError
+from docgen.batch import run_batch, worker
+from docgen.batch.manifest import JournalIndex
+from docgen.errors import OutputError, UsageError
 
 HEADER = ["applicant.name", "finance.contributions_last_year", "budget.items.0.amount", "applicant.nmae"]
 ROWS = [
@@ -123,3 +124,28 @@ def test_a_name_longer_than_word_properties_allow_renders(tmp_path, base_path):
     rows = write_csv(tmp_path / "rows.csv", ["applicant.name"], [["名" * 300], ["甲"]])
     summary = run(rows, tmp_path / "out", base_path)
     assert (summary.rendered, summary.failed) == (2, 0)
+
+
+def test_a_file_that_cannot_be_written_stops_the_run_and_journals_no_row_without_its_files(
+        tmp_path, base_path, monkeypatch):
+    rows = write_csv(tmp_path / "rows.csv", ["applicant.name"], [[f"第{i}号公司"] for i in range(12)])
+    out = tmp_path / "out"
+    written = []
+
+    def write_atomic(path, data):
+        if len(written) == 8:  # the second chunk's first file (chunks of 8 rows)
+            raise OutputError(f"无法写入 {path}：磁盘已满")
+        written.append(path.name)
+        return real_write(path, data)
+
+    real_write = worker.write_atomic
+    monkeypatch.setattr(worker, "write_atomic", write_atomic)
+    with pytest.raises(OutputError, match="磁盘已满"):
+        run_batch("plan", rows, out, base=base_path, jobs=1)
+    journaled = JournalIndex(out)
+    assert len(journaled) == 8
+    assert all((out / entry.outputs[0].file).exists() for entry in map(journaled.get, range(2, 10)))
+
+    monkeypatch.setattr(worker, "write_atomic", real_write)
+    summary = run_batch("plan", rows, out, base=base_path, jobs=1, resume=True)
+    assert (summary.skipped, summary.rendered) == (8, 4)
