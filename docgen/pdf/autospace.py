@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
 
 from docgen.pdf.linebreak import Atom
 
@@ -34,14 +33,22 @@ _OTHER, _IDEOGRAPH, _DIGIT, _LETTER = "OIDL"
 _BOUNDARY = re.compile(r"(?=I[DL]|[DL]I)")
 
 
-@cache
-def _kind(char: str) -> str:
-    """Which side of an autospace boundary ``char`` can be on (memoised: called once per character laid out)."""
-    if is_ideograph(char):
-        return _IDEOGRAPH
-    if char.isalnum() and ord(char) < 0x2E80:
-        return _DIGIT if char.isdigit() else _LETTER
-    return _OTHER
+class _Kinds(dict[int, str]):
+    """Which side of an autospace boundary each character can be on: a ``str.translate`` table, filled on use."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if is_ideograph(char):
+            kind = _IDEOGRAPH
+        elif char.isalnum() and code < 0x2E80:
+            kind = _DIGIT if char.isdigit() else _LETTER
+        else:
+            kind = _OTHER
+        self[code] = kind
+        return kind
+
+
+_KINDS = _Kinds()
 
 
 def autospace(atoms: list[Atom], text: str, size: Callable[[int], float], *, letters: bool, digits: bool) -> None:
@@ -59,7 +66,9 @@ def autospace(atoms: list[Atom], text: str, size: Callable[[int], float], *, let
     if not (letters or digits):
         return
     spaced = {_DIGIT: digits, _LETTER: letters}
-    kinds = "".join(map(_kind, text))
+    kinds = text.translate(_KINDS)
+    if _IDEOGRAPH not in kinds or (_DIGIT not in kinds and _LETTER not in kinds):
+        return  # all Chinese, or no Chinese at all: no boundary (most paragraphs and table cells)
     for boundary in _BOUNDARY.finditer(kinds):
         k = boundary.start()
         latin = kinds[k + 1] if kinds[k] == _IDEOGRAPH else kinds[k]

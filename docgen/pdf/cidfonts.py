@@ -230,10 +230,10 @@ def subset(face: TTFontFace, glyphs: tuple[int, ...]) -> bytes:
 
     Glyphs that composites among them are built from follow, and the composites refer to them by their new ids.
     """
-    glyf = _Glyf(face)
-    order, composites = _with_components(glyf, glyphs)
+    glyf = _glyf(face)
+    order = _with_components(glyf, glyphs)
     new_id = {glyph: k for k, glyph in enumerate(order)}
-    outlines = [glyf.outline(glyph, composites.get(glyph), new_id) for glyph in order]
+    outlines = [glyf.outline(glyph, new_id) for glyph in order]
     offsets = [0]
     for outline in outlines:
         offsets.append(offsets[-1] + len(outline))
@@ -269,19 +269,34 @@ def _constant_tables(face: TTFontFace) -> dict[str, bytes]:
     return tables
 
 
+@cache
+def _glyf(face: TTFontFace) -> _Glyf:
+    """The face's outlines, with what was read of them, for as long as the process has the face."""
+    return _Glyf(face)
+
+
 class _Glyf:
-    """The outlines of a face, read in place from the loaded file."""
+    """The outlines of a face, read in place from the loaded file; each glyph is looked at once per process.
+
+    Like the face's metrics, what is kept here is the font's, not any document's: a glyph's outline padded
+    for the glyf table, and where its components are when it is a composite.
+    """
 
     def __init__(self, face: TTFontFace):
         self._data = face._ttf_data
         self._start = face.get_table_pos("glyf")[0]
         self._positions = face.glyphPos
-
-    def raw(self, glyph: int) -> bytes:
-        return self._data[self._start + self._positions[glyph] : self._start + self._positions[glyph + 1]]
+        self._outlines: dict[int, bytes] = {}
+        self._components: dict[int, list[tuple[int, int]]] = {}
 
     def components(self, glyph: int) -> list[tuple[int, int]]:
         """Where in a composite glyph's outline each component id sits, and the id (empty for other glyphs)."""
+        found = self._components.get(glyph)
+        if found is None:
+            found = self._components[glyph] = self._read_components(glyph)
+        return found
+
+    def _read_components(self, glyph: int) -> list[tuple[int, int]]:
         data, start = self._data, self._start + self._positions[glyph]
         if self._positions[glyph + 1] - self._positions[glyph] < 10 or struct.unpack_from(">h", data, start)[0] >= 0:
             return []
@@ -300,28 +315,28 @@ class _Glyf:
                 at += 8
         return found
 
-    def outline(self, glyph: int, components: list[tuple[int, int]] | None, new_id: dict[int, int]) -> bytes:
-        """The glyph's outline padded to four bytes, its ``components`` (if any) renumbered by ``new_id``."""
-        outline = self.raw(glyph)
+    def outline(self, glyph: int, new_id: dict[int, int]) -> bytes:
+        """The glyph's outline padded to four bytes, its components (if any) renumbered by ``new_id``."""
+        outline = self._outlines.get(glyph)
+        if outline is None:
+            raw = self._data[self._start + self._positions[glyph] : self._start + self._positions[glyph + 1]]
+            outline = self._outlines[glyph] = raw + b"\0" * (-len(raw) % 4)
+        components = self.components(glyph)
         if components:
             edited = bytearray(outline)
             for at, component in components:
                 struct.pack_into(">H", edited, at, new_id[component])
             outline = bytes(edited)
-        return outline + b"\0" * (-len(outline) % 4)
+        return outline
 
 
-def _with_components(glyf: _Glyf, glyphs: tuple[int, ...]) -> tuple[list[int], dict[int, list[tuple[int, int]]]]:
-    """``glyphs``, then the glyphs composites among them are built from (in order); and those composites."""
+def _with_components(glyf: _Glyf, glyphs: tuple[int, ...]) -> list[int]:
+    """``glyphs``, then the glyphs composites among them are built from, in order."""
     order = list(glyphs)
     seen = set(order)
-    composites = {}
     for glyph in order:  # grows while it is walked: components may be composites too
-        components = glyf.components(glyph)
-        if components:
-            composites[glyph] = components
-            for _, component in components:
-                if component not in seen:
-                    seen.add(component)
-                    order.append(component)
-    return order, composites
+        for _, component in glyf.components(glyph):
+            if component not in seen:
+                seen.add(component)
+                order.append(component)
+    return order
