@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+from collections.abc import Iterator
 from functools import cache
 from itertools import pairwise
 
@@ -269,19 +270,24 @@ def _page_of(pdf: bytes, text: str) -> tuple[int, list[str]]:
 def test_signature_never_stands_alone_on_a_page():
     """Whatever the body's length, the 署名 page also carries the body's last lines (印章页不得无正文)."""
     record = load_json(EXAMPLES / "notice.json")
-    notice = record["notice"]
-    notice["issuers"], notice["seal"] = ["鄂尔多斯市人力资源和社会保障局"], True
-    del notice["attachments"]
+    record["notice"]["issuers"], record["notice"]["seal"] = ["鄂尔多斯市人力资源和社会保障局"], True
     pages_seen = set()
+    for extra, page, words in _swept_signature_pages(record, "鄂尔多斯市人力资源和社会保障局"):
+        pages_seen.add(page)
+        assert "末段正文，须与署名同页。" in words, f"{extra} extra paragraphs: 署名 alone on page {page + 1}"
+    assert len(pages_seen) >= 2, "the sweep must push the 署名 across a page end"
+
+
+def _swept_signature_pages(record: dict, signature: str) -> Iterator[tuple[int, int, list[str]]]:
+    """Lengthen the body (no attachments) two paragraphs at a time: the 署名's page and its words each time."""
+    notice = record["notice"]
+    notice.pop("attachments", None)
     for extra in range(0, 24, 2):
         notice["body"] = [*load_json(EXAMPLES / "notice.json")["notice"]["body"],
                           *({"paragraph": f"补充说明第{n + 1}条。"} for n in range(extra)),
                           {"paragraph": "末段正文，须与署名同页。"}]
         pdf = docgen.render(record, "notice", to=["pdf"]).documents[0].pdf
-        page, words = _page_of(pdf, "鄂尔多斯市人力资源和社会保障局")
-        pages_seen.add(page)
-        assert "末段正文，须与署名同页。" in words, f"{extra} extra paragraphs: 署名 alone on page {page + 1}"
-    assert len(pages_seen) >= 2, "the sweep must push the 署名 across a page end"
+        yield extra, *_page_of(pdf, signature)
 
 
 def _signature_boxes(record: dict) -> tuple[tuple, list[tuple]]:
@@ -375,16 +381,8 @@ def test_joint_names_too_wide_for_their_half_stay_inside_the_text_area():
 
 def test_joint_signature_never_stands_alone_on_a_page():
     """The rows of 署名 stay with the body's last lines as the stacked 署名 did (印章页不得无正文)."""
-    record = _joint(JOINT)
-    notice = record["notice"]
-    del notice["attachments"]
     pages_seen = set()
-    for extra in range(0, 24, 2):
-        notice["body"] = [*load_json(EXAMPLES / "notice.json")["notice"]["body"],
-                          *({"paragraph": f"补充说明第{n + 1}条。"} for n in range(extra)),
-                          {"paragraph": "末段正文，须与署名同页。"}]
-        pdf = docgen.render(record, "notice", to=["pdf"]).documents[0].pdf
-        page, words = _page_of(pdf, JOINT[-1])
+    for extra, page, words in _swept_signature_pages(_joint(JOINT), JOINT[-1]):
         pages_seen.add(page)
         assert "末段正文，须与署名同页。" in words, f"{extra} extra paragraphs: 署名 alone on page {page + 1}"
         assert set(JOINT) <= set(words) and "2027年1月15日" in words
