@@ -38,6 +38,7 @@ _BFCHAR_BLOCK = 100  # entries per beginbfchar section, the most a CMap section 
 # CIDFontType2 program's cmap is not used (CID = glyph id), but font loaders expect the table to exist.
 _EMPTY_CMAP = struct.pack(">HHHHL", 0, 1, 3, 1, 12) + struct.pack(">12H", 4, 24, 0, 2, 2, 0, 0, 0xFFFF, 0, 0xFFFF, 1, 0)
 _SYMBOLIC, _NONSYMBOLIC = 1 << 2, 1 << 5
+_NAME_DELIMITERS = b"()<>[]{}/%#"
 
 
 class _Codes(dict[int, str]):
@@ -108,7 +109,7 @@ class DocumentFonts:
 def _type0(doc: pdfdoc.PDFDocument, face: TTFontFace, codes: _Codes, memo: SubsetMemo | None) -> pdfdoc.PDFDictionary:
     # Names and the W array are written as bytes, which reportlab passes through (PDFName escapes every call).
     glyphs = tuple(codes.glyphs)
-    base_font = f"/{_tag(glyphs)}+{(face.name + face.subfontNameX).decode('latin-1')}".encode("latin-1")
+    base_font = b"/" + _tag(glyphs).encode() + b"+" + _name_chars(face.name + face.subfontNameX)
     program = _program(face, glyphs, memo)
     tables = _tables(face, codes.chars, memo)
     font_file = doc.Reference(_stream(program, Length1=len(program)))
@@ -163,6 +164,15 @@ def _tables(face: TTFontFace, chars: dict[int, str], memo: SubsetMemo | None) ->
 def _make_tables(face: TTFontFace, chars: dict[int, str]) -> _Tables:
     default_width, widths = _widths(face, chars)
     return _Tables(default_width, widths, _to_unicode(chars).encode("ascii"))
+
+
+@cache
+def _name_chars(name: bytes) -> bytes:
+    """``name`` as the characters of a PDF name: delimiters, white space and other bytes written as #XX.
+
+    (PostScript names of fonts should need none of that; user-supplied fonts do not always keep to it.)
+    """
+    return b"".join(bytes([c]) if 0x21 <= c <= 0x7E and c not in _NAME_DELIMITERS else b"#%02X" % c for c in name)
 
 
 def _stream(content: str | bytes, **entries: int) -> pdfdoc.PDFStream:

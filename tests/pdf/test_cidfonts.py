@@ -9,8 +9,10 @@ import pytest
 from fontTools import ttLib
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from pypdf import PdfReader
+from pypdf.generic import NameObject
 
 from docgen.pdf import FontMap, typeset
+from docgen.pdf.cidfonts import _name_chars
 from docgen.pdf.diagnostics import Diagnostics
 from docgen.pdf.fonts import FontSet
 from tests.pdf.builders import chinese_document, pdftotext, to_bytes
@@ -107,3 +109,10 @@ def test_composite_glyphs_bring_their_components(pdf: bytes) -> None:
     assert len(composites) >= 4  # é Å ö ï
     for glyph in composites:
         assert all(component.glyphName in order for component in glyph.components)
+
+
+def test_font_names_outside_the_postscript_rules_are_escaped() -> None:
+    escaped = _name_chars(b"My Font#1(x)")
+    assert escaped == b"My#20Font#231#28x#29"
+    assert NameObject.read_from_stream(io.BytesIO(b"/" + escaped + b" "), None) == "/My Font#1(x)"
+    assert _name_chars(b"WenQuanYiZenHei-0") == b"WenQuanYiZenHei-0"
