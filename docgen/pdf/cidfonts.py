@@ -88,16 +88,15 @@ class DocumentFonts:
         self._memo = memo
         self._faces: dict[TTFontFace, tuple[str, _Codes]] = {}
 
-    def name(self, face: TTFontFace) -> str:
-        """The resource name the page content selects ``face`` by (C1, C2, … in order of first use)."""
+    def encode(self, face: TTFontFace, text: str) -> tuple[str, str]:
+        """``text`` in ``face``: the font's resource name and the hex digits of a PDF string.
+
+        Faces are named C1, C2, … in order of first use.
+        """
         found = self._faces.get(face)
         if found is None:
             found = self._faces[face] = (f"C{len(self._faces) + 1}", _Codes(face.charToGlyph))
-        return found[0]
-
-    def encode(self, face: TTFontFace, text: str) -> str:
-        """``text`` as the hex digits of a PDF string in ``face`` (call ``name`` for the face first)."""
-        return text.translate(self._faces[face][1])
+        return found[0], text.translate(found[1])
 
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # reportlab's name for the save-time hook
         """Add each face's font objects to the document and to the font resources every page shares."""

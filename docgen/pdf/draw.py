@@ -211,9 +211,8 @@ class _Painter:
         if mode != self._mode:
             self._mode = mode
             ops.append(f"{mode} Tr")
-        font = style.font.font
-        name = self.fonts.name(font.face)
-        ops.append(f"/{name} {num[style.size]} Tf <{self.fonts.encode(font.face, fragment.text)}> Tj ET")
+        name, hexed = self.fonts.encode(style.font.font.face, fragment.text)
+        ops.append(f"/{name} {num[style.size]} Tf <{hexed}> Tj ET")
         self.canvas.addLiteral(" ".join(ops))
         if fmt.underline or fmt.strike:
             self._decorations(x, y, fragment)
