@@ -147,7 +147,6 @@ class Font:
 
     def __init__(self, tt: TTFont, label: str):
         self.rl_name = tt.fontName
-        self.tt = tt
         self.label = label
         face = self.face = tt.face
         self._glyphs = face.charToGlyph

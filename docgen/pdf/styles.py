@@ -151,8 +151,7 @@ class StyleSheet:
         sheet = cls(None, theme)
         sheet._read_defaults(part.doc_defaults)
         for kind, style_id, default in part.defaults():
-            if on_off(default):
-                sheet._defaults[kind] = style_id
+            sheet._note_default(kind, style_id, default)
         sheet._part = part
         return sheet
 
@@ -169,6 +168,10 @@ class StyleSheet:
 
     def _index(self, style_id: str, kind: str, default: str | None, source: etree._Element) -> None:
         self._sources.setdefault(style_id, source)  # the first of duplicate ids (ECMA-376 17.7.4.17)
+        self._note_default(kind, style_id, default)
+
+    def _note_default(self, kind: str, style_id: str, default: str | None) -> None:
+        """Make ``style_id`` the default of its type when its w:default is on (the last such style wins)."""
         if default is not None and on_off(default):
             self._defaults[kind] = style_id
 

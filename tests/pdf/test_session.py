@@ -37,6 +37,17 @@ def test_notices_are_byte_identical_to_one_shot_typesetting(notices: list[bytes]
         assert session.typeset(data, metadata=METADATA) == typeset(data, metadata=METADATA)
 
 
+def test_documents_of_different_templates_interleaved_keep_their_own_styles(notices: list[bytes]) -> None:
+    """Shared formats are keyed by the styles part: another template's document must not get the notice's."""
+    packet = [doc.data for doc in docgen.render_packet(EXAMPLES / "project.json").documents]
+    plain = chinese_document(size=14)
+    plain.add_paragraph("宋体正文，十四磅。")
+    others = [*packet, to_bytes(plain)]
+    session = Typesetter(style_parts=2)
+    for data in [notices[0], *others, notices[1], *others]:
+        assert session.typeset(data) == typeset(data)
+
+
 def test_a_small_memory_still_gives_the_same_documents(notices: list[bytes]) -> None:
     session = Typesetter(paragraphs=3, style_parts=1)
     for data in notices[:2]:
