@@ -1,73 +1,23 @@
 """Rules on the 服务协议: the parties, the payment split, the service period and the contract amount.
 
-`payment_schedule` and `parties` are also what the template context shows, so the figures checked here
-are exactly the figures printed.
+The figures they check come from `docgen.domain.agreement`, which the template context prints.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from docgen.check._fmt import pct, wan, yuan
 from docgen.check.applicant import credit_code_findings
 from docgen.check.budget import budget_sum
 from docgen.check.registry import rule
 from docgen.dates import cn_date, months_between, parse_date
+from docgen.domain.agreement import as_ratio, is_three_party, party_name, payee_role, payment_schedule
+from docgen.domain.figures import pct, wan, yuan
 from docgen.findings import Finding, Severity
-from docgen.money import round_yuan
 from docgen.policies import Policy
 from docgen.schemas import label_for
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentSchedule:
-    """The two instalments of a contract: 预付款 on signing, 余款 after 验收合格."""
-
-    amount: Decimal
-    ratio: Decimal
-    prepayment: Decimal
-    balance: Decimal
-
-    @property
-    def balance_ratio(self) -> Decimal:
-        """The share of the contract paid as 余款 (1 − the prepayment ratio)."""
-        return 1 - self.ratio
-
-
-def as_ratio(value: Any) -> Decimal:
-    """A ratio from the record as an exact Decimal (JSON numbers are already Decimal; a float is read as written)."""
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-def payment_schedule(agreement: dict[str, Any]) -> PaymentSchedule:
-    """预付款 = amount × ratio rounded half-up to the 分; 余款 = the rest, so the two always add up."""
-    amount = agreement["amount"]
-    ratio = as_ratio(agreement["prepayment_ratio"])
-    prepayment = round_yuan(amount * ratio)
-    return PaymentSchedule(amount, ratio, prepayment, amount - prepayment)
-
-
-def is_three_party(record: dict[str, Any]) -> bool:
-    """A project carried out by a third party needs a three-party agreement (内人社发〔2020〕16号 四（五））."""
-    return record["project"]["implementation"] == "third_party"
-
-
-def payee_role(record: dict[str, Any]) -> str:
-    """Who is paid: the stated party, else the third party in a three-party agreement, else 乙方."""
-    default = "party_c" if is_three_party(record) else "party_b"
-    return record["agreement"]["payee"].get("party", default)
-
-
-def party_name(record: dict[str, Any], role: str) -> str | None:
-    """Name of 甲方 (``party_a``), 乙方 (``party_b``, the applicant) or 丙方 (``party_c``, the third party)."""
-    if role == "party_a":
-        return record["agreement"]["party_a"]["name"]
-    if role == "party_b":
-        return record["applicant"]["name"]
-    return record["project"].get("third_party", {}).get("name")
 
 
 @rule("/agreement/prepayment_ratio")

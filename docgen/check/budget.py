@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from docgen.check._fmt import pct, wan, yuan
 from docgen.check.registry import rule
+from docgen.domain.figures import pct, wan, yuan
 from docgen.findings import Finding, Severity
 from docgen.money import round_yuan
 from docgen.policies import Policy

@@ -17,9 +17,9 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from docgen.check._fmt import pct, wan
 from docgen.check.registry import rule
 from docgen.dates import cn_date, parse_date
+from docgen.domain.figures import pct, wan
 from docgen.findings import Finding, Severity
 from docgen.money import format_wan, format_yuan
 from docgen.policies import Policy

@@ -1,17 +1,17 @@
 """Derived values of the agency documents: the 服务协议's terms and the 评估验收报告's findings.
 
-The figures come from the same functions the rules use, so the documents print exactly what was checked.
+The figures come from `docgen.domain`, the functions the rules use too, so the documents print exactly what was checked.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from docgen.check import acceptance as acceptance_rules
-from docgen.check import agreement as agreement_rules
-from docgen.check._fmt import pct
-from docgen.check.agreement import payment_schedule
 from docgen.dates import cn_date, months_between, period_text
+from docgen.domain import acceptance as acceptance_domain
+from docgen.domain import agreement as agreement_domain
+from docgen.domain.agreement import payment_schedule
+from docgen.domain.figures import pct
 from docgen.policies import Policy
 
 
@@ -20,12 +20,12 @@ def agreement_terms(record: dict[str, Any], policy: Policy) -> dict[str, Any]:
     agreement = record["agreement"]
     schedule = payment_schedule(agreement)
     parties = _parties(record)
-    payee_role = agreement_rules.payee_role(record)
+    payee_role = agreement_domain.payee_role(record)
     payee = next((p for p in parties if p["role"] == payee_role), parties[1])
     start, end = agreement["start_date"], agreement["end_date"]
     copies = agreement.get("copies_each", 2)
     return {
-        "three_party": agreement_rules.is_three_party(record),
+        "three_party": agreement_domain.is_three_party(record),
         "parties": parties,
         "payee": {"role": payee["title"], "name": payee["name"], **{
             key: agreement["payee"][key] for key in ("bank", "account_name", "account_number")}},
@@ -35,7 +35,7 @@ def agreement_terms(record: dict[str, Any], policy: Policy) -> dict[str, Any]:
         "period": {"start": start, "end": end, "months": months_between(start, end) if end >= start else 0,
                    "text": period_text(start, end) if end >= start else f"{cn_date(start)}至{cn_date(end)}"},
         "kpis": [{"label": t.label, "target_text": t.text, "source": t.source}
-                 for t in acceptance_rules.targets(record, policy)],
+                 for t in acceptance_domain.targets(record, policy)],
         "copies_each": copies,
         "copies_total": copies * len(parties),
     }
@@ -49,7 +49,7 @@ def _parties(record: dict[str, Any]) -> list[dict[str, Any]]:
         _party("party_a", "甲方", agency, agency["contact"]["name"], agency["contact"]["phone"]),
         _party("party_b", "乙方", applicant, contact["name"], contact["phone"]),
     ]
-    if agreement_rules.is_three_party(record) and "third_party" in record["project"]:
+    if agreement_domain.is_three_party(record) and "third_party" in record["project"]:
         third = record["project"]["third_party"]
         third_contact = third.get("contact", {})
         parties.append(_party("party_c", "丙方", third, third_contact.get("name", ""),
@@ -65,10 +65,10 @@ def _party(role: str, title: str, data: dict[str, Any], contact: str, phone: str
 
 def acceptance_report(record: dict[str, Any], policy: Policy) -> dict[str, Any]:
     """The 评估验收报告's indicator table, computed verdict, deadlines and settlement."""
-    evaluation = acceptance_rules.evaluate(record, policy)
-    money = acceptance_rules.settlement(record)
+    evaluation = acceptance_domain.evaluate(record, policy)
+    money = acceptance_domain.settlement(record)
     third = record["project"].get("third_party")
-    implementer = third["name"] if agreement_rules.is_three_party(record) and third else record["applicant"]["name"]
+    implementer = third["name"] if agreement_domain.is_three_party(record) and third else record["applicant"]["name"]
     return {
         "implementer": implementer,
         "indicators": [{"label": row.label, "target_text": row.target.text if row.target else "—",
@@ -79,8 +79,8 @@ def acceptance_report(record: dict[str, Any], policy: Policy) -> dict[str, Any]:
         "failures": evaluation.failures,
         "deadlines": [{"name": d.name, "basis": d.basis, "start_label": d.start_label, "start": d.start,
                        "due": d.due, "actual": d.actual, "source": d.source}
-                      for d in acceptance_rules.deadlines(record, policy, evaluation.verdict)],
+                      for d in acceptance_domain.deadlines(record, policy, evaluation.verdict)],
         "settlement": {"amount": money.amount, "prepayment_paid": money.prepayment_paid,
                        "deductions": money.deductions, "deductions_total": money.deductions_total,
-                       "balance_due": money.balance_due, "payable": evaluation.verdict == acceptance_rules.PASS},
+                       "balance_due": money.balance_due, "payable": evaluation.verdict == acceptance_domain.PASS},
     }

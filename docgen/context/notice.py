@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from docgen.check import notice as notice_rules
-from docgen.check._fmt import pct
 from docgen.dates import cn_date
+from docgen.domain.figures import pct
 from docgen.money import format_wan
 
 _NUMERALS = "一二三四五六七八九十"

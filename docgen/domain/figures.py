@@ -1,4 +1,4 @@
-"""How rule messages write numbers: 万元 and 元 amounts, percentages."""
+"""How messages and documents write figures: 万元 and 元 amounts, percentages."""
 
 from decimal import Decimal
 
