@@ -22,6 +22,7 @@ OFFICE_DOCUMENT = _REL_BASE + "officeDocument"
 STYLES = _REL_BASE + "styles"
 SETTINGS = _REL_BASE + "settings"
 THEME = _REL_BASE + "theme"
+NUMBERING = _REL_BASE + "numbering"
 # Rendered documents are our own or Word's; entity expansion and network access stay off regardless.
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
 

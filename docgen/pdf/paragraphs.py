@@ -329,7 +329,12 @@ class ParagraphLayouter:
             self.diag.warn(warning.code, warning.where, warning.message)
 
     def _tab_width(self, fmt: ParagraphFormat, x: float, following: float) -> float:
-        """Advance of a tab at ``x``: to the next stop, less the text after it for right and centre stops."""
+        """Advance of a tab at ``x``: to the next stop, less the text after it for right and centre stops.
+
+        Left of a hanging indent, the indent is a stop too (where Word puts the text after a list label).
+        """
+        if fmt.first_line < 0 and x < fmt.left - 0.01 and not any(x + 0.01 < s.pos < fmt.left for s in fmt.tabs):
+            return fmt.left - x
         for stop in fmt.tabs:
             if stop.pos > x + 0.01:
                 if stop.kind in ("right", "end"):

@@ -34,8 +34,9 @@ from docgen.pdf.model import (
     Text,
     VAlign,
 )
+from docgen.pdf.numbering import Label, Numbering, numbering_styles, symbol_font
 from docgen.pdf.ooxml import MC, WP, A, R, W, first_child, local, on_off, qn, shape, wval
-from docgen.pdf.package import SETTINGS, STYLES, THEME, Package, Part
+from docgen.pdf.package import NUMBERING, SETTINGS, STYLES, THEME, Package, Part
 from docgen.pdf.styles import (
     Props,
     StyleSheet,
@@ -65,8 +66,9 @@ _UNSUPPORTED_RUN_PROPS = {
     "imprint": "阴文", "bdr": "字符边框", "fitText": "调整宽度", "eastAsianLayout": "双行合一/纵横混排",
 }
 _UNSUPPORTED_PARAGRAPH_PROPS = {
-    "numPr": "自动编号/项目符号", "framePr": "图文框", "textDirection": "文字方向", "bidi": "从右向左段落",
+    "framePr": "图文框", "textDirection": "文字方向", "bidi": "从右向左段落",
 }
+_HORIZONTAL = {"lrTb", "tb", "lrTbV", "tbV"}  # w:textDirection values of ordinary horizontal text
 _SUPPORTED_TABS = {"left", "start", "right", "end", "center", "clear"}
 _PPR, _RPR, _PSTYLE, _RSTYLE, _TCPR = (qn(f"w:{name}") for name in ("pPr", "rPr", "pStyle", "rStyle", "tcPr"))
 _BLOCK_IGNORED = {"bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd", "sectPr", ""}
@@ -149,6 +151,11 @@ class Reader:
         self.main = Package(data).main
         self.formats = formats(self.main.related_by_type(STYLES), self.main.related_by_type(THEME))
         self.styles = self.formats.styles
+        numbering = self.main.related_by_type(NUMBERING)
+        self.numbering = Numbering(
+            numbering.element if numbering is not None else None,
+            lambda: numbering_styles(self._element(STYLES)),
+        )
 
     def _element(self, reltype: str) -> etree._Element | None:
         """Root element of the part the document relates by ``reltype`` (styles, settings, theme), or None."""
@@ -195,7 +202,7 @@ class Reader:
         for pictures, which come from the document's own relationships: elements with drawings are always read.
         """
         memo = self.formats.blocks
-        if memo is None or next(el.iter(qn("w:drawing")), None) is not None:
+        if memo is None or next(el.iter(qn("w:drawing")), None) is not None or self._numbered(el):
             return self._block(el, part, counters, table_style=None, where_prefix="body")
         key = (etree.tostring(el), counters.paragraphs, counters.tables)
         found = memo.get(key)
@@ -210,6 +217,17 @@ class Reader:
             self.diag.warn(warning.code, warning.where, warning.message)
         counters.paragraphs, counters.tables = found.paragraphs, found.tables
         return found.blocks
+
+    def _numbered(self, el: etree._Element) -> bool:
+        """Whether a body element has numbered paragraphs: their labels depend on the paragraphs before them."""
+        if not self.numbering:
+            return False
+        for p in el.iter(qn("w:p")):
+            ppr = first_child(p, _PPR)
+            style = wval(first_child(ppr, _PSTYLE)) if ppr is not None else None
+            if self.styles.numbering(ppr, style or "", None) is not None:
+                return True
+        return False
 
     def _section(self, sect: etree._Element | None, blocks: list[Block], before: list[Section]) -> Section:
         number = len(before) + 1
@@ -326,22 +344,66 @@ class Reader:
         style_id = wval(first_child(ppr, _PSTYLE)) if ppr is not None else None
         mark_rpr = first_child(ppr, _RPR) if ppr is not None else None
         mark = self._run_format(mark_rpr, style_id or "", "", table_style)
-        fmt, left_out = self._paragraph_format(ppr, style_id or "", table_style, mark.size)
-        for construct, label in left_out:
-            unsupported(self.diag, construct, where, label)
+        label = self._label(ppr, style_id or "", table_style, where)
+        fmt, left_out = self._paragraph_format(
+            ppr, style_id or "", table_style, mark.size, label.level.ppr if label is not None else None
+        )
+        for construct, name in left_out:
+            unsupported(self.diag, construct, where, name)
         paragraph = Paragraph(fmt=fmt, inlines=[], mark=mark, where=where)
+        if label is not None:
+            self._label_inlines(label, mark_rpr, style_id or "", table_style, paragraph)
         state = _FieldState()
         self._inlines(p, paragraph, part, style_id or "", table_style, state)
         return paragraph
 
+    def _label(self, ppr: etree._Element | None, style_id: str, table_style: str | None, where: str) -> Label | None:
+        """The list label of a paragraph (counted), or None; numbering that cannot be shown as Word does warns."""
+        numbered = self.styles.numbering(ppr, style_id, table_style)
+        if numbered is None:
+            return None
+        label = self.numbering.next(*numbered)
+        if label is None:
+            num_id, ilvl = numbered
+            unsupported(self.diag, "numbering_definition", where, f"未定义的编号（numId {num_id} 第 {ilvl + 1} 级）")
+            return None
+        for fmt in label.unsupported:
+            unsupported(self.diag, "number_format", where, f"编号格式 {fmt}（按阿拉伯数字排）")
+        if label.level.jc not in ("left", "start"):
+            unsupported(self.diag, "number_alignment", where, "编号居中/右对齐（按左对齐排）")
+        return label
+
+    def _label_inlines(
+        self, label: Label, mark_rpr: etree._Element | None, style_id: str, table_style: str | None,
+        paragraph: Paragraph,
+    ) -> None:
+        """The label in the paragraph mark's format under the level's run properties, then its tab or space."""
+        level = label.level
+        props = self.styles.run_props(mark_rpr, style_id, "", table_style)
+        fonts = dict(props.get("rFonts", {}))
+        merge(props, level.rpr)
+        if level.fmt == "bullet" and symbol_font(level.rpr):
+            props["rFonts"] = fonts  # the bullet is mapped to a Unicode character, drawn in the text's font
+        fmt = run_format(props, self.styles.theme)
+        if fmt.hidden:
+            return
+        if label.text:
+            paragraph.inlines.append(Text(label.text, fmt))
+        if level.suffix == "tab":
+            paragraph.inlines.append(Tab(fmt))
+        elif level.suffix == "space":
+            paragraph.inlines.append(Text(" ", fmt))
+
     def _paragraph_format(
-        self, ppr: etree._Element | None, style_id: str, table_style: str | None, char_width: float
+        self, ppr: etree._Element | None, style_id: str, table_style: str | None, char_width: float,
+        level_ppr: etree._Element | None = None,
     ) -> tuple[ParagraphFormat, list[tuple[str, str]]]:
         """Typed format and the properties left out, memoised like run formats: table cells repeat a few formats."""
-        key = (shape(ppr) if ppr is not None else (), style_id, table_style, char_width)
+        key = (shape(ppr) if ppr is not None else (), style_id, table_style, char_width,
+               shape(level_ppr) if level_ppr is not None else ())
         cached = self.formats.paragraphs.get(key)
         if cached is None:
-            props = self.styles.paragraph_props(ppr, style_id, table_style)
+            props = self.styles.paragraph_props(ppr, style_id, table_style, level_ppr)
             fmt = paragraph_format(props, char_width)
             cached = self.formats.paragraphs[key] = (fmt, _left_out_paragraph_props(props))
         return cached
@@ -508,7 +570,9 @@ class Reader:
             found = self.formats.run_checks[key] = []
             for child in rpr:
                 label = _UNSUPPORTED_RUN_PROPS.get(local(child))
-                if label and on_off(wval(child)) and wval(child) not in ("clear", "nil"):
+                value = wval(child)
+                normal = value in ("clear", "nil") or (local(child) == "w" and value == "100")
+                if label and on_off(value) and not normal:
                     found.append((local(child), label))
         return found
 
@@ -626,10 +690,14 @@ def _left_out_paragraph_props(props: Props) -> list[tuple[str, str]]:
     """The paragraph properties the engine does not render, as (construct, label)."""
     found: list[tuple[str, str]] = []
     for key, label in _UNSUPPORTED_PARAGRAPH_PROPS.items():
-        if key not in props or (key == "numPr" and props[key] == {}):
+        if key not in props:
             continue
         if key == "framePr" and is_bottom_frame(props):
             continue  # laid out (layout.Flow._bottom_frame)
+        if key == "bidi" and not on_off(props[key].get("val")):
+            continue  # written off by LibreOffice and WPS
+        if key == "textDirection" and props[key].get("val") in _HORIZONTAL:
+            continue
         found.append((key, label))
     for tab_key, values in props.items():
         if not tab_key.startswith("tabs/"):

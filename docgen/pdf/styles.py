@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from docgen.pdf.model import Border, ParagraphFormat, RunFormat, TabStop
-from docgen.pdf.ooxml import A, attrs, local, on_off, qn
+from docgen.pdf.ooxml import A, attrs, first_child, local, on_off, qn
 from docgen.pdf.package import PARSER
 from docgen.pdf.stylepart import Fragment, IndexedPart, index
 from docgen.pdf.units import eighth_points, half_points, twips
@@ -22,7 +22,8 @@ Props = dict[str, dict[str, str]]
 # Elements whose attributes merge one by one across layers (Word does this for spacing, indents and fonts).
 _ATTRIBUTE_MERGED = {"spacing", "ind", "rFonts"}
 # Elements whose children are properties in their own right (each border side, each margin, each tab).
-_CONTAINERS = {"pBdr", "tblBorders", "tcBorders", "tblCellMar", "tcMar", "tblPrEx"}
+_CONTAINERS = {"pBdr", "tblBorders", "tcBorders", "tblCellMar", "tcMar", "tblPrEx", "numPr"}
+_NUMPR = qn("w:numPr")
 # Property elements that hold other property groups and are merged separately.
 _NESTED_GROUPS = {"rPr", "sectPr", "pPrChange", "rPrChange", "tblPrChange", "tcPrChange", "trPrChange"}
 
@@ -212,8 +213,11 @@ class StyleSheet:
             style_id = style.based_on
         return chain[::-1]
 
-    def paragraph_props(self, ppr: etree._Element | None, style_id: str, table_style: str | None) -> Props:
-        """Merged paragraph properties: defaults → table style → paragraph style chain → direct."""
+    def paragraph_props(
+        self, ppr: etree._Element | None, style_id: str, table_style: str | None,
+        numbering: etree._Element | None = None,
+    ) -> Props:
+        """Merged paragraph properties: defaults → table style → paragraph style chain → list level → direct."""
         key = ("p", style_id, table_style or "\0")
         if key not in self._bases:
             base: Props = {}
@@ -224,7 +228,27 @@ class StyleSheet:
             for style in self.chain(style_id, "paragraph"):
                 merge(base, style.ppr)
             self._bases[key] = base
-        return merge(_copy(self._bases[key]), ppr)
+        return merge(merge(_copy(self._bases[key]), numbering), ppr)
+
+    def numbering(self, ppr: etree._Element | None, style_id: str, table_style: str | None) -> tuple[str, int] | None:
+        """The (numId, ilvl) numbering a paragraph, from its own w:numPr over its style's; None when not numbered.
+
+        numId 0 takes away the numbering a style gives.
+        """
+        self.paragraph_props(None, style_id, table_style)  # fills the cached base
+        base = self._bases[("p", style_id, table_style or "\0")]
+        num_id = base.get("numPr/numId", {}).get("val")
+        ilvl = base.get("numPr/ilvl", {}).get("val")
+        own = first_child(ppr, _NUMPR) if ppr is not None else None
+        if own is not None:
+            for child in own:
+                if local(child) == "numId":
+                    num_id = child.get(qn("w:val"))
+                elif local(child) == "ilvl":
+                    ilvl = child.get(qn("w:val"))
+        if not num_id or num_id == "0":
+            return None
+        return num_id, int(ilvl) if ilvl and ilvl.isdigit() else 0
 
     def run_props(
         self, rpr: etree._Element | None, para_style: str, char_style: str, table_style: str | None
