@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 import docgen
+from docgen.batch.columns_command import columns_command
 from docgen.batch.command import batch_command
 from docgen.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, DataError, DocgenError
 from docgen.findings import Finding
@@ -182,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 cli.add_command(batch_command)
+cli.add_command(columns_command)
 
 
 def _range_hint(exc: click.BadParameter) -> str | None:

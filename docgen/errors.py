@@ -73,3 +73,14 @@ class DataError(DocgenError):
         self.findings = list(findings)
         errors = sum(1 for f in self.findings if f.is_error)
         super().__init__(f"数据有 {errors} 处错误，未生成文书")
+
+
+class SheetError(DocgenError):
+    """A batch cannot start: its header or base record has errors (all listed, one per line)."""
+
+    exit_code = EXIT_DATA
+
+    def __init__(self, errors: Sequence[str]):
+        self.errors = list(errors)
+        lines = "\n".join(f"  {i}. {e}" for i, e in enumerate(self.errors, start=1))
+        super().__init__(f"表头或基础记录有 {len(self.errors)} 处问题，未生成任何一行：\n{lines}")

@@ -1,18 +1,17 @@
 """The ``docgen batch`` command (click), attached to the main CLI with ``cli.add_command(batch_command)``.
 
-A progress bar (rich) on a terminal when rich is installed; otherwise one summary line at the end.
+Progress (`docgen.batch.progress`): a rich bar on a terminal, a plain line every few seconds otherwise.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from docgen.batch.runner import ProgressCallback, run_batch
+from docgen.batch.columns import parse_mappings
+from docgen.batch.progress import progress_display
+from docgen.batch.runner import run_batch
 from docgen.errors import EXIT_DATA, EXIT_OK
 from docgen.typeset import DEFAULT_ENGINE, ENGINES
 
@@ -39,35 +38,24 @@ def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
 @click.option("--templates", type=click.Path(path_type=Path), metavar="DIR", help="自定义模板目录，同名文件优先")
 @click.option("--pdf-engine", "pdf_engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
               help="PDF 排版引擎：docgen 自带引擎；libreoffice 调用已安装的 LibreOffice（soffice），版式更接近 Word")
+@click.option("--map", "maps", multiple=True, metavar="列名=字段|FILE",
+              help="把表中的列名对应到字段，如 --map 单位名称=recipient.name（可重复）；"
+                   "或一个映射文件（.toml 或两列表格）")
+@click.option("--sheet", metavar="NAME", help="读取的工作表名称（默认：打开时显示的可见工作表）")
+@click.option("--header-row", type=click.IntRange(min=1), metavar="N", help="列名所在行号（默认自动跳过标题行）")
+@click.option("--strict-columns", is_flag=True, help="表中有不认识的列时报错（默认警告并忽略，如“序号”列）")
 def batch_command(kind: str, rows: Path, out_dir: Path, base: Path | None, jobs: int | None,
                   formats: tuple[str, ...], merge: bool, resume: bool, name_pattern: str, policy: str | None,
-                  templates: Path | None, pdf_engine: str) -> int:
-    """按表格（.xlsx/.csv/.jsonl）每行生成一份文书；有问题的行写入 errors.xlsx，不影响其他行."""
-    with _progress() as progress:
+                  templates: Path | None, pdf_engine: str, maps: tuple[str, ...], sheet: str | None,
+                  header_row: int | None, strict_columns: bool) -> int:
+    """按表格（.xlsx/.csv/.jsonl）每行生成一份文书；有问题的行写入 errors.xlsx 和 failed-rows.xlsx，不影响其他行."""
+    with progress_display() as progress:
         summary = run_batch(kind, rows, out_dir, base=base, jobs=jobs, to=formats, merge=merge, resume=resume,
                             name_pattern=name_pattern, policy=policy, templates=templates, progress=progress,
-                            pdf_engine=pdf_engine)
+                            pdf_engine=pdf_engine, columns=parse_mappings(maps), sheet=sheet,
+                            header_row=header_row, strict_columns=strict_columns)
     click.echo(summary.line())
     for warning in summary.warnings:
         click.echo(f"警告：{warning}", err=True)
     return EXIT_OK if summary.ok else EXIT_DATA
 
-
-@contextmanager
-def _progress() -> Iterator[ProgressCallback | None]:
-    """A rich progress bar when stdout is a terminal and rich is installed; otherwise nothing."""
-    if not sys.stdout.isatty():
-        yield None
-        return
-    try:
-        from rich.progress import Progress
-    except ImportError:
-        yield None
-        return
-    with Progress(transient=True) as bar:
-        task = bar.add_task("生成中", total=None)
-
-        def update(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update

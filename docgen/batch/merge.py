@@ -37,11 +37,26 @@ def overlay(base: dict[str, Any], cells: dict[str, Any]) -> tuple[dict[str, Any]
     record = _copy(base)
     problems: dict[str, str] = {}
     for column, value in cells.items():
+        if value is None:  # a blank cell of a column the sheet gives: the row has no value, not the base's
+            _remove(record, column.split("."))
+            continue
         try:
             _set(record, column.split("."), coerce(column, value))
         except PathConflict as exc:
             problems[column] = str(exc)
     return record, problems
+
+
+def _remove(node: Any, tokens: list[str]) -> None:
+    for token in tokens[:-1]:
+        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        elif isinstance(node, dict) and token in node:
+            node = node[token]
+        else:
+            return
+    if isinstance(node, dict):
+        node.pop(tokens[-1], None)
 
 
 def _copy(node: Any) -> Any:

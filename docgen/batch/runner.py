@@ -25,8 +25,9 @@ from docgen.batch.assemble import merge_pdfs
 from docgen.batch.manifest import Journal
 from docgen.batch.merge_docx import MERGED_DOCX, Unmergeable, merge_docx
 from docgen.batch.names import NamePattern, Namer
+from docgen.batch.precheck import check_header
 from docgen.batch.report import write_errors
-from docgen.batch.rows import Row, canonical, read_rows
+from docgen.batch.rows import Row, canonical, open_table, read_rows
 from docgen.batch.worker import FORMATS, Job, Problem, Result, Task, Worker, render_chunk, warm
 from docgen.errors import UsageError
 from docgen.load import read_record
@@ -35,7 +36,7 @@ from docgen.schemas import get_kind
 from docgen.typeset import check_engine
 
 BaseInput = str | Path | Mapping[str, Any] | None
-ProgressCallback = Callable[[int, int | None], None]
+ProgressCallback = Callable[[int, int | None, int], None]  # (rows done, total, failed so far)
 CHUNK = 8  # rows per task: enough to amortise inter-process traffic, small enough to balance the load
 
 
@@ -74,7 +75,9 @@ class BatchSummary:
 def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: BaseInput = None,
               jobs: int | None = None, to: Iterable[str] = ("docx",), merge: bool = False, resume: bool = False,
               name_pattern: str = "{row:05d}", policy: str | None = None, templates: str | Path | None = None,
-              progress: ProgressCallback | None = None, pdf_engine: str = "docgen") -> BatchSummary:
+              progress: ProgressCallback | None = None, pdf_engine: str = "docgen",
+              columns: Mapping[str, str] | None = None, sheet: str | None = None, header_row: int | None = None,
+              strict_columns: bool = False) -> BatchSummary:
     """Render one document of ``kind`` per row of ``rows_path`` into ``out_dir``.
 
     Args:
@@ -92,6 +95,10 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         templates: Folder of user templates.
         progress: Called as ``progress(done, total)`` after each row (total None when unknown).
         pdf_engine: ``docgen`` (our typesetter) or ``libreoffice`` (``soffice`` on PATH, one profile per worker).
+        columns: Header → dotted path for headers that are neither a path nor the field's Chinese title.
+        sheet: The worksheet to read (default: the active visible one).
+        header_row: The header's row number (default: found below any title rows).
+        strict_columns: Unknown columns are an error instead of a warning.
 
     Returns:
         The counts, the errors files (if any row failed), the manifest and merged file paths, the time taken.
@@ -99,16 +106,20 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
     Raises:
         UsageError: an option is not valid (unknown kind, format or PDF engine, bad pattern, PDF not available).
         InputError: the rows or base file cannot be read.
+        SheetError: the header or the base record has errors; no row was rendered.
     """
     started = time.perf_counter()
     job = _job(kind, Path(out_dir), base, tuple(to), policy, templates, pdf_engine)
     pattern = NamePattern.parse(name_pattern)
     rows_path = Path(rows_path)
-    total = count_rows(rows_path) if progress is not None else None
+    table = open_table(rows_path, kind=kind, mapping=columns, sheet=sheet, header_row=header_row)
     summary = BatchSummary()
+    summary.warnings += check_header(table, kind, job.base, policy=policy, strict=strict_columns)  # may edit base
+    total = table.survey()
+    summary.warnings += table.notes
     run = _Run(job, _run_key(job), pattern, resume, summary, progress, total)
-    run.execute(read_rows(rows_path), _jobs(jobs))
-    summary.errors_files = write_errors(job.out_dir, run.problems)
+    run.execute(read_rows(table), _jobs(jobs))
+    summary.errors_files = write_errors(job.out_dir, run.problems, table)
     summary.manifest = manifest.write_summary(job.out_dir, _header(job, rows_path, summary), run.numbers)
     if merge:
         _merge(job, run.numbers, summary)
@@ -205,7 +216,8 @@ class _Run:
 
     def _tick(self) -> None:
         if self.progress is not None:
-            self.progress(self.summary.rendered + self.summary.skipped + self.summary.failed, self.total)
+            self.progress(self.summary.rendered + self.summary.skipped + self.summary.failed, self.total,
+                          self.summary.failed)
 
 
 def _job(kind: str, out_dir: Path, base: BaseInput, to: tuple[str, ...],

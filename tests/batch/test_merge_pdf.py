@@ -10,7 +10,7 @@ pytest.importorskip("docgen.pdf")
 def test_merged_pdf_has_a_bookmark_per_row_and_page_numbers_restarting(tmp_path, base_path):
     rows = write_csv(tmp_path / "rows.csv", ["applicant.name"], [["甲公司"], ["乙公司"], ["bad"]])
     out = tmp_path / "out"
-    write_csv(rows, ["applicant.name", "finance.contributions_last_year"], [["甲公司", ""], ["乙公司", ""], ["丙", "x"]])
+    write_csv(rows, ["applicant.name", "finance.contributions_last_year"], [["甲公司", "12846520.00"], ["乙公司", "12846520.00"], ["丙", "x"]])
     summary = run_batch("application", rows, out, base=base_path, jobs=1, to=("docx", "pdf"), merge=True,
                         name_pattern="{row:02d}-{applicant.name}")
     assert (summary.rendered, summary.failed) == (2, 1)

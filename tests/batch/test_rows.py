@@ -18,7 +18,9 @@ def test_csv_encodings(tmp_path, encoding):
     assert [r.number for r in rows] == [2, 4]  # header is row 1; the blank row 3 is skipped
     assert rows[0].cells == {"applicant.name": "鄂尔多斯·甲公司", "finance.contributions_last_year": "12000.50",
                              "applicant.employees": "30"}
-    assert rows[1].cells == {"applicant.name": "乙公司"}  # empty cells mean "not given"
+    # a blank cell of a column the sheet gives is the row's own blank (None), never "use the base value"
+    assert rows[1].cells == {"applicant.name": "乙公司", "finance.contributions_last_year": None,
+                             "applicant.employees": None}
 
 
 def test_csv_in_neither_encoding_is_an_input_error(tmp_path):
@@ -39,9 +41,10 @@ def test_xlsx_values_are_exact(tmp_path):
     assert isinstance(first.cells["finance.contributions_last_year"], Decimal)
     assert first.cells["applicant.employees"] == 30 and isinstance(first.cells["applicant.employees"], int)
     assert first.cells["project.start_date"] == "2027-03-01"
-    assert "budget.items.0.amount" not in first.cells  # three decimals: flagged, never rounded silently
+    assert first.cells["budget.items.0.amount"] is None  # three decimals: flagged, never rounded silently
     assert [p.column for p in first.problems] == ["budget.items.0.amount"]
-    assert second.cells == {"finance.contributions_last_year": 12000, "project.start_date": "2027-03-01",
+    assert second.cells == {"applicant.name": None, "finance.contributions_last_year": 12000,
+                            "applicant.employees": None, "project.start_date": "2027-03-01",
                             "budget.items.0.amount": Decimal("20000.25")}
 
 
@@ -50,7 +53,7 @@ def test_jsonl_nested_or_dotted(tmp_path):
                                                  {"applicant.name": "乙", "project": {"name": None}}])
     first, second = read_rows(path)
     assert first.cells == {"applicant.name": "甲", "finance.fund_deficit": True}
-    assert (second.number, second.cells) == (2, {"applicant.name": "乙"})
+    assert (second.number, second.cells) == (2, {"applicant.name": "乙", "project.name": None})
 
 
 def test_unknown_suffix_is_an_input_error(tmp_path):

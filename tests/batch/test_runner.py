@@ -11,9 +11,9 @@ from docgen.errors import OutputError, UsageError
 
 HEADER = ["applicant.name", "finance.contributions_last_year", "budget.items.0.amount", "applicant.nmae"]
 ROWS = [
-    ["第一公司", "12846520.00", "", ""],                 # row 2: good
+    ["第一公司", "12846520.00", 20000, ""],              # row 2: good
     ["第二公司", "abc", "", ""],                          # row 3: bad money
-    ["第三公司", "", "-5", "typo"],                       # row 4: negative amount, unknown column
+    ["第三公司", "", "-5", "typo"],                       # row 4: blank money, negative amount
     ["第四公司", 12846520, 20000, ""],                    # row 5: good (numbers from Excel)
 ]
 
@@ -38,18 +38,26 @@ def test_bad_rows_are_reported_and_good_rows_render(tmp_path, rows_xlsx, base_pa
     assert "第四公司" in docx_text(out / "005-第四公司.docx")
     sheet = openpyxl.load_workbook(out / "errors.xlsx").active
     lines = [tuple(row) for row in sheet.iter_rows(values_only=True)]
-    assert lines[0] == ("行号", "列", "字段", "问题", "代码")
-    by_row = {(line[0], line[1]): line for line in lines[1:]}
-    assert by_row[(3, "finance.contributions_last_year")][4] == "schema.format"
-    assert by_row[(3, "finance.contributions_last_year")][2] == "上年度缴纳工伤保险费（元）"
-    assert (4, "budget.items.0.amount") in by_row
-    assert by_row[(4, "applicant.nmae")][4] == "schema.additionalProperties"
+    assert lines[0] == ("行号", "单位", "列", "填写的值", "字段", "问题", "代码")
+    by_row = {(line[0], line[2]): line for line in lines[1:]}
+    assert by_row[(3, "finance.contributions_last_year")][1:4] == ("第二公司", "finance.contributions_last_year", "abc")
+    assert by_row[(3, "finance.contributions_last_year")][6] == "schema.format"
+    assert by_row[(3, "finance.contributions_last_year")][4] == "上年度缴纳工伤保险费（元）"
+    assert by_row[(4, "budget.items.0.amount")][3] == "-5"
+    assert by_row[(4, "finance.contributions_last_year")][3:7:3] == ("（空）", "schema.required")
     assert {line[0] for line in lines[1:]} == {3, 4}
+    assert any("applicant.nmae" in w and "applicant.name" in w for w in summary.warnings)  # once, not per row
     with (out / "errors.csv").open(encoding="utf-8-sig", newline="") as fh:
-        assert [tuple(r) for r in csv.reader(fh)][1:] == [tuple(str(v) for v in line) for line in lines[1:]]
+        assert [tuple(r) for r in csv.reader(fh)][1:] == [tuple(_csv_shown(v) for v in line) for line in lines[1:]]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert [r["row"] for r in manifest["rows"]] == [2, 3, 4, 5]
     assert manifest["counts"] == {"total": 4, "rendered": 2, "skipped": 0, "failed": 2}
+
+
+def _csv_shown(value):
+    """A report cell as errors.csv holds it: text a spreadsheet would run (here "-5") gets an apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@")) else text
 
 
 def test_all_good_rows_exit_ok_and_leave_no_errors_files(tmp_path, base_path):
@@ -105,7 +113,7 @@ def test_parallel_workers_render_the_same_bytes(tmp_path, base_path):
 def test_progress_callback_sees_every_row(tmp_path, base_path):
     rows = write_csv(tmp_path / "rows.csv", ["applicant.name"], [["甲"], ["乙"], ["丙"]])
     seen = []
-    run(rows, tmp_path / "out", base_path, progress=lambda done, total: seen.append((done, total)))
+    run(rows, tmp_path / "out", base_path, progress=lambda done, total, failed: seen.append((done, total)))
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
 

@@ -1,0 +1,50 @@
+"""``docgen columns KIND [--xlsx FILE]``: the columns a batch of a kind reads, printed or as an empty sheet."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import click
+
+from docgen.batch.columns import batch_columns
+from docgen.output import write_atomic
+from docgen.schemas import get_kind
+
+
+@click.command("columns")
+@click.argument("kind")
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path), metavar="FILE",
+              help="另存为空白表格：第 1 行是中文列名（* 为必填），批注中是字段路径和说明")
+def columns_command(kind: str, xlsx: Path | None) -> None:
+    """列出批量生成某类文书时可用的列：字段路径、中文列名、是否必填."""
+    spec = get_kind(kind)
+    click.echo(f"{spec.title}（{kind}）批量生成可用的列；列名可写中文标题或字段路径，其他列名用 --map 对应：")
+    for column in batch_columns(kind):
+        click.echo(f"{'必填' if column.required else '选填'}  {column.title:<16}  {column.path}")
+    if xlsx is not None:
+        write_atomic(xlsx, empty_sheet(kind))
+        click.echo(f"已写入 {xlsx}")
+
+
+def empty_sheet(kind: str) -> bytes:
+    """An .xlsx whose first row is the kind's columns by Chinese title (required ones marked ``*``)."""
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = get_kind(kind).title[:31]
+    for index, column in enumerate(batch_columns(kind), start=1):
+        cell = sheet.cell(1, index, ("*" if column.required else "") + column.title)
+        cell.font = Font(bold=True, color="C00000" if column.required else None)
+        cell.fill = PatternFill("solid", fgColor="FFDDEBF7")
+        note = f"字段：{column.path}" + (f"\n{column.description}" if column.description else "")
+        cell.comment = Comment(note, "docgen")
+        sheet.column_dimensions[cell.column_letter].width = max(12, 2 * len(column.title) + 4)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
