@@ -34,6 +34,9 @@ class Rule:
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
 
+    def __contains__(self, key: object) -> bool:
+        return key in self.values
+
     def get(self, key: str, default: Any = None) -> Any:
         """The value of ``key``, or ``default``."""
         return self.values.get(key, default)

@@ -934,12 +934,13 @@ AUDIT_CLAUSES = [
 DUTY_CLAUSES = [
     "（一）甲方有权对项目实施进行监督检查，有权要求实施单位对不符合约定的服务限期改正，并按本协议约定支付费用。",
     "（二）乙方应组织职工参加宣传、培训活动，提供必要的场地和条件，如实提供职工人数、工伤事故等基础数据。",
-    "（三）实施单位应按本协议和实施方案提供服务，专款专用，工伤预防费只能用于宣传、培训，不得挪作他用。",
+    ("（三）实施单位应按本协议和实施方案提供服务，专款专用，工伤预防费只能用于", "{{ agreement_terms.allowed_uses }}",
+     "，不得挪作他用。"),
 ]
 CONFIDENTIAL_CLAUSES = [
     "（一）各方对履行本协议过程中知悉的参保单位和职工个人信息、工伤及职业病数据负有保密义务，不得用于本协议以外的目的，"
     "本协议终止后仍然有效。",
-    "（二）项目形成的宣传品、课件、影像等资料，甲方可在工伤预防工作中无偿使用；项目档案保存期限不少于五年。",
+    "（二）项目形成的宣传品、课件、影像等资料，甲方可在工伤预防工作中无偿使用。",
 ]
 BREACH_CLAUSES = [
     "（一）实施单位未按约定的内容、时间和质量提供服务的，甲方有权要求限期改正；逾期不改正的，甲方可扣减相应费用。",
@@ -993,7 +994,8 @@ def add_agreement_clauses(doc: DocxDocument) -> None:
     heading(doc, H1, "二、服务范围")
     optional_text(doc, "agreement.get('scope')", [
         ("实施区域为", "{{ project.get('region', '') }}", "，服务对象为", "{{ applicant.name }}",
-         "的参保职工及相关管理人员，工伤预防费只用于工伤事故和职业病预防宣传、培训。"),
+         "的参保职工及相关管理人员，工伤预防费只用于", "{{ agreement_terms.allowed_uses }}", "（",
+         "{{ agreement_terms.allowed_uses_source }}", "）。"),
     ])
     heading(doc, H1, "三、服务内容")
     optional_text(doc, "agreement.get('content')", [
@@ -1013,7 +1015,7 @@ def add_agreement_clauses(doc: DocxDocument) -> None:
         [("序号", 1.4), ("指标", 5.0), ("目标值", 3.6), ("依据", 5.6)],
         "kpi in agreement_terms.kpis",
         [centred("{{ loop.index }}"), value("{{ kpi.label }}"), centred("{{ kpi.target_text }}"),
-         value("{{ kpi.source.split('：')[0] }}")],
+         value("{{ kpi.source }}")],
     )
 
 
@@ -1065,7 +1067,7 @@ def add_closing_clauses(doc: DocxDocument) -> None:
     ]:
         heading(doc, H1, title)
         for clause in clauses:
-            para(doc, BODY, clause)
+            para(doc, BODY, *(clause if isinstance(clause, tuple) else (clause,)))
     heading(doc, H1, "十四、生效与份数")
     para(doc, BODY, "本协议自各方法定代表人或授权代表签字并加盖公章之日起生效，至项目费用结算完毕时终止。本协议一式",
          "{{ agreement_terms.copies_total }}", "份，各方各执", "{{ agreement_terms.copies_each }}",
@@ -1133,8 +1135,13 @@ def add_indicator_table(doc: DocxDocument) -> None:
         [value("{{ row.label }}"), centred("{{ row.target_text }}"), centred("{{ row.actual_text }}"),
          centred("{{ row.rate_text }}"), centred("{{ row.met_text }}")],
     )
-    para(doc, BODY, "注：比例按实际数除以应计数计算，四舍五入保留两位小数；目标值未在服务协议中约定的，按",
-         "{{ policy.document }}", "执行。")
+    para(doc, BODY, "注：比例按实际数除以应计数计算，保留两位小数，四舍五入；",
+         "舍入会改变是否达标时按实际值所在一侧取舍。",
+         "{% if acceptance_report.target_sources %}", "目标值依据：",
+         "{{ acceptance_report.target_sources|join('；') }}", "。", "{% endif %}")
+    tag_line(doc, "{%p for note in acceptance_report.notes %}")
+    para(doc, BODY, "{{ note }}。")
+    tag_line(doc, "{%p endfor %}")
 
 
 def add_deadline_table(doc: DocxDocument) -> None:
@@ -1174,7 +1181,13 @@ def add_settlement(doc: DocxDocument) -> None:
             value("人民币", f"{{{{ {money}.deductions_total|daxie }}}}"))
     add_row(table, label("余款（应付）"), centred(f"{{{{ {money}.balance_due|yuan }}}}"),
             value("人民币", f"{{{{ {money}.balance_due|daxie }}}}"))
-    para(doc, BODY, "余款 = 合同金额 − 已付预付款 − 扣减合计。",
+    tag_row(table, f"{{%tr if {money}.refund %}}")
+    add_row(table, label("应退回预付款"), centred(f"{{{{ {money}.refund|yuan }}}}"),
+            value("人民币", f"{{{{ {money}.refund|daxie }}}}"))
+    tag_row(table, "{%tr endif %}")
+    para(doc, BODY, f"{{% if {money}.refund %}}", "扣减合计超过未支付余款，不再支付余款，实施单位应退回已付预付款",
+         f"{{{{ {money}.refund|yuan }}}}", "（可以扣减部分乃至全部合同款）。", "{% endif %}")
+    para(doc, BODY, "余款 = 合同金额 − 已付预付款 − 扣减合计（不足扣减的部分从已付预付款中退回）。",
          f"{{% if {money}.payable %}}", "验收合格，经办机构据此支付余款。",
          "{% else %}", "验收不合格，余款暂缓支付，待整改并经评估验收合格后支付。", "{% endif %}")
 

@@ -117,7 +117,8 @@ def test_agreement_kpis_merge_agreed_and_profile_targets(three_party):
     kpis = _table_with(_render(three_party, "agreement"), "序号")
     assert [row[1:3] for row in kpis[1:]] == [
         ["培训人次", "≥1,200 人次"], ["培训场次", "≥8 场"], ["宣传品（份）（护手工程宣传海报）", "≥2,000 份"],
-        ["培训率", "≥95%"], ["满意率", "≥80%"], ["考核成绩（分）", "≥80 分"], ["工伤事故发生率变化", "下降不少于20%"]]
+        ["培训率", "≥95%"], ["满意率", "≥80%"], ["考核成绩（分）", "≥80 分"], ["工伤事故发生率变化", "下降不少于20%"],
+        ["接尘工龄不足5年劳动者新发尘肺病（人）", "≤0 人"], ["一次性诊断职业病最多人数（人）", "≤2 人"]]
     assert kpis[4][3].startswith("宁波办法 第二十二条") and kpis[1][3] == "服务协议约定"
 
 
@@ -233,6 +234,72 @@ def test_packet_kinds_ignore_agency_sections_and_render_unchanged():
     with_agreement = docgen.render_packet(EXAMPLES / "agreement-two-party.json")
     assert [d.filename for d in plain.documents] == [d.filename for d in with_agreement.documents]
     assert with_agreement.report.findings == []
+
+
+def test_agreement_prints_the_profiles_allowed_uses(big_budget_record):
+    """乌人社办〔2016〕109号 三、四 allow more than 宣传、培训; the agreement must say what the profile says."""
+    record = copy.deepcopy(big_budget_record)
+    record["policy"] = "urumqi-2016"
+    text = docx_text(_render(record, "agreement"))
+    assert ("工伤预防费只用于工伤预防宣传、工伤预防培训、安全隐患点的排查、危险源的评估、职业危害治理、事故多发场所的治理、"
+            "接触职业危害作业劳动者的职业健康检查、其他法律法规规定的工伤预防项目（乌人社办〔2016〕109号 三、四（一）至（五））") in text
+    assert "工伤预防费只能用于工伤预防宣传、工伤预防培训、安全隐患点的排查" in text
+    assert "只用于宣传、培训" not in text and "只能用于宣传、培训" not in text
+
+
+def test_a_profile_without_allowed_uses_prints_the_national_article(big_budget_record):
+    record = copy.deepcopy(big_budget_record)
+    record["policy"] = "sanming-2021"
+    text = docx_text(_render(record, "agreement"))
+    assert "只用于工伤事故和职业病预防宣传、工伤事故和职业病预防培训（人社部规〔2017〕13号 第四条）" in text
+
+
+def test_agreement_has_no_unsourced_archive_term(two_party):
+    assert "档案保存期限" not in docx_text(_render(two_party, "agreement"))
+
+
+def test_acceptance_note_cites_where_the_targets_come_from():
+    nei_mongol = docx_text(_render(EXAMPLES / "acceptance-fail.json", "acceptance"))
+    assert "目标值依据：服务协议约定。" in nei_mongol and "按内人社发〔2020〕16号执行" not in nei_mongol
+    ningbo = docx_text(_render(EXAMPLES / "acceptance-pass.json", "acceptance"))
+    assert "目标值依据：宁波办法 第二十二条（起草说明（十二））；服务协议约定。" in ningbo
+
+
+def test_deductions_beyond_the_balance_print_the_prepayment_to_return():
+    """宁波办法 第二十六条: 可以扣减部分乃至全部合同款; the excess over the unpaid 余款 comes back from the 预付款."""
+    record = load_json(EXAMPLES / "acceptance-fail.json")
+    record["acceptance"]["deductions"] = [{"reason": "项目已失去时效性，扣减全部合同款", "amount": "294408.90"}]
+    rendered = docgen.render(record, "acceptance")
+    assert [f.code for f in rendered.report.findings] == ["acceptance.prepayment_refund"]
+    document = open_docx(rendered.documents[0].data)
+    money = {row[0]: row[1:] for row in _table_with(document, "项目")}
+    assert money["余款（应付）"] == ["¥0.00", "人民币零元整"]
+    assert money["应退回预付款"] == ["¥147,204.45", "人民币壹拾肆万柒仟贰佰零肆元肆角伍分"]
+    assert "实施单位应退回已付预付款¥147,204.45" in docx_text(document)
+
+
+def test_no_refund_row_when_the_deductions_fit_the_balance():
+    document = _render(EXAMPLES / "acceptance-fail.json", "acceptance")
+    assert "应退回预付款" not in {row[0] for row in _table_with(document, "项目")}
+
+
+def test_zero_accidents_in_both_years_is_met_with_a_note():
+    record = load_json(EXAMPLES / "acceptance-pass.json")
+    accident = next(r for r in record["acceptance"]["results"] if r["indicator"] == "accident_rate_change")
+    accident["numerator"] = accident["baseline_numerator"] = 0
+    document = _render(record, "acceptance")
+    row = next(r for r in _table_with(document, "指标") if r[0] == "工伤事故发生率变化")
+    assert row[3:] == ["均未发生工伤事故", "达标"]
+    assert "本期与上年同期均未发生工伤事故，视为达标。" in docx_text(document)
+
+
+def test_a_shown_rate_never_contradicts_its_verdict():
+    record = load_json(EXAMPLES / "acceptance-fail.json")
+    satisfaction = next(r for r in record["acceptance"]["results"] if r["indicator"] == "satisfaction_rate")
+    satisfaction.update(numerator=169999, denominator=200000)  # 84.9995%: half-up would print 85.00%
+    document = _render(record, "acceptance")
+    row = next(r for r in _table_with(document, "指标") if r[0] == "满意率")
+    assert row[3:] == ["84.99%", "未达标"]
 
 
 def test_cli_renders_both_kinds(tmp_path):

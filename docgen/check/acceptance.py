@@ -10,9 +10,9 @@ from typing import Any
 
 from docgen.check.registry import rule
 from docgen.dates import cn_date
-from docgen.domain.acceptance import Deadline, deadlines, evaluate, settlement
+from docgen.domain.acceptance import UNREPORTED, Deadline, deadlines, evaluate, lowered_targets, settlement
 from docgen.domain.figures import yuan
-from docgen.findings import Finding
+from docgen.findings import Finding, Severity
 from docgen.policies import Policy
 from docgen.schemas import label_for
 
@@ -38,9 +38,13 @@ def result_missing(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
     evaluation = evaluate(record, policy)
     for target in evaluation.missing:
         yield Finding("acceptance.result_missing", _RESULTS, label_for(_RESULTS),
-                      f"缺少「{target.label}」的完成情况（目标 {target.text}，{target.source}）")
+                      f"缺少「{target.label}」的完成情况（目标 {target.text}，{target.cited}）")
+    if evaluation.unreported:
+        names = "、".join(f"「{t.label}」（{t.text}）" for t in evaluation.unreported)
+        yield Finding("acceptance.condition_unreported", _RESULTS, label_for(_RESULTS),
+                      f"未报告{names}，无法确认是否符合{evaluation.unreported[0].cited}的要求", Severity.WARNING)
     for row in evaluation.indicators:
-        if row.value is None:
+        if row.actual_text == UNREPORTED:
             yield Finding("acceptance.result_missing", row.path, label_for(row.path),
                           f"「{row.label}」既未填写完成值（actual），也未填写可计算的分子和分母")
 
@@ -61,27 +65,57 @@ def rectification_missed(record: dict[str, Any], policy: Policy) -> Iterator[Fin
 
 def _deadline_findings(rows: list[Deadline]) -> Iterator[Finding]:
     for row in rows:
-        if row.year_not_covered is not None:
+        span = f"{cn_date(row.start)}{row.basis.removeprefix(row.start_label)}"
+        if row.missed is None and row.year_not_covered is not None:
+            # An error when the record's date cannot be judged; a warning when only the printed last day is unknown.
+            severity = Severity.ERROR if row.actual is not None else Severity.WARNING
             yield Finding("calendar.year_not_covered", row.path, label_for(row.path),
-                          f"无法计算{row.name}（{cn_date(row.start)}{row.basis.removeprefix(row.start_label)}）："
-                          f"{row.year_not_covered}")
+                          f"无法计算{row.name}（{span}）：{row.year_not_covered}", severity)
         elif row.missed:
             assert row.due is not None and row.actual is not None
             late = (row.actual - row.due).days
+            moved = (f"，末日 {cn_date(row.postponed_from)} 为法定节假日或休息日，顺延至 {cn_date(row.due)}"
+                     if row.postponed_from else "")
             yield Finding("acceptance.deadline_missed", row.path, label_for(row.path),
                           f"{label_for(row.path)} {cn_date(row.actual)} 晚于{row.name} {cn_date(row.due)}"
-                          f"（{row.start_label} {cn_date(row.start)} {row.basis.removeprefix(row.start_label)}，"
+                          f"（{row.start_label} {cn_date(row.start)} {row.basis.removeprefix(row.start_label)}{moved}，"
                           f"逾期 {late} 天；{row.source}）")
 
 
-@rule("/acceptance/deductions", "/acceptance/prepayment_paid", "/agreement/amount", "/agreement/prepayment_ratio")
-def deductions_exceed_balance(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
-    """Deductions come out of the unpaid 余款; more than that cannot be settled by this report."""
+@rule("/agreement/kpis", "/project/categories")
+def target_below_profile(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
+    """An agreed target below the profile's figure is raised to it (the 办法's figures are floors), with a warning."""
+    for i, agreed, floor in lowered_targets(record, policy):
+        path = f"/agreement/kpis/{i}/target"
+        yield Finding("acceptance.target_below_profile", path, label_for(path),
+                      f"服务协议约定的「{agreed.label}」目标 {agreed.text} 低于{floor.cited}规定的 "
+                      f"{floor.text}，评估验收按 {floor.text} 执行", Severity.WARNING)
+
+
+_MONEY_INPUTS = ("/acceptance/deductions", "/acceptance/prepayment_paid", "/agreement/amount",
+                 "/agreement/prepayment_ratio")
+
+
+@rule(*_MONEY_INPUTS)
+def prepayment_refund(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
+    """Deductions beyond the unpaid 余款 (up to the whole contract) mean part of the 预付款 must be returned."""
     money = settlement(record)
-    unpaid = money.amount - money.prepayment_paid
-    if money.balance_due < 0:
+    if money.refund > 0 and money.deductions_total <= money.amount:
         path = "/acceptance/deductions"
-        yield Finding("acceptance.deductions_exceed_balance", path, label_for(path),
-                      f"扣减合计 {yuan(money.deductions_total)} 超过未支付余款 {yuan(unpaid)}"
-                      f"（合同金额 {yuan(money.amount)} − 已付预付款 {yuan(money.prepayment_paid)}）；"
-                      "需追回已付款项的，请另行办理")
+        basis = policy.rule("deductions")
+        why = f"；{basis.source.split('：')[0]}：可以扣减部分乃至全部合同款" if basis else ""
+        yield Finding("acceptance.prepayment_refund", path, label_for(path),
+                      f"扣减合计 {yuan(money.deductions_total)} 超过未支付余款 {yuan(money.unpaid)}"
+                      f"（合同金额 {yuan(money.amount)} − 已付预付款 {yuan(money.prepayment_paid)}），"
+                      f"不再支付余款，并应退回预付款 {yuan(money.refund)}{why}", Severity.WARNING)
+
+
+@rule(*_MONEY_INPUTS)
+def deductions_exceed_contract(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
+    """Deductions may reach the whole contract amount, not more."""
+    money = settlement(record)
+    if money.deductions_total > money.amount:
+        path = "/acceptance/deductions"
+        yield Finding("acceptance.deductions_exceed_contract", path, label_for(path),
+                      f"扣减合计 {yuan(money.deductions_total)} 超过合同金额 {yuan(money.amount)}，"
+                      f"超出 {yuan(money.deductions_total - money.amount)}；扣减最多为全部合同款")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from docgen.check.registry import rule
-from docgen.domain.figures import pct, wan, yuan
+from docgen.domain.figures import exact_yuan, pct, wan, yuan
 from docgen.findings import Finding, Severity
 from docgen.money import round_yuan
 from docgen.policies import Policy
@@ -50,17 +50,21 @@ def unknown_category(record: dict[str, Any], policy: Policy) -> Iterator[Finding
 
 @rule("/budget/items/*/amount", "/finance/contributions_last_year")
 def over_cap(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
-    """The project budget may not exceed the profile's project-level cap (3% of contributions in 内蒙古)."""
+    """The project budget may not exceed the profile's project-level cap (3% of contributions in 内蒙古).
+
+    Compared exactly: 38,539.58 is over a cap of 1,284,652.50 × 3% = 38,539.575, though both print 38,539.58.
+    """
     cap_rule = policy.rule("project_budget_cap")
     if cap_rule is None:
         return
     contributions = record["finance"]["contributions_last_year"]
-    cap = round_yuan(contributions * cap_rule["ratio"])
+    cap = contributions * cap_rule["ratio"]
     total = budget_sum(record)
     if total > cap:
         yield Finding("budget.over_cap", "/budget", label_for("/budget"),
-                      f"项目预算 {wan(total)} 超过上限 {wan(cap)}（上年度缴纳工伤保险费 {wan(contributions)} × "
-                      f"{pct(cap_rule['ratio'])}，{cap_rule.source}）")
+                      f"项目预算 {yuan(total)}（{wan(total)}）超过上限 {exact_yuan(cap)}（上年度缴纳工伤保险费 "
+                      f"{yuan(contributions)} × {pct(cap_rule['ratio'])}，{cap_rule.source}），"
+                      f"超出 {exact_yuan(total - cap)}")
 
 
 @rule("/budget/items/*/amount", "/budget/items/*/training")
@@ -111,10 +115,37 @@ def _lines_with(record: dict[str, Any], key: str) -> Iterator[tuple[int, dict[st
 
 @rule("/budget/items/*/beneficiaries", "/budget/items/*/standard")
 def detail_incomplete(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
-    """附件3 asks each line to state its beneficiaries and its standard; warn when both are missing."""
+    """Every line should state its beneficiaries and its standard; warn naming what is missing."""
+    basis = policy.rule("budget_detail")
+    if basis is None:
+        return
     for i, item in enumerate(record["budget"]["items"]):
-        if "beneficiaries" not in item and "standard" not in item:
+        missing = [label_for(f"/budget/items/{i}/{key}").rsplit("·", 1)[-1]
+                   for key in ("beneficiaries", "standard") if key not in item]
+        if missing:
             path = f"/budget/items/{i}"
             yield Finding("budget.detail_incomplete", path, label_for(path),
-                          "未填写受益人数/人次和支出标准（附件3 预算编制要求1：预算需列明受益人数、人次、支出标准或"
-                          "单次服务金额）", Severity.WARNING)
+                          f"未填写{'和'.join(missing)}（{basis.source}）", Severity.WARNING)
+
+
+@rule("/budget/items/*/category", "/budget/items/*/detail", "/budget/items/*/amount", "/budget/items/*/standard",
+      "/budget/items/*/quantity", "/budget/items/*/unit_price")
+def itemised_cost_incomplete(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
+    """印刷费 and 宣传费 lines must state their kind, standard and amount; quantity × unit price must add up."""
+    basis = policy.rule("itemised_costs")
+    if basis is None:
+        return
+    for i, item in enumerate(record["budget"]["items"]):
+        if item["category"] not in basis["categories"] and not any(k in item["detail"] for k in basis["keywords"]):
+            continue
+        priced = "quantity" in item and "unit_price" in item
+        if not priced and "standard" not in item:
+            path = f"/budget/items/{i}/standard"
+            yield Finding("budget.itemised_cost_incomplete", path, label_for(path),
+                          f"「{item['category']}」未列明支出标准，也未填写数量和单价（{basis.source}）")
+        elif priced and item["quantity"] * item["unit_price"] != item["amount"]:
+            product = item["quantity"] * item["unit_price"]
+            path = f"/budget/items/{i}/amount"
+            yield Finding("budget.itemised_cost_mismatch", path, label_for(path),
+                          f"金额 {yuan(item['amount'])} 不等于数量 {item['quantity']:,}{item.get('unit', '')} × 单价 "
+                          f"{yuan(item['unit_price'])} = {yuan(product)}（相差 {yuan(abs(item['amount'] - product))}）")

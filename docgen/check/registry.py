@@ -56,4 +56,15 @@ def run_rules(record: dict[str, Any], policy: Policy, *, sections: Iterable[str]
 
 def _load_rule_modules() -> None:
     # Importing the modules registers their rules; done lazily to keep the import graph acyclic.
-    from docgen.check import acceptance, agreement, applicant, budget, notice, packet, plan, project  # noqa: F401
+    from docgen.check import (  # noqa: F401
+        acceptance,
+        agreement,
+        annual_plan,
+        applicant,
+        budget,
+        notice,
+        packet,
+        plan,
+        project,
+        provider,
+    )

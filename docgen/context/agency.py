@@ -19,6 +19,7 @@ def agreement_terms(record: dict[str, Any], policy: Policy) -> dict[str, Any]:
     """The 服务协议's parties, payee, payment schedule, service period and effective 绩效目标."""
     agreement = record["agreement"]
     schedule = payment_schedule(agreement)
+    uses = agreement_domain.allowed_uses(policy)
     parties = _parties(record)
     payee_role = agreement_domain.payee_role(record)
     payee = next((p for p in parties if p["role"] == payee_role), parties[1])
@@ -34,8 +35,10 @@ def agreement_terms(record: dict[str, Any], policy: Policy) -> dict[str, Any]:
                      "balance_ratio_text": pct(schedule.balance_ratio)},
         "period": {"start": start, "end": end, "months": months_between(start, end) if end >= start else 0,
                    "text": period_text(start, end) if end >= start else f"{cn_date(start)}至{cn_date(end)}"},
-        "kpis": [{"label": t.label, "target_text": t.text, "source": t.source}
+        "kpis": [{"label": t.label, "target_text": t.text, "source": t.cited}
                  for t in acceptance_domain.targets(record, policy)],
+        "allowed_uses": "、".join(uses.uses),
+        "allowed_uses_source": uses.cited,
         "copies_each": copies,
         "copies_total": copies * len(parties),
     }
@@ -72,8 +75,12 @@ def acceptance_report(record: dict[str, Any], policy: Policy) -> dict[str, Any]:
     return {
         "implementer": implementer,
         "indicators": [{"label": row.label, "target_text": row.target.text if row.target else "—",
-                        "actual_text": row.actual_text, "rate_text": row.rate_text, "met_text": row.met_text}
+                        "actual_text": row.actual_text, "rate_text": row.rate_text, "met_text": row.met_text,
+                        "note": row.note}
                        for row in evaluation.indicators],
+        "notes": [row.note for row in evaluation.indicators if row.note],
+        "target_sources": sorted({row.target.cited for row in evaluation.indicators if row.target}
+                                 | {target.cited for target in evaluation.missing}),
         "verdict": evaluation.verdict,
         "stated_verdict": record["acceptance"].get("verdict"),
         "failures": evaluation.failures,
@@ -82,5 +89,6 @@ def acceptance_report(record: dict[str, Any], policy: Policy) -> dict[str, Any]:
                       for d in acceptance_domain.deadlines(record, policy, evaluation.verdict)],
         "settlement": {"amount": money.amount, "prepayment_paid": money.prepayment_paid,
                        "deductions": money.deductions, "deductions_total": money.deductions_total,
-                       "balance_due": money.balance_due, "payable": evaluation.verdict == acceptance_domain.PASS},
+                       "balance_due": money.balance_due, "refund": money.refund,
+                       "payable": evaluation.verdict == acceptance_domain.PASS},
     }

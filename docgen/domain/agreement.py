@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from docgen.errors import ConfigError
 from docgen.money import round_yuan
+from docgen.policies import DEFAULT_POLICY, Policy, load_policy
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +61,24 @@ def party_name(record: dict[str, Any], role: str) -> str | None:
     if role == "party_b":
         return record["applicant"]["name"]
     return record["project"].get("third_party", {}).get("name")
+
+
+@dataclass(frozen=True, slots=True)
+class AllowedUses:
+    """What the 工伤预防费 may pay for under a profile, and the article that says so."""
+
+    uses: list[str]
+    source: str
+
+    @property
+    def cited(self) -> str:
+        """The article without its quoted text."""
+        return self.source.split("：")[0]
+
+
+def allowed_uses(policy: Policy) -> AllowedUses:
+    """The profile's ``[allowed_uses]``; the national 办法's (第四条) when the profile has none."""
+    rule = policy.rule("allowed_uses") or load_policy(DEFAULT_POLICY).rule("allowed_uses")
+    if rule is None:
+        raise ConfigError(f"政策规则 {DEFAULT_POLICY} 缺少 [allowed_uses]")
+    return AllowedUses(list(rule["uses"]), rule.source)

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from docgen.money import format_wan, format_yuan
+from docgen.money import format_wan, format_yuan, round_yuan
 
 
 def wan(amount: Decimal) -> str:
@@ -18,3 +18,10 @@ def yuan(amount: Decimal) -> str:
 def pct(ratio: Decimal) -> str:
     """A ratio as a percentage without trailing zeros: 0.03 → ``3%``, 0.305 → ``30.5%``."""
     return f"{(ratio * 100).normalize():f}%"
+
+
+def exact_yuan(amount: Decimal) -> str:
+    """An exact amount in 元, keeping digits below the 分 when it has them: ``38,539.575 元``."""
+    if amount == round_yuan(amount):
+        return yuan(amount)
+    return f"{amount.normalize():,f} 元"
