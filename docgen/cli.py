@@ -15,6 +15,7 @@ from docgen.batch.command import batch_command
 from docgen.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, DataError, DocgenError
 from docgen.findings import Finding
 from docgen.schemas import record_schema
+from docgen.template_command import template_group
 from docgen.typeset import DEFAULT_ENGINE, ENGINES
 
 _OUT_DEFAULT = Path("output")
@@ -184,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 cli.add_command(batch_command)
 cli.add_command(columns_command)
+cli.add_command(template_group)
 
 
 def _range_hint(exc: click.BadParameter) -> str | None:
