@@ -1356,10 +1356,7 @@ def add_blocks(doc: DocxDocument, var: str) -> None:
     tag_line(doc, f"{{%p for b in {var} %}}")
     for i, (kind, style) in enumerate(BLOCK_KINDS):
         tag_line(doc, f"{{%p {'if' if i == 0 else 'elif'} b.kind == '{kind}' %}}")
-        block = para(doc, style, "{{ b.text }}")
-        if kind == "p":  # the body's last paragraph stays with the 署名 (b.keep)
-            keep = OxmlElement("w:keepNext", attrs={qn("w:val"): "{{ 1 if b.keep else 0 }}"})
-            block._p.get_or_add_pPr().insert(0 if block._p.pPr.pStyle is None else 1, keep)
+        para(doc, style, "{{ b.text }}")  # the body's last paragraph is kept with the 署名 after rendering
     tag_line(doc, "{%p else %}")
     table = new_table(doc, [5.2, 5.2, 5.2])
     add_row(table, blank(), header("{{ c }}"), blank())
@@ -1368,26 +1365,9 @@ def add_blocks(doc: DocxDocument, var: str) -> None:
     repeat_as_header(table.rows[0])
     tag_row(table, "{%tr for row in b.rows %}")
     add_row(table, value("{%tc for c in row %}"), centred("{{ c }}"), value("{%tc endfor %}"))
-    tag_row(table, "{%tr endfor %}")
-    templated_column_widths(table, "b.grid")
+    tag_row(table, "{%tr endfor %}")  # columns fitted to the content after rendering (render_docx.geometry)
     tag_line(doc, "{%p endif %}")
     tag_line(doc, "{%p endfor %}")
-
-
-def templated_column_widths(table: Table, var: str) -> None:
-    """Column widths from the record (``var``: twips per column, fitted to the content) instead of equal ones.
-
-    The grid becomes a loop over ``var`` (docxtpl renders the whole part, so a tag may sit between elements)
-    and each looped cell takes its column's width.
-    """
-    grid = table._tbl.tblGrid
-    columns = grid.findall(qn("w:gridCol"))
-    for extra in columns[1:]:
-        grid.remove(extra)
-    columns[0].set(qn("w:w"), "{{ w }}")
-    grid.text, columns[0].tail = f"{{% for w in {var} %}}", "{% endfor %}"
-    for row in table.rows:
-        row.cells[1]._tc.tcPr.find(qn("w:tcW")).set(qn("w:w"), f"{{{{ {var}[loop.index0] }}}}")
 
 
 def add_closing(doc: DocxDocument) -> None:
@@ -1409,11 +1389,10 @@ def add_closing(doc: DocxDocument) -> None:
     add_signature_rows(doc)
     tag_line(doc, "{%p for s in notice.signature %}")
     signed = kept(para(doc, SIGNATURE, "{{ s.text }}"))
-    templated_right_indent(signed, "s.right")
+    signed.paragraph_format.right_indent = CHAR * 4  # each set from the record after rendering
     tag_line(doc, "{%p endfor %}")
     dated_line = para(doc, SIGNATURE, "{{ notice.date_text }}")
-    templated_right_indent(dated_line, "notice.date_right")
-    templated_keep(dated_line, "notice.note")  # the 附注 never leaves the page of the 成文日期
+    dated_line.paragraph_format.right_indent = CHAR * 4  # kept with the 附注 after rendering when there is one
     tag_line(doc, "{%p if notice.note %}")
     para(doc, BODY, "（", "{{ notice.note }}", "）")  # 7.3.6: on the line under the 成文日期, 居左空二字
     tag_line(doc, "{%p endif %}")
@@ -1464,38 +1443,15 @@ def add_signature_rows(doc: DocxDocument) -> None:
     tag_line(doc, "{%p endif %}")
     row = kept(para(doc, SIGNATURE, "\t", "{{ r.left }}", "\t", "{{ r.right }}"))
     row.alignment = WD_ALIGN_PARAGRAPH.LEFT  # tab stops measure from the left; right alignment would shift them
-    templated_centre_tabs(row, "r.left_at", "r.right_at")
+    for position in (Mm(35), Mm(121)):  # each row's stops are set from the record after rendering
+        row.paragraph_format.tab_stops.add_tab_stop(position, WD_TAB_ALIGNMENT.CENTER)
     tag_line(doc, "{%p endfor %}")
-
-
-def templated_centre_tabs(paragraph: Paragraph, *positions: str) -> None:
-    """Centre tab stops filled in by docxtpl: each of ``positions`` holds twips from the left margin."""
-    tabs = paragraph._p.get_or_add_pPr().get_or_add_tabs()
-    for var in positions:
-        tabs.append(OxmlElement("w:tab", attrs={qn("w:val"): "center", qn("w:pos"): f"{{{{ {var} }}}}"}))
-
-
-def templated_keep(paragraph: Paragraph, var: str) -> None:
-    """Keep ``paragraph`` on the page of the next one when ``var`` (filled in by docxtpl) is truthy."""
-    keep = OxmlElement("w:keepNext", attrs={qn("w:val"): f"{{{{ 1 if {var} else 0 }}}}"})
-    ppr = paragraph._p.get_or_add_pPr()
-    ppr.insert(0 if ppr.pStyle is None else 1, keep)
 
 
 def kept(paragraph: Paragraph) -> Paragraph:
     """Keep ``paragraph`` on the page of the next one."""
     paragraph.paragraph_format.keep_with_next = True
     return paragraph
-
-
-def templated_right_indent(paragraph: Paragraph, var: str) -> None:
-    """A right indent filled in by docxtpl: ``var`` holds hundredths of a character (w:rightChars).
-
-    w:right carries the same indent in twips of a 3号 character for readers that ignore the character unit.
-    """
-    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
-    ind.set(qn("w:right"), f"{{{{ ({var} * 16 / 5)|round|int }}}}")
-    ind.set(qn("w:rightChars"), f"{{{{ {var} }}}}")
 
 
 def add_imprint(doc: DocxDocument) -> None:

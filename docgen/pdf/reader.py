@@ -302,7 +302,10 @@ class Reader:
         if kind == "lines":
             return Grid(line=line)
         normal = run_format(self.styles.run_props(None, "", "", None), self.styles.theme)
-        return Grid(line=line, char=normal.size + int(wval(grid, "charSpace") or "0") / 4096)
+        space = int(wval(grid, "charSpace") or "0")
+        if space >= 2**31:
+            space -= 2**32  # LibreOffice writes a negative w:charSpace as an unsigned 32-bit number
+        return Grid(line=line, char=normal.size + space / 4096)
 
     def _stories(self, sect: etree._Element, tag: str, where: str) -> dict[str, list[Block]]:
         stories: dict[str, list[Block]] = {}

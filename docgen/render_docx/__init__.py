@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.context import FILTERS
 from docgen.errors import TemplateError
+from docgen.render_docx import geometry
 from docgen.resources import data_dir
+from docgen.template_check import ensure_usable
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core properties (e.g. a very long project name)
@@ -34,6 +37,7 @@ def find_template(kind: str, user_dir: Path | None = None) -> Path:
             raise TemplateError(f"模板目录不存在：{user_dir}")
         candidate = user_dir / name
         if candidate.is_file():
+            ensure_usable(candidate, kind)  # a broken tag would drop text silently: refuse, naming its place
             return candidate
     shipped = data_dir("templates") / "zh" / name
     if not shipped.is_file():
@@ -53,7 +57,10 @@ def render_docx(template: Path, context: Mapping[str, Any], *, properties: Mappi
     """Render ``template`` with ``context``; set core properties (title, author, subject, keywords…)."""
     try:
         doc = DocxTemplate(template)
+        doc.init_docx()
+        normalise_package(doc.docx)
         doc.render(dict(context), jinja_env=jinja_environment(), autoescape=True)
+        geometry.apply(doc.docx.element, geometry.style_ids(doc.docx.styles.element), context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"模板 {template.name} 语法错误：{exc.message}") from None
     except jinja2.UndefinedError as exc:
@@ -66,6 +73,18 @@ def render_docx(template: Path, context: Mapping[str, Any], *, properties: Mappi
     buffer = io.BytesIO()
     doc.save(buffer)
     return _fixed_zip(buffer.getvalue())
+
+
+def normalise_package(document: Any) -> None:
+    """Repair what editors write that python-docx misreads (a python-docx ``Document``, before rendering).
+
+    LibreOffice relates the core properties by ".../officedocument/2006/relationships/metadata/core-properties"
+    rather than the package namespace's type; python-docx would not find the part and add a second
+    docProps/core.xml to the zip.
+    """
+    for rel in document.part.package.rels.values():
+        if rel.reltype != RT.CORE_PROPERTIES and rel.reltype.endswith("/metadata/core-properties"):
+            rel._reltype = RT.CORE_PROPERTIES
 
 
 def stamp_properties(core: Any, properties: Mapping[str, str]) -> None:

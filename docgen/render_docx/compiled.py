@@ -23,7 +23,7 @@ from docx.opc.oxml import parse_xml, serialize_part_xml
 from docxtpl import DocxTemplate
 
 from docgen.errors import TemplateError
-from docgen.render_docx import _zip, jinja_environment, render_docx, stamp_properties
+from docgen.render_docx import _zip, geometry, jinja_environment, normalise_package, render_docx, stamp_properties
 
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _RENDERED_PROPERTIES = ("identifier", "language")  # docxtpl renders these; docgen sets the others itself
@@ -68,6 +68,7 @@ class CompiledTemplate:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"模板 {self.path.name} 语法错误：{exc.message}") from None
         tpl.render_properties({}, self._env)
+        self._style_ids = geometry.style_ids(tpl.docx.styles.element)
         self._core = tpl.docx.core_properties
         self._core_part = next(p for p in tpl.docx.part.package.iter_parts() if p.partname == "/docProps/core.xml")
         buffer = io.BytesIO()
@@ -86,6 +87,7 @@ class CompiledTemplate:
         tree = tpl.fix_tables(self._finish(self._body.render(context)))
         tpl.fix_docpr_ids(tree)
         tpl.map_tree(tree)
+        geometry.apply(tpl.docx.element, self._style_ids, context)
         members = {"word/document.xml": _zip.compress("word/document.xml", serialize_part_xml(tpl.docx.element))}
         for name, template, encoding in self._headers_footers:
             members[name] = self._header_footer(name, template.render(context), encoding)
@@ -115,6 +117,7 @@ def _open(template: Path) -> DocxTemplate:
     tpl = DocxTemplate(template)
     try:
         tpl.render_init()
+        normalise_package(tpl.docx)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"模板 {template.name} 不是有效的 Word 文件：{exc}") from None
     return tpl

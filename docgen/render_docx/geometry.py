@@ -1,0 +1,216 @@
+"""Geometry computed from the record, applied to a rendered notice: what a template edited in Word cannot carry.
+
+Tags belong in text: Word, WPS and LibreOffice drop a tag written in an XML attribute when they save. So the
+notice template holds ordinary values (equal table columns, placeholder tab stops and indents) and this step
+sets, after rendering, what `docgen.context.notice` computed for the record:
+
+- each table of the body and attachments whose header row is a table block's ``columns``: column widths
+  fitted to the content (``grid``, twips);
+- each 署名 paragraph (style "Signature") with tabs, a row of joint issuers: centre tab stops at its names'
+  centres (``signature_rows``); each other 署名: its right indent (``signature``), the 成文日期's
+  (``date_right``) and, with a 附注 under it, keep-with-next;
+- the body's last paragraph (the one before the 附件说明/署名 block that keeps itself together): keep-with-next,
+  so the 署名 never stands alone on a page (GB/T 9704 7.3.5: 印章页不得无正文).
+
+Paragraphs are found by their style's name, which LibreOffice and Word keep when they save (style ids they may
+rename); an element not found is left as the template has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from lxml import etree
+
+from docgen.pdf.ooxml import qn
+
+_SIGNATURE = "Signature"
+_BODY = "Body Text"
+_INDENT_TWIPS = 16 * 20 / 100  # twips per hundredth of a 3号 (16 pt) character
+
+
+def style_ids(styles: etree._Element) -> dict[str, str]:
+    """Style name → style id of a styles part."""
+    found: dict[str, str] = {}
+    for style in styles.iterfind(qn("w:style")):
+        name = style.find(qn("w:name"))
+        if name is not None:
+            found.setdefault(name.get(qn("w:val"), ""), style.get(qn("w:styleId"), ""))
+    return found
+
+
+def apply(document: etree._Element, styles: Mapping[str, str], context: Mapping[str, Any]) -> None:
+    """Set the record's geometry on a rendered document (a no-op for kinds other than the notice)."""
+    notice = context.get("notice")
+    if not isinstance(notice, Mapping) or "signature_rows" not in notice:
+        return
+    body = document.find(qn("w:body"))
+    if body is None:
+        return
+    _fit_tables(body, _table_blocks(notice))
+    signature = styles.get(_SIGNATURE)
+    if signature is None:
+        return
+    closing = [p for p in body.iterchildren(qn("w:p")) if _style(p) == signature]
+    _place_signatures(closing, notice)
+    if closing:
+        _keep_last_body_paragraph(closing[0], styles.get(_BODY))
+
+
+def _table_blocks(notice: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    for block in notice.get("body", []):
+        if block.get("kind") == "table":
+            yield block
+    for attachment in notice.get("attachments", []):
+        for block in attachment.get("body", []):
+            if block.get("kind") == "table":
+                yield block
+
+
+def _fit_tables(body: etree._Element, blocks: Iterator[Mapping[str, Any]]) -> None:
+    pending = list(blocks)
+    for table in body.iterchildren(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if not rows or not pending:
+            continue
+        header = ["".join(t.text or "" for t in cell.iter(qn("w:t"))) for cell in rows[0].findall(qn("w:tc"))]
+        if header != list(pending[0]["columns"]):
+            continue
+        _set_widths(table, rows, [int(width) for width in pending.pop(0)["grid"]])
+
+
+def _set_widths(table: etree._Element, rows: list[etree._Element], widths: list[int]) -> None:
+    grid = table.find(qn("w:tblGrid"))
+    if grid is None:
+        return
+    for column in grid.findall(qn("w:gridCol")):
+        grid.remove(column)
+    for width in widths:
+        etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(width))
+    for row in rows:
+        cells = row.findall(qn("w:tc"))
+        if len(cells) != len(widths):
+            continue
+        for cell, width in zip(cells, widths, strict=True):
+            tcpr = cell.find(qn("w:tcPr"))
+            if tcpr is None:
+                tcpr = etree.Element(qn("w:tcPr"))
+                cell.insert(0, tcpr)
+            tcw = tcpr.find(qn("w:tcW"))
+            if tcw is None:
+                tcw = etree.Element(qn("w:tcW"))
+                tcpr.insert(1 if len(tcpr) and tcpr[0].tag == qn("w:cnfStyle") else 0, tcw)
+            tcw.set(qn("w:w"), str(width))
+            tcw.set(qn("w:type"), "dxa")
+
+
+def _place_signatures(paragraphs: list[etree._Element], notice: Mapping[str, Any]) -> None:
+    rows = list(notice.get("signature_rows", []))
+    stacked = list(notice.get("signature", []))
+    for paragraph in paragraphs:
+        text = _text(paragraph)
+        if _has_tab(paragraph):
+            if rows:
+                row = rows.pop(0)
+                _centre_tabs(paragraph, [row["left_at"], row["right_at"]])
+        elif stacked and text == stacked[0]["text"]:
+            _right_indent(paragraph, stacked.pop(0)["right"])
+        elif text == notice.get("date_text"):
+            _right_indent(paragraph, notice["date_right"])
+            _keep_next(paragraph, bool(notice.get("note")))
+
+
+def _has_tab(paragraph: etree._Element) -> bool:
+    return any(run.find(qn("w:tab")) is not None for run in paragraph.iterchildren(qn("w:r")))
+
+
+def _centre_tabs(paragraph: etree._Element, positions: list[int]) -> None:
+    ppr = _ppr(paragraph)
+    tabs = ppr.find(qn("w:tabs"))
+    if tabs is None:
+        tabs = _insert(ppr, "tabs", after=("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
+                                           "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd"))
+    for tab in tabs.findall(qn("w:tab")):
+        if tab.get(qn("w:val")) == "center":
+            tabs.remove(tab)
+    for position in positions:
+        tab = etree.SubElement(tabs, qn("w:tab"))
+        tab.set(qn("w:val"), "center")
+        tab.set(qn("w:pos"), str(int(position)))
+    ordered = sorted(tabs, key=lambda tab: int(tab.get(qn("w:pos"), "0")))
+    tabs[:] = ordered
+
+
+def _right_indent(paragraph: etree._Element, hundredths: int) -> None:
+    ppr = _ppr(paragraph)
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = _insert(ppr, "ind", after=_BEFORE_IND)
+    for name in ("end", "endChars"):  # LibreOffice writes the right indent as w:end
+        ind.attrib.pop(qn(f"w:{name}"), None)
+    ind.set(qn("w:right"), str(round(hundredths * _INDENT_TWIPS)))
+    ind.set(qn("w:rightChars"), str(int(hundredths)))
+
+
+def _keep_next(paragraph: etree._Element, on: bool) -> None:
+    ppr = _ppr(paragraph)
+    keep = ppr.find(qn("w:keepNext"))
+    if keep is None and not on:
+        return
+    if keep is None:
+        keep = _insert(ppr, "keepNext", after=("pStyle",))
+    if on:
+        keep.attrib.pop(qn("w:val"), None)
+    else:
+        keep.set(qn("w:val"), "0")
+
+
+def _keep_last_body_paragraph(first_closing: etree._Element, body_style: str | None) -> None:
+    """Keep-with-next on the paragraph before the closing block's own chain (blank lines, 附件说明)."""
+    node = first_closing.getprevious()
+    while node is not None and node.tag == qn("w:p") and _keeps(node):
+        node = node.getprevious()
+    if node is not None and node.tag == qn("w:p") and body_style is not None and _style(node) == body_style:
+        _keep_next(node, True)
+
+
+def _keeps(paragraph: etree._Element) -> bool:
+    ppr = paragraph.find(qn("w:pPr"))
+    keep = ppr.find(qn("w:keepNext")) if ppr is not None else None
+    return keep is not None and keep.get(qn("w:val"), "1") not in ("0", "false", "off")
+
+
+_BEFORE_IND = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+               "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+               "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+               "snapToGrid", "spacing")
+
+
+def _insert(ppr: etree._Element, name: str, after: tuple[str, ...]) -> etree._Element:
+    """A new child of ``ppr`` in schema order: after the last of its children named in ``after``."""
+    element = etree.Element(qn(f"w:{name}"))
+    preceding = {qn(f"w:{tag}") for tag in after}
+    at = 0
+    for index, child in enumerate(ppr):
+        if child.tag in preceding:
+            at = index + 1
+    ppr.insert(at, element)
+    return element
+
+
+def _ppr(paragraph: etree._Element) -> etree._Element:
+    ppr = paragraph.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = etree.Element(qn("w:pPr"))
+        paragraph.insert(0, ppr)
+    return ppr
+
+
+def _style(paragraph: etree._Element) -> str | None:
+    style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return style.get(qn("w:val")) if style is not None else None
+
+
+def _text(paragraph: etree._Element) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
