@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -14,25 +15,14 @@ from docgen.batch.columns_command import columns_command
 from docgen.batch.command import batch_command
 from docgen.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, DataError, DocgenError
 from docgen.findings import Finding
+from docgen.options import cli_options
 from docgen.schemas import record_schema
 from docgen.template_command import template_group
-from docgen.typeset import DEFAULT_ENGINE, ENGINES
 
 _OUT_DEFAULT = Path("output")
 _policy_option = click.option("--policy", "policy", metavar="ID", help="使用指定的政策规则（覆盖记录中的 policy）")
-_templates_option = click.option("--templates", type=click.Path(path_type=Path), metavar="DIR",
-                                 help="自定义模板目录，同名文件优先")
 _out_option = click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=_OUT_DEFAULT,
                            show_default=True, help="输出目录")
-_force_option = click.option("--force", is_flag=True, help="规则检查有错误时仍然生成（格式错误仍会阻止生成）")
-_to_option = click.option("--to", "to", default="docx,pdf", show_default=True, metavar="FORMATS",
-                          help="输出格式，逗号分隔：docx、pdf")
-_fonts_option = click.option("--fonts", type=click.Path(path_type=Path), metavar="DIR",
-                             help="字体目录（优先于环境变量 DOCGEN_FONT_DIR 和系统字体）")
-_pdf_engine_option = click.option(
-    "--pdf-engine", "pdf_engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
-    help="PDF 排版引擎：docgen 自带引擎（无需 Office，输出可重现）；libreoffice 调用已安装的 LibreOffice（soffice），"
-         "版式与 Word 更接近，适合特殊模板")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,39 +88,19 @@ def validate_command(kind: str, file: Path, as_json: bool, policy: str | None) -
 @click.argument("kind")
 @click.argument("file", type=click.Path(path_type=Path))
 @_out_option
-@_policy_option
-@_templates_option
-@_fonts_option
-@_to_option
-@_force_option
-@_pdf_engine_option
-def render_command(kind: str, file: Path, out_dir: Path, policy: str | None, templates: Path | None,
-                   fonts: Path | None, to: str, force: bool, pdf_engine: str) -> int:
+@cli_options(formats="docx,pdf")
+def render_command(kind: str, file: Path, out_dir: Path, options: docgen.RenderOptions) -> int:
     """校验并生成一份文书（Word 和/或 PDF）。"""
-    rendered = docgen.render(file, kind, to=_split(to), policy=policy, templates=templates, fonts=fonts,
-                             force=force, pdf_engine=pdf_engine)
-    return _finish(rendered, out_dir)
+    return _finish(docgen.Renderer(options).render(file, kind), out_dir)
 
 
 @cli.command("packet")
 @click.argument("file", type=click.Path(path_type=Path))
 @_out_option
-@_policy_option
-@_templates_option
-@_fonts_option
-@_to_option
-@_force_option
-@_pdf_engine_option
-def packet_command(file: Path, out_dir: Path, policy: str | None, templates: Path | None, fonts: Path | None,
-                   to: str, force: bool, pdf_engine: str) -> int:
+@cli_options(formats="docx,pdf")
+def packet_command(file: Path, out_dir: Path, options: docgen.RenderOptions) -> int:
     """校验并生成全套申报材料（申请表、可行性研究报告、实施方案），合并的 packet.pdf 及 manifest.json。"""
-    rendered = docgen.render_packet(file, to=_split(to), policy=policy, templates=templates, fonts=fonts,
-                                    force=force, pdf_engine=pdf_engine)
-    return _finish(rendered, out_dir)
-
-
-def _split(formats: str) -> list[str]:
-    return [fmt.strip().lower() for fmt in formats.split(",") if fmt.strip()]
+    return _finish(docgen.Renderer(options).render_packet(file), out_dir)
 
 
 def _finish(rendered: docgen.Rendered, out_dir: Path) -> int:
@@ -156,6 +126,7 @@ def _summary(findings: list[Finding]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; user mistakes print a Chinese message, never a traceback."""
+    _tolerate_unencodable()
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="docgen",
                           standalone_mode=False)
@@ -186,6 +157,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 cli.add_command(batch_command)
 cli.add_command(columns_command)
 cli.add_command(template_group)
+
+
+def _tolerate_unencodable() -> None:
+    """Print what the terminal's encoding cannot show as ``?`` instead of failing (e.g. ☑ under GBK)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
 
 
 def _range_hint(exc: click.BadParameter) -> str | None:

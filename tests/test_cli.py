@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -137,3 +140,22 @@ def test_schema_of_a_standalone_kind_is_its_own(run):
     assert code == 0
     assert schema["$id"] == "urn:docgen:notice"
     assert "applicant" not in schema.get("properties", {})
+
+
+@pytest.mark.parametrize("command", ["validate", "render"])
+def test_an_output_encoding_without_a_character_replaces_it_instead_of_failing(tmp_path, record, command):
+    """#10: ``PYTHONIOENCODING=gbk docgen validate …`` with ☑ in a message was a UnicodeEncodeError traceback."""
+    record["policy"] = "☑已勾选"
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    extra = ["--json"] if command == "validate" else ["-o", str(tmp_path / "out")]
+    result = subprocess.run([sys.executable, "-m", "docgen.cli", command, "application", str(path), *extra],
+                            env=env, capture_output=True, timeout=60, check=False)
+    stdout, stderr = result.stdout.decode("gbk"), result.stderr.decode("gbk")
+    assert result.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    if command == "validate":  # stdout: replaced by "?"
+        assert json.loads(stdout)[0]["message"].startswith("没有编号为「?已勾选」的政策规则")
+    else:  # stderr: Python's own backslash escape
+        assert "没有编号为「\\u2611已勾选」的政策规则" in stderr

@@ -13,11 +13,7 @@ from docgen.batch.columns import parse_mappings
 from docgen.batch.progress import progress_display
 from docgen.batch.runner import run_batch
 from docgen.errors import EXIT_DATA, EXIT_OK
-from docgen.typeset import DEFAULT_ENGINE, ENGINES
-
-
-def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(",") if part.strip())
+from docgen.options import RenderOptions, cli_options
 
 
 @click.command("batch")
@@ -26,34 +22,31 @@ def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="输出目录")
 @click.option("--base", type=click.Path(path_type=Path), metavar="RECORD", help="各行共用的基础记录（JSON）")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="并行进程数，默认为 CPU 核数")
-@click.option("--to", "formats", default="docx", show_default=True, callback=_formats, metavar="docx,pdf",
-              help="输出格式，逗号分隔")
+@cli_options(formats="docx")
 @click.option("--merge", is_flag=True,
               help="另按行序合并成功的行：--to 含 docx 时生成 merged.docx（每行一节，分节符另起一页），"
                    "含 pdf 时生成 merged.pdf（每行一个书签）；页码每行从 1 开始")
 @click.option("--resume", is_flag=True, help="续做：只生成输出缺失或数据有变化的行")
 @click.option("--name", "name_pattern", default="{row:05d}", show_default=True, metavar="PATTERN",
               help="文件名模式，如 {row:05d}-{applicant.name}")
-@click.option("--policy", metavar="ID", help="使用指定的政策规则（覆盖记录中的 policy）")
-@click.option("--templates", type=click.Path(path_type=Path), metavar="DIR", help="自定义模板目录，同名文件优先")
-@click.option("--pdf-engine", "pdf_engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
-              help="PDF 排版引擎：docgen 自带引擎；libreoffice 调用已安装的 LibreOffice（soffice），版式更接近 Word")
 @click.option("--map", "maps", multiple=True, metavar="列名=字段|FILE",
               help="把表中的列名对应到字段，如 --map 单位名称=recipient.name（可重复）；"
                    "或一个映射文件（.toml 或两列表格）")
 @click.option("--sheet", metavar="NAME", help="读取的工作表名称（默认：打开时显示的可见工作表）")
 @click.option("--header-row", type=click.IntRange(min=1), metavar="N", help="列名所在行号（默认自动跳过标题行）")
 @click.option("--strict-columns", is_flag=True, help="表中有不认识的列时报错（默认警告并忽略，如“序号”列）")
-def batch_command(kind: str, rows: Path, out_dir: Path, base: Path | None, jobs: int | None,
-                  formats: tuple[str, ...], merge: bool, resume: bool, name_pattern: str, policy: str | None,
-                  templates: Path | None, pdf_engine: str, maps: tuple[str, ...], sheet: str | None,
-                  header_row: int | None, strict_columns: bool) -> int:
+def batch_command(kind: str, rows: Path, out_dir: Path, base: Path | None, jobs: int | None, merge: bool,
+                  resume: bool, name_pattern: str, maps: tuple[str, ...], sheet: str | None,
+                  header_row: int | None, strict_columns: bool, options: RenderOptions) -> int:
     """按表格（.xlsx/.csv/.jsonl）每行生成一份文书；有问题的行写入 errors.xlsx 和 failed-rows.xlsx，不影响其他行."""
     with progress_display() as progress:
-        summary = run_batch(kind, rows, out_dir, base=base, jobs=jobs, to=formats, merge=merge, resume=resume,
-                            name_pattern=name_pattern, policy=policy, templates=templates, progress=progress,
-                            pdf_engine=pdf_engine, columns=parse_mappings(maps), sheet=sheet,
-                            header_row=header_row, strict_columns=strict_columns)
+        summary = run_batch(kind, rows, out_dir, base=base, jobs=jobs, to=options.formats, merge=merge,
+                            resume=resume, name_pattern=name_pattern, policy=options.policy,
+                            templates=options.templates, fonts=options.fonts, force=options.force,
+                            progress=progress, pdf_engine=options.pdf_engine, columns=parse_mappings(maps),
+                            sheet=sheet, header_row=header_row, strict_columns=strict_columns)
+    for note in summary.layout:
+        click.echo(f"[排版] {note.message}  〔{note.code}〕", err=True)
     click.echo(summary.line())
     for warning in summary.warnings:
         click.echo(f"警告：{warning}", err=True)

@@ -33,6 +33,17 @@ class Output:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A warning about one row (a finding, a forced error or a layout note), kept with its entry for the report."""
+
+    column: str
+    label: str
+    message: str
+    code: str
+    severity: str = "warning"
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """What happened to one row."""
 
@@ -40,19 +51,23 @@ class Entry:
     input: str
     status: str  # "ok" or "failed"
     outputs: list[Output] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def to_json(self) -> str:
         """One journal line."""
         # dataclasses.asdict's dict, built by hand: asdict deep-copies every value, and this runs twice per row.
         outputs = [{"file": o.file, "sha256": o.sha256, "bytes": o.bytes} for o in self.outputs]
-        data = {"row": self.row, "input": self.input, "status": self.status, "outputs": outputs}
+        data: dict[str, Any] = {"row": self.row, "input": self.input, "status": self.status, "outputs": outputs}
+        if self.notes:  # most rows have none: their lines stay as before
+            data["notes"] = [[n.column, n.label, n.message, n.code, n.severity] for n in self.notes]
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
         """Inverse of `to_json`; raises KeyError/TypeError on a malformed line."""
         outputs = [Output(o["file"], o["sha256"], int(o["bytes"])) for o in data["outputs"]]
-        return cls(int(data["row"]), str(data["input"]), str(data["status"]), outputs)
+        notes = [Note(*map(str, note)) for note in data.get("notes", ())]
+        return cls(int(data["row"]), str(data["input"]), str(data["status"]), outputs, notes)
 
 
 class Journal:

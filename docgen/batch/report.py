@@ -6,6 +6,8 @@ name, or its first column), the column as the user wrote it, the value found, th
 offending cells marked and commented) plus a 原行号 column, so it can be fixed and passed back with
 ``--resume``: each row keeps its number and file name. Text a spreadsheet would run as a formula stays text
 (``xlsx``: a string cell; ``csv``: a leading apostrophe), and characters XML cannot hold are shown escaped.
+``warnings.xlsx``/``warnings.csv`` list what to look at in rows that were rendered: rule warnings, missing glyphs,
+layout notes and errors rendered past with ``--force``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from docgen.batch.manifest import Note
 from docgen.batch.rows import SOURCE_ROW, Line, Table, read_rows
 from docgen.batch.worker import Problem
 from docgen.output import write_atomic
@@ -28,6 +31,11 @@ WIDTHS = (8, 30, 20, 24, 24, 80, 28)
 XLSX = "errors.xlsx"
 CSV = "errors.csv"
 FAILED = "failed-rows.xlsx"
+WARNINGS_HEADER = ("行号", "列", "字段", "级别", "问题", "代码")
+WARNINGS_WIDTHS = (8, 20, 24, 8, 80, 28)
+WARNINGS_XLSX = "warnings.xlsx"
+WARNINGS_CSV = "warnings.csv"
+_SEVERITY = {"error": "错误", "warning": "警告"}
 _UNIT_PATHS = ("recipient.name", "applicant.name", "project.name")
 _MARK = "FFFFE699"  # the fill of a cell to fix in failed-rows.xlsx (Excel's light yellow)
 
@@ -95,26 +103,27 @@ def _shown(value: Any) -> str:
     return "（空）" if value is None or value == "" else str(value)
 
 
-def _csv(lines: Sequence[tuple[Any, ...]]) -> bytes:
+def _csv(lines: Sequence[tuple[Any, ...]], header: Sequence[str] = HEADER) -> bytes:
     text = io.StringIO(newline="")
     writer = csv.writer(text)
-    writer.writerow(HEADER)
+    writer.writerow(header)
     writer.writerows([_csv_text(v) for v in line] for line in lines)
     return ("\ufeff" + text.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
-def _xlsx(lines: Sequence[tuple[Any, ...]]) -> bytes:
+def _xlsx(lines: Sequence[tuple[Any, ...]], header: Sequence[str] = HEADER, widths: Sequence[int] = WIDTHS,
+          title: str = "错误") -> bytes:
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("错误")
-    for index, width in enumerate(WIDTHS):
+    sheet = book.create_sheet(title)
+    for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
     head = []
-    for name in HEADER:
+    for name in header:
         cell = WriteOnlyCell(sheet, name)
         cell.font = Font(bold=True)
         head.append(cell)
@@ -122,6 +131,19 @@ def _xlsx(lines: Sequence[tuple[Any, ...]]) -> bytes:
     for line in lines:
         sheet.append([_text_cell(WriteOnlyCell(sheet, _safe(v))) for v in line])
     return _saved(book)
+
+
+def write_warnings(out_dir: Path, notes: Sequence[tuple[int, Note]], table: Table | None = None) -> list[Path]:
+    """``warnings.xlsx``/``.csv``: each (row number, note) in row order; stale ones removed when there are none."""
+    if not notes:
+        for name in (WARNINGS_XLSX, WARNINGS_CSV):
+            (out_dir / name).unlink(missing_ok=True)
+        return []
+    lines = [(row, table.header.written_for(n.column) if table is not None and n.column else n.column, n.label,
+              _SEVERITY.get(n.severity, n.severity), n.message, n.code)
+             for row, n in sorted(notes, key=lambda item: item[0])]
+    return [write_atomic(out_dir / WARNINGS_XLSX, _xlsx(lines, WARNINGS_HEADER, WARNINGS_WIDTHS, "警告")),
+            write_atomic(out_dir / WARNINGS_CSV, _csv(lines, WARNINGS_HEADER))]
 
 
 def _failed_book(table: Table, failed: dict[int, _Failed], problems: Sequence[Problem]) -> bytes:

@@ -22,18 +22,20 @@ from typing import Any
 from docgen import __version__
 from docgen.batch import manifest
 from docgen.batch.assemble import merge_pdfs
-from docgen.batch.manifest import Journal
+from docgen.batch.manifest import Entry, Journal, Note
 from docgen.batch.merge_docx import MERGED_DOCX, Unmergeable, merge_docx
 from docgen.batch.names import NamePattern, Namer
 from docgen.batch.precheck import check_header
-from docgen.batch.report import write_errors
-from docgen.batch.rows import Row, canonical, open_table, read_rows
-from docgen.batch.worker import FORMATS, Job, Problem, Result, Task, Worker, render_chunk, warm
+from docgen.batch.report import write_errors, write_warnings
+from docgen.batch.rows import Row, Table, canonical, open_table, read_rows
+from docgen.batch.worker import Job, Problem, Result, Task, Worker, render_chunk, warm
 from docgen.errors import UsageError
 from docgen.load import read_record
+from docgen.options import RenderOptions, as_path, parse_formats
 from docgen.render_docx import find_template
+from docgen.rendered import LayoutNote
 from docgen.schemas import get_kind
-from docgen.typeset import check_engine
+from docgen.typeset import DEFAULT_ENGINE, check_engine
 
 BaseInput = str | Path | Mapping[str, Any] | None
 ProgressCallback = Callable[[int, int | None, int], None]  # (rows done, total, failed so far)
@@ -48,7 +50,11 @@ class BatchSummary:
     rendered: int = 0
     skipped: int = 0
     failed: int = 0
+    forced: int = 0  # rows rendered despite rule errors (``force``)
+    noted: int = 0  # rows with warnings (findings or layout notes), listed in warnings.xlsx
     errors_files: list[Path] = field(default_factory=list)
+    warnings_files: list[Path] = field(default_factory=list)
+    layout: list[LayoutNote] = field(default_factory=list)  # run-wide notes of the PDF engine (font substitutions)
     manifest: Path | None = None
     merged: Path | None = None  # merged.pdf
     merged_docx: Path | None = None
@@ -57,15 +63,19 @@ class BatchSummary:
 
     @property
     def ok(self) -> bool:
-        """True when no row failed."""
-        return self.failed == 0
+        """True when no row failed and none was rendered despite errors."""
+        return self.failed == 0 and self.forced == 0
 
     def line(self) -> str:
         """One Chinese summary line."""
         text = (f"共 {self.total} 行：生成 {self.rendered} 行，跳过（已完成）{self.skipped} 行，失败 {self.failed} 行；"
                 f"用时 {self.elapsed:.1f} 秒")
+        if self.forced:
+            text += f"；其中 {self.forced} 行有错误但按 --force 生成"
         if self.errors_files:
             text += f"；错误见 {self.errors_files[0]}"
+        if self.warnings_files:
+            text += f"；{self.noted} 行有警告，见 {self.warnings_files[0]}"
         merged = [p.name for p in (self.merged_docx, self.merged) if p is not None]
         if merged:
             text += f"；合并为 {'、'.join(merged)}"
@@ -75,9 +85,9 @@ class BatchSummary:
 def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: BaseInput = None,
               jobs: int | None = None, to: Iterable[str] = ("docx",), merge: bool = False, resume: bool = False,
               name_pattern: str = "{row:05d}", policy: str | None = None, templates: str | Path | None = None,
-              progress: ProgressCallback | None = None, pdf_engine: str = "docgen",
-              columns: Mapping[str, str] | None = None, sheet: str | None = None, header_row: int | None = None,
-              strict_columns: bool = False) -> BatchSummary:
+              fonts: str | Path | None = None, force: bool = False, progress: ProgressCallback | None = None,
+              pdf_engine: str = DEFAULT_ENGINE, columns: Mapping[str, str] | None = None, sheet: str | None = None,
+              header_row: int | None = None, strict_columns: bool = False) -> BatchSummary:
     """Render one document of ``kind`` per row of ``rows_path`` into ``out_dir``.
 
     Args:
@@ -93,6 +103,8 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         name_pattern: File name pattern, see `docgen.batch.names`.
         policy: Policy id overriding the records'.
         templates: Folder of user templates.
+        fonts: Font folder searched first (PDF output).
+        force: Render rows despite rule errors (schema errors still fail a row); their errors go to warnings.xlsx.
         progress: Called as ``progress(done, total)`` after each row (total None when unknown).
         pdf_engine: ``docgen`` (our typesetter) or ``libreoffice`` (``soffice`` on PATH, one profile per worker).
         columns: Header → dotted path for headers that are neither a path nor the field's Chinese title.
@@ -101,7 +113,8 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         strict_columns: Unknown columns are an error instead of a warning.
 
     Returns:
-        The counts, the errors files (if any row failed), the manifest and merged file paths, the time taken.
+        The counts, the errors and warnings files (if any), run-wide layout notes, the manifest and merged file
+        paths, the time taken.
 
     Raises:
         UsageError: an option is not valid (unknown kind, format or PDF engine, bad pattern, PDF not available).
@@ -109,7 +122,9 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         SheetError: the header or the base record has errors; no row was rendered.
     """
     started = time.perf_counter()
-    job = _job(kind, Path(out_dir), base, tuple(to), policy, templates, pdf_engine)
+    options = RenderOptions(formats=parse_formats(tuple(to)), policy=policy, templates=as_path(templates),
+                            fonts=as_path(fonts), pdf_engine=pdf_engine, force=force)
+    job = _job(kind, Path(out_dir), base, options)
     pattern = NamePattern.parse(name_pattern)
     rows_path = Path(rows_path)
     table = open_table(rows_path, kind=kind, mapping=columns, sheet=sheet, header_row=header_row)
@@ -120,6 +135,7 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
     run = _Run(job, _run_key(job), pattern, resume, summary, progress, total)
     run.execute(read_rows(table), _jobs(jobs))
     summary.errors_files = write_errors(job.out_dir, run.problems, table)
+    summary.warnings_files = _warnings(job.out_dir, run.numbers, summary, table)
     summary.manifest = manifest.write_summary(job.out_dir, _header(job, rows_path, summary), run.numbers)
     if merge:
         _merge(job, run.numbers, summary)
@@ -130,12 +146,30 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
 def _header(job: Job, rows_path: Path, summary: BatchSummary) -> dict[str, Any]:
     """The head of manifest.json: what was run (with the PDF engine when there are PDFs) and the counts."""
     header: dict[str, Any] = {"generator": f"docgen {__version__}", "kind": job.kind, "rows_file": rows_path.name,
-                              "formats": list(job.to)}
-    if "pdf" in job.to:
-        header["pdf_engine"] = job.pdf_engine
+                              "formats": list(job.options.formats)}
+    if job.options.wants_pdf:
+        header["pdf_engine"] = job.options.pdf_engine
     header["counts"] = {"total": summary.total, "rendered": summary.rendered, "skipped": summary.skipped,
                         "failed": summary.failed}
+    if job.options.force:
+        header["counts"]["forced"] = summary.forced
+    if summary.layout:
+        header["layout"] = [{"code": n.code, "message": n.message} for n in summary.layout]
     return header
+
+
+def _warnings(out_dir: Path, numbers: list[int], summary: BatchSummary, table: Table) -> list[Path]:
+    """warnings.xlsx/csv from the rows' journal entries (so rows skipped on resume keep theirs); counts them."""
+    notes: list[tuple[int, Note]] = []
+    for entry in manifest.last_entries(out_dir, numbers):
+        notes += [(entry.row, note) for note in entry.notes]
+        summary.noted += bool(entry.notes)
+        summary.forced += _forced(entry)
+    return write_warnings(out_dir, notes, table)
+
+
+def _forced(entry: Entry) -> bool:
+    return entry.status == "ok" and any(note.severity == "error" for note in entry.notes)
 
 
 def count_rows(path: Path) -> int:
@@ -155,6 +189,7 @@ class _Run:
         self.progress, self.total = progress, total
         self.problems: list[Problem] = []
         self.numbers: list[int] = []
+        self._layout_seen: set[tuple[str, str]] = set()
 
     def execute(self, rows: Iterator[Row], jobs: int) -> None:
         manifest.remove_stale_temp_files(self.job.out_dir)
@@ -212,6 +247,10 @@ class _Run:
         else:
             self.summary.failed += 1
             self.problems += result.problems
+        for note in result.layout:
+            if (note.code, note.message) not in self._layout_seen:
+                self._layout_seen.add((note.code, note.message))
+                self.summary.layout.append(note)
         self._tick()
 
     def _tick(self) -> None:
@@ -220,17 +259,10 @@ class _Run:
                           self.summary.failed)
 
 
-def _job(kind: str, out_dir: Path, base: BaseInput, to: tuple[str, ...],
-         policy: str | None, templates: str | Path | None, pdf_engine: str) -> Job:
+def _job(kind: str, out_dir: Path, base: BaseInput, options: RenderOptions) -> Job:
     get_kind(kind)  # raises UnknownKindError
-    unknown = [f for f in to if f not in FORMATS]
-    if unknown or not to:
-        raise UsageError(f"不支持的输出格式：{'、'.join(unknown) or '（空）'}；可用：{'、'.join(FORMATS)}")
-    # A misspelt engine is an error even for docx only; one that cannot run here fails before any row.
-    check_engine(pdf_engine, needed="pdf" in to)
-    record = _base_record(base)
-    return Job(kind, record, out_dir, tuple(dict.fromkeys(to)), policy, Path(templates) if templates else None,
-               pdf_engine)
+    check_engine(options.pdf_engine, needed=options.wants_pdf)  # one that cannot run here fails before any row
+    return Job(kind, _base_record(base), out_dir, options)
 
 
 def _base_record(base: BaseInput) -> dict[str, Any]:
@@ -243,11 +275,17 @@ def _base_record(base: BaseInput) -> dict[str, Any]:
 
 def _run_key(job: Job) -> str:
     """Everything besides the row that decides the outputs; a change re-renders every row on resume."""
-    template = find_template(job.kind, job.templates)
-    parts = [__version__, job.kind, ",".join(job.to), job.policy or "", canonical(job.base),
+    options = job.options
+    template = find_template(job.kind, options.templates)
+    parts = [__version__, job.kind, ",".join(options.formats), options.policy or "", canonical(job.base),
              hashlib.sha256(template.read_bytes()).hexdigest()]
-    if "pdf" in job.to and job.pdf_engine != "docgen":  # so journals written before the option stay valid
-        parts.append(f"pdf-engine={job.pdf_engine}")
+    # Options added later join only when set, so journals written before them stay valid.
+    if options.wants_pdf and options.pdf_engine != DEFAULT_ENGINE:
+        parts.append(f"pdf-engine={options.pdf_engine}")
+    if options.wants_pdf and options.fonts is not None:
+        parts.append(f"fonts={options.fonts.resolve()}")
+    if options.force:
+        parts.append("force")
     return _sha256("\n".join(parts))
 
 
@@ -280,14 +318,14 @@ def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _merge(job: Job, numbers: list[int], summary: BatchSummary) -> None:
-    """merged.docx and/or merged.pdf, as ``job.to`` asks; a merged.docx that cannot be made is a warning."""
+    """merged.docx and/or merged.pdf, as the formats ask; a merged.docx that cannot be made is a warning."""
     title = f"{get_kind(job.kind).title}（合并）"
-    if "docx" in job.to:
+    if "docx" in job.options.formats:
         try:
             summary.merged_docx = merge_docx(job.out_dir, _ok_outputs(job.out_dir, numbers, ".docx"), title=title)
         except Unmergeable as exc:
             summary.warnings.append(f"未生成 {MERGED_DOCX}：{exc}")
-    if "pdf" in job.to:
+    if job.options.wants_pdf:
         parts = ((path.stem, path) for path in _ok_outputs(job.out_dir, numbers, ".pdf"))
         summary.merged = merge_pdfs(job.out_dir, parts, title=title)
 

@@ -9,24 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import docgen
-from docgen.api import document_properties
-from docgen.batch.manifest import Entry, Output
+from docgen.batch.manifest import Entry, Note, Output
 from docgen.batch.merge import overlay, pointer
 from docgen.batch.rows import Row
-from docgen.context import build_context
 from docgen.errors import ConfigError, DocgenError
+from docgen.findings import Finding
+from docgen.options import RenderOptions
 from docgen.output import sha256_hex, write_atomic
-from docgen.render_docx import find_template
-from docgen.render_docx.compiled import CompiledTemplate
-from docgen.schemas import label_for, split_pointer
-from docgen.typeset import PdfStage
-
-FORMATS = ("docx", "pdf")
+from docgen.rendered import LayoutNote
+from docgen.renderer import Renderer
+from docgen.schemas import get_kind, label_for, split_pointer
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +32,7 @@ class Job:
     kind: str
     base: dict[str, Any]
     out_dir: Path
-    to: tuple[str, ...] = ("docx",)
-    policy: str | None = None
-    templates: Path | None = None
-    pdf_engine: str = "docgen"
+    options: RenderOptions = field(default_factory=RenderOptions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,21 +57,23 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """The outcome of one row."""
+    """The outcome of one row; ``layout`` holds run-wide notes (font substitutions) this worker had not sent yet."""
 
     entry: Entry
     problems: list[Problem]
+    layout: list[LayoutNote] = field(default_factory=list)
 
 
 class Worker:
-    """Per-process state: the compiled template and the PDF stage, set up once."""
+    """Per-process state: the renderer (compiled template, PDF stage) and a writer thread, set up once."""
 
     def __init__(self, job: Job):
         """Warm up: compile the template and, for PDF output, start the PDF stage."""
         self.job = job
-        self.kind = docgen.get_kind(job.kind)
-        self.template = CompiledTemplate(find_template(job.kind, job.templates))
-        self.typeset = PdfStage(job.pdf_engine) if "pdf" in job.to else None
+        self.kind = get_kind(job.kind)
+        self.renderer = Renderer(job.options)
+        self.renderer.warm(job.kind)
+        self._sent: set[tuple[str, str]] = set()  # run-wide notes already returned
         # Files are written (and synced) by a thread while the next row renders: fsync waits on the disk with
         # the GIL released, a millisecond or two a row that would otherwise leave the core idle.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docgen-write")
@@ -98,40 +93,41 @@ class Worker:
                 write.result()
 
     def _render(self, task: Task, writes: list[Future[Path]]) -> Result:
-        """Merge, validate and render one row; a row with errors yields its problems and no files."""
+        """Merge, check and render one row; a row with blocking errors yields its problems and no files."""
         row = task.row
         record, path_problems = overlay(self.job.base, row.cells)
         problems = [Problem(row.number, p.column, _label(p.column), p.message, "batch.cell") for p in row.problems]
         problems += [Problem(row.number, col, _label(col), msg, "batch.column") for col, msg in path_problems.items()]
-        report = docgen.validate(record, self.job.kind, policy=self.job.policy)
-        problems += [Problem(row.number, column_of(f.path), f.label, f.message, f.code)
-                     for f in report.findings if f.is_error]
+        report = self.renderer.check(record, self.job.kind)
+        blocking = report.blocking(force=self.job.options.force)
+        problems += [Problem(row.number, column_of(f.path), f.label, f.message, f.code) for f in blocking]
+        notes = [_note(f) for f in report.findings if f not in blocking]
         if problems:
-            return Result(Entry(row.number, task.input_hash, "failed"), problems)
+            return Result(Entry(row.number, task.input_hash, "failed", notes=notes), problems)
         try:
-            documents = self._documents(report, task.stem)
+            document, layout = self.renderer.render_checked(report, self.kind, task.stem)
         except ConfigError:
             raise  # a broken template or font setup fails every row: stop the run
         except (DocgenError, ValueError) as exc:  # this row's data cannot be laid out (e.g. python-docx limits)
-            return Result(Entry(row.number, task.input_hash, "failed"), [Problem(row.number, "", "", str(exc)[:500],
-                                                                                 "batch.render_failed")])
-        outputs = [self._write(f"{task.stem}.{ext}", data, writes) for ext, data in documents]
-        return Result(Entry(row.number, task.input_hash, "ok", outputs), [])
+            problem = Problem(row.number, "", "", str(exc)[:500], "batch.render_failed")
+            return Result(Entry(row.number, task.input_hash, "failed", notes=notes), [problem])
+        outputs = [self._write(name, data, writes) for name, data in document.files(self.job.options.formats)]
+        notes += [Note("", n.where, n.message, n.code) for n in layout if n.where]
+        entry = Entry(row.number, task.input_hash, "ok", outputs, notes)
+        return Result(entry, [], self._unsent([n for n in layout if not n.where]))
 
-    def _documents(self, report: docgen.Report, stem: str) -> list[tuple[str, bytes]]:
-        assert report.policy is not None  # an unknown policy is an error finding, handled above
-        context = build_context(report.record, report.policy, kind=self.job.kind, input_sha256=report.source.sha256)
-        properties = document_properties(report, self.kind)
-        docx = self.template.render(context, properties=properties)
-        documents = [("docx", docx)] if "docx" in self.job.to else []
-        if self.typeset is not None:
-            metadata = {k: properties[k] for k in ("title", "author", "subject", "keywords")}
-            documents.append(("pdf", self.typeset(docx, metadata=metadata, name=f"{stem}.docx").pdf))
-        return documents
+    def _unsent(self, run_wide: list[LayoutNote]) -> list[LayoutNote]:
+        fresh = [note for note in run_wide if (note.code, note.message) not in self._sent]
+        self._sent.update((note.code, note.message) for note in fresh)
+        return fresh
 
     def _write(self, name: str, data: bytes, writes: list[Future[Path]]) -> Output:
         writes.append(self._writer.submit(write_atomic, self.job.out_dir / name, data))
         return Output(name, sha256_hex(data), len(data))
+
+
+def _note(finding: Finding) -> Note:
+    return Note(column_of(finding.path), finding.label, finding.message, finding.code, str(finding.severity))
 
 
 def column_of(pointer: str) -> str:
