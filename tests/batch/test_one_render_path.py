@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import write_jsonl
+from conftest import write_csv, write_jsonl
 
 import docgen
 from docgen.batch import run_batch
@@ -22,6 +22,13 @@ def notice():
     return load_json(FIXTURES / "notice.json")
 
 
+def _recipients(path: Path, notice: dict, names: list[str]) -> Path:
+    """A sheet of recipients: the fixture's recipient under each name (a notice row gives its recipient whole)."""
+    columns = [f"recipient.{key}" for key in notice["recipient"]]
+    rows = [[name, *list(notice["recipient"].values())[1:]] for name in names]
+    return write_csv(path, columns, rows)
+
+
 def _warnings(out: Path) -> list[tuple]:
     sheet = openpyxl.load_workbook(out / "warnings.xlsx").active
     lines = [tuple("" if v is None else v for v in row) for row in sheet.iter_rows(values_only=True)]
@@ -30,37 +37,36 @@ def _warnings(out: Path) -> list[tuple]:
 
 
 def test_batch_reports_the_findings_and_layout_notes_render_prints(tmp_path, notice):
-    cells = {"recipient.name": f"{RARE}县人力资源和社会保障局", "notice.year": 2026}  # a glyph gap, a rule warning
+    notice["notice"]["year"] = 2026  # a rule warning
     record = copy.deepcopy(notice)
-    record["recipient"]["name"] = cells["recipient.name"]
-    record["notice"]["year"] = 2026
+    record["recipient"]["name"] = f"{RARE}县人力资源和社会保障局"  # a glyph gap
     rendered = docgen.render(record, "notice", to=["docx", "pdf"])
     assert {"notice.year_mismatch", "pdf.missing_glyph"} <= {f.code for f in rendered.report.findings}
     assert any(n.code == "pdf.font.missing_glyph" and n.where for n in rendered.layout)
 
     out = tmp_path / "out"
-    rows = write_jsonl(tmp_path / "rows.jsonl", [cells])
+    rows = _recipients(tmp_path / "rows.csv", notice, [record["recipient"]["name"]])
     summary = run_batch("notice", rows, out, base=notice, to=("docx", "pdf"), jobs=1, name_pattern="{row}")
 
     assert summary.ok and summary.rendered == 1 and summary.noted == 1
-    expected = [(1, column_of(f.path), f.label, "警告", f.message, f.code) for f in rendered.report.findings]
-    expected += [(1, "", n.where, "警告", n.message, n.code) for n in rendered.layout if n.where]
+    expected = [(2, column_of(f.path), f.label, "警告", f.message, f.code) for f in rendered.report.findings]
+    expected += [(2, "", n.where, "警告", n.message, n.code) for n in rendered.layout if n.where]
     assert _warnings(out) == expected
     assert [(n.code, n.message) for n in summary.layout] == [(n.code, n.message) for n in rendered.layout
                                                              if not n.where]
     document = rendered.documents[0]
-    assert (out / "1.docx").read_bytes() == document.data
-    assert (out / "1.pdf").read_bytes() == document.pdf
+    assert (out / "2.docx").read_bytes() == document.data
+    assert (out / "2.pdf").read_bytes() == document.pdf
     assert "行有警告，见" in summary.line()
 
 
 def test_resume_keeps_the_warnings_of_rows_it_skips(tmp_path, notice):
-    rows = write_jsonl(tmp_path / "rows.jsonl", [{"recipient.name": f"{RARE}局"}, {"recipient.name": "乙局"}])
+    rows = _recipients(tmp_path / "rows.csv", notice, [f"{RARE}局", "乙局"])
     out = tmp_path / "out"
     first = run_batch("notice", rows, out, base=notice, to=("pdf",), jobs=1)
     again = run_batch("notice", rows, out, base=notice, to=("pdf",), jobs=1, resume=True)
     assert (again.skipped, again.noted) == (2, first.noted) and first.noted == 1
-    assert {line[0] for line in _warnings(out)} == {1}
+    assert {line[0] for line in _warnings(out)} == {2}
 
 
 def test_force_renders_rows_with_rule_errors_and_reports_them(tmp_path, base_path, capsys):
@@ -89,7 +95,7 @@ def test_fonts_folder_is_used_by_batch_as_by_render(tmp_path, notice, capsys):
     (fonts / "simhei.ttf").symlink_to(zenhei)  # a folder that has 黑体 under its own file name
     notes = [n for n in docgen.render(notice, "notice", to=["pdf"], fonts=fonts).layout if not n.where]
     assert not any("黑体" in n.message for n in notes)
-    rows = write_jsonl(tmp_path / "rows.jsonl", [{"recipient.name": "甲局"}])
+    rows = _recipients(tmp_path / "rows.csv", notice, ["甲局"])
     args = ["batch", "notice", str(rows), "--base", str(FIXTURES / "notice.json"), "--to", "pdf", "--jobs", "1"]
     assert main([*args, "-o", str(tmp_path / "without")]) == 0
     without = capsys.readouterr().err
