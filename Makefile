@@ -7,6 +7,8 @@ OUT    ?= output
 # Debian packages docgen needs: poppler-utils (tests read PDFs back) and the fonts the PDF engine
 # maps 宋体/仿宋/楷体/黑体/Times New Roman to when the real fonts are absent (see docgen/pdf/fonts.toml).
 SYSTEM_PACKAGES := poppler-utils fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation fonts-dejavu-core
+# LibreOffice Writer: the optional PDF engine, and the oracle of the `libreoffice` tests (templates saved by it).
+SYSTEM_PACKAGES += libreoffice-writer
 
 .PHONY: demo test setup system lint templates clean
 
