@@ -18,6 +18,7 @@ from docgen.findings import Finding
 from docgen.options import cli_options
 from docgen.schemas import record_schema
 from docgen.template_command import template_group
+from docgen.workdays import use_holidays
 
 _OUT_DEFAULT = Path("output")
 _policy_option = click.option("--policy", "policy", metavar="ID", help="使用指定的政策规则（覆盖记录中的 policy）")
@@ -27,8 +28,12 @@ _out_option = click.option("-o", "--out", "out_dir", type=click.Path(path_type=P
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(docgen.__version__, prog_name="docgen")
-def cli() -> None:
+@click.option("--holidays", "holidays", multiple=True, type=click.Path(path_type=Path), metavar="FILE_OR_DIR",
+              help="补充法定节假日安排（每年一个 TOML 文件，或含这些文件的目录；可重复），用于尚未收录的年份")
+def cli(holidays: tuple[Path, ...]) -> None:
     """工伤预防项目文书生成：校验数据，检查政策规则，生成 Word 文书。"""
+    if holidays:
+        use_holidays(holidays)
 
 
 @cli.command("kinds")

@@ -22,7 +22,7 @@ _AMOUNT_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
 _GROUP_UNITS = ("", "万", "亿")
-_UPPER_LIMIT = Decimal("1000000000000")  # 1 万亿: the first amount _GROUP_UNITS cannot name
+UPPER_LIMIT = Decimal("1000000000000")  # 1 万亿: the first amount _GROUP_UNITS cannot name
 
 
 def to_decimal(value: Decimal | int | str) -> Decimal:
@@ -106,7 +106,7 @@ def rmb_upper(value: Decimal) -> str:
     amount = round_yuan(value)  # also rejects non-Decimals, so comparing *value* below is safe
     if value < 0:  # even -0.001, though it rounds to 0.00: a negative amount never belongs in words
         raise ValueError(f"大写金额不能为负数：{value}")
-    if amount >= _UPPER_LIMIT:
+    if amount >= UPPER_LIMIT:
         raise ValueError(f"金额过大，大写金额最多到仟亿：{value}")
     cents = int(amount * 100)
     if cents == 0:

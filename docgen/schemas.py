@@ -18,7 +18,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from docgen.errors import ConfigError, UnknownKindError
-from docgen.money import to_decimal
+from docgen.money import UPPER_LIMIT, to_decimal
 from docgen.resources import data_dir
 
 RECORD = "record"
@@ -170,7 +170,7 @@ def _local_def(ref: Any, defs: dict[str, Any]) -> str | None:
 def _is_yuan(value: object) -> bool:
     if not isinstance(value, int | Decimal | str) or isinstance(value, bool):
         return True  # the "type" keyword reports these
-    return to_decimal(value) >= 0
+    return 0 <= to_decimal(value) < UPPER_LIMIT  # the forms write amounts in 大写, which stops below 1 万亿
 
 
 def _resolve(node: dict[str, Any], root: dict[str, Any] | None = None) -> dict[str, Any]:

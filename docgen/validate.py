@@ -81,7 +81,7 @@ def _format(error: ValidationError, pointer: str) -> Iterator[Finding]:
     if error.validator_value == "date":
         message = f"日期{_shown(error.instance)}无效，应为 ISO 格式 YYYY-MM-DD（如 2027-03-01）"
     elif error.validator_value == "yuan":
-        message = f"金额{_shown(error.instance)}无效，应为不小于 0 的数，最多两位小数（单位：元）"
+        message = f"金额{_shown(error.instance)}无效，应为不小于 0、小于 1 万亿的数，最多两位小数（单位：元）"
     else:
         message = f"{_shown(error.instance)}不符合 {error.validator_value} 格式"
     yield _finding(error, pointer, message)

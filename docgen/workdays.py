@@ -66,6 +66,18 @@ def add_holidays(path: Path) -> None:
     _extra.append(path)
 
 
+def use_holidays(paths: Iterable[Path]) -> None:
+    """Add schedule files or folders for this process and the worker processes it starts (via the environment).
+
+    Raises:
+        ConfigError: If a file cannot be read or does not describe a year correctly.
+    """
+    for path in paths:
+        add_holidays(path)
+    known = [part for part in os.environ.get(ENV_VAR, "").split(os.pathsep) if part]
+    os.environ[ENV_VAR] = os.pathsep.join([*known, *(str(path.resolve()) for path in paths)])
+
+
 def reset_holidays() -> None:
     """Forget the schedules added with `add_holidays` (the environment variable is read again)."""
     global _schedule

@@ -9,7 +9,8 @@ from docgen.schemas import split_pointer
 from tests.conftest import FIXTURES, load_json
 
 CASES_DIR = Path(__file__).parent / "cases"
-BASES = {"record": FIXTURES / "record.json", "notice": FIXTURES / "notice.json"}  # a case's "base" fixture
+BASES = {"record": FIXTURES / "record.json", "notice": FIXTURES / "notice.json",  # a case's "base" fixture
+         "acceptance": FIXTURES / "acceptance.json"}
 
 
 def _cases():

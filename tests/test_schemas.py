@@ -7,8 +7,8 @@ import pytest
 from referencing import Registry, Resource
 
 from docgen.schemas import _RECORD_ID, _is_yuan, get_kind, inline_refs, kinds, record_schema, validator
-from tests.conftest import FIXTURES, load_json
-from tests.test_cases import _cases, _patched
+from tests.conftest import load_json
+from tests.test_cases import BASES, _cases, _patched
 
 
 def as_written(kind: str) -> jsonschema.Draft202012Validator:
@@ -28,7 +28,7 @@ def errors(checker: jsonschema.Draft202012Validator, data: dict) -> list[tuple]:
 def _records():
     for case in _cases():
         data = case.values[0]
-        base = FIXTURES / ("notice.json" if data.get("base") == "notice" else "record.json")
+        base = BASES[data.get("base", "record")]
         yield pytest.param(_patched(load_json(base), data), id=case.id)
 
 

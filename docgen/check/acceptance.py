@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from docgen.check.registry import rule
-from docgen.dates import cn_date
+from docgen.dates import cn_date, parse_date
 from docgen.domain.acceptance import UNREPORTED, Deadline, deadlines, evaluate, lowered_targets, settlement
 from docgen.domain.figures import yuan
 from docgen.findings import Finding, Severity
@@ -119,3 +119,16 @@ def deductions_exceed_contract(record: dict[str, Any], policy: Policy) -> Iterat
         yield Finding("acceptance.deductions_exceed_contract", path, label_for(path),
                       f"扣减合计 {yuan(money.deductions_total)} 超过合同金额 {yuan(money.amount)}，"
                       f"超出 {yuan(money.deductions_total - money.amount)}；扣减最多为全部合同款")
+
+
+@rule("/project/end_date", "/acceptance/application_date", "/acceptance/date", "/acceptance/rectification_date")
+def dates_out_of_order(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
+    """The project ends, then 验收 is applied for, then accepted, then rectified: each date after the one before."""
+    acceptance = record["acceptance"]
+    steps = [("/project/end_date", record["project"]["end_date"])]
+    steps += [(f"/acceptance/{key}", acceptance[key]) for key in ("application_date", "date", "rectification_date")
+              if key in acceptance]
+    for (before_path, before), (path, value) in zip(steps, steps[1:], strict=False):
+        if parse_date(value) < parse_date(before):
+            yield Finding("acceptance.dates_out_of_order", path, label_for(path),
+                          f"{label_for(path)} {cn_date(value)} 早于{label_for(before_path)} {cn_date(before)}")

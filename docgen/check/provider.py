@@ -19,17 +19,19 @@ _PROVIDER = "/project/third_party"
 
 
 def _reference(record: dict[str, Any]) -> tuple[str, date]:
+    # The agreement is optional here (an application has none), so its date is read only when well-formed.
     signed = record.get("agreement", {}).get("sign_date")
-    if signed is not None:
+    try:
         return "协议签订日期", parse_date(signed)
-    return "项目开始日期", parse_date(record["project"]["start_date"])
+    except ValueError:
+        return "项目开始日期", parse_date(record["project"]["start_date"])
 
 
 def _provider(record: dict[str, Any]) -> dict[str, Any] | None:
     return record["project"].get("third_party") if record["project"]["implementation"] == "third_party" else None
 
 
-@rule(f"{_PROVIDER}/business_since", "/project/start_date", "/project/implementation", "/agreement/sign_date")
+@rule(f"{_PROVIDER}/business_since", "/project/start_date", "/project/implementation")
 def provider_too_new(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
     """The provider must have done related publicity/training work for the profile's minimum years."""
     provider, limit = _provider(record), policy.rule("provider")
@@ -45,7 +47,7 @@ def provider_too_new(record: dict[str, Any], policy: Policy) -> Iterator[Finding
                       f"（{limit.source}）")
 
 
-@rule(f"{_PROVIDER}/violations", "/project/start_date", "/project/implementation", "/agreement/sign_date")
+@rule(f"{_PROVIDER}/violations", "/project/start_date", "/project/implementation")
 def provider_violation(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
     """No major violation within the profile's window (内蒙古: two years; 宁波: none at all)."""
     provider, limit = _provider(record), policy.rule("provider")
@@ -64,7 +66,7 @@ def provider_violation(record: dict[str, Any], policy: Policy) -> Iterator[Findi
                       f"{cn_date(day)} 前{within}，不符合服务机构的基本条件（{limit.source}）")
 
 
-@rule(f"{_PROVIDER}/disqualified_on", "/project/start_date", "/project/implementation", "/agreement/sign_date")
+@rule(f"{_PROVIDER}/disqualified_on", "/project/start_date", "/project/implementation")
 def provider_disqualified(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
     """A provider found to have served badly may not take projects for the profile's ban (内蒙古: three years)."""
     provider, ban = _provider(record), policy.rule("provider_ban")

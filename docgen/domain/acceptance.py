@@ -318,7 +318,7 @@ def _texts(result: dict[str, Any], value: Fraction | None, target: Target | None
             return actual, change
         return change, change
     actual = _figure(indicator, value)
-    if indicator in _COUNTS and target is not None and target.target > 0:
+    if indicator in _COUNTS and target is not None and target.comparison == ">=" and target.target > 0:
         return actual, percent(value / Fraction(target.target), (Fraction(1), target.comparison))
     return actual, "—"
 
