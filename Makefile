@@ -9,6 +9,8 @@ OUT    ?= output
 SYSTEM_PACKAGES := poppler-utils fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation fonts-dejavu-core
 # LibreOffice Writer: the optional PDF engine, and the oracle of the `libreoffice` tests (templates saved by it).
 SYSTEM_PACKAGES += libreoffice-writer
+# Chromium: the browser the web app's tests drive (tests/web, Playwright).
+SYSTEM_PACKAGES += chromium
 
 .PHONY: demo test setup system lint templates clean
 
@@ -32,7 +34,7 @@ setup: system $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,web]'
 	touch $@
 
 # Install missing Debian packages once; a no-op when all are installed (or off Debian, with a hint).

@@ -18,6 +18,7 @@ from docgen.findings import Finding
 from docgen.options import cli_options
 from docgen.schemas import record_schema
 from docgen.template_command import template_group
+from docgen.web.command import serve_command, users_command
 from docgen.workdays import use_holidays
 
 _OUT_DEFAULT = Path("output")
@@ -162,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 cli.add_command(batch_command)
 cli.add_command(columns_command)
 cli.add_command(template_group)
+cli.add_command(serve_command)
+cli.add_command(users_command)
 
 
 def _tolerate_unencodable() -> None:

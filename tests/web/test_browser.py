@@ -1,0 +1,144 @@
+"""End to end in Debian's chromium: a new user fills a project from nothing, sees live checks, downloads the
+packet; an agency user generates the agreement; the history; another enterprise user is kept out."""
+
+import re
+
+from tests.web.conftest import pdftotext
+from tests.web.filled import AGENCY, APPLICATION, AT_CAP, CONTRIBUTIONS, FEASIBILITY, OVER_CAP, PLAN
+
+
+def field(page, pointer):
+    return page.locator(f'[name="{pointer}"]:not([type=hidden])')
+
+
+def fill(page, values):
+    """Type each value into the input named by its JSON Pointer, adding table rows as needed."""
+    for pointer, value in values.items():
+        target = field(page, pointer)
+        if target.count() == 0:
+            table = re.match(r"(.*)/\d+/", pointer)[1]
+            page.locator(f'section[data-list="{table}"] > button.add-row').click()
+        if target.evaluate("el => el.tagName") == "SELECT":
+            target.select_option(value)
+        else:
+            target.fill(value)
+        target.dispatch_event("change")
+
+
+def findings_at(page, pointer):
+    return page.locator(f'.msgs[data-for="{pointer}"] .msg')
+
+
+def register(page, server, name, role="enterprise"):
+    page.goto(f"{server.url}/register")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", "correct horse 1")
+    page.select_option("select[name=role]", role)
+    page.click("button.primary")
+    page.wait_for_url(f"{server.url}/projects")
+
+
+def save(page):
+    page.click(".save-bar button.primary")
+    page.wait_for_selector("p.saved")
+
+
+def shot(page, shots, name):
+    if shots is not None:
+        page.screenshot(path=shots / f"{name}.png", full_page=name != "application")
+
+
+def test_new_user_fills_checks_downloads_and_agency_writes_agreement(server, browser, tmp_path, shots):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900},
+                                  locale="zh-CN")
+    page = context.new_page()
+    register(page, server, "企业用户甲")
+    shot(page, shots, "projects-empty")
+    page.click("form[action='/projects/new'] button")
+    page.wait_for_url(re.compile(r".*/projects/\d+/application$"))
+    project_url = page.url.rsplit("/", 1)[0]
+
+    # Live check: a budget 0.01 元 over the cap (3% of contributions) is reported at the budget, as typed.
+    fill(page, APPLICATION)
+    cap_error = findings_at(page, "/budget").filter(has_text="超过上限")
+    cap_error.wait_for()
+    assert "错误" in cap_error.inner_text()
+    assert page.locator("#summary .findings li.error a", has_text="项目预算").count() == 1
+    assert field(page, "/finance/contributions_last_year").input_value() == CONTRIBUTIONS
+    assert page.locator('[data-pointer="/finance/contributions_last_year"] output.wan').inner_text() == "100 万元"
+    shot(page, shots, "application-live-error")
+    fill(page, {"/budget/items/0/amount": AT_CAP})
+    cap_error.wait_for(state="detached")
+    assert findings_at(page, "/budget/items/0").filter(has_text="受益人数").count() == 1  # a warning stays
+    assert page.locator('nav.docs a[data-kind="application"] .mark').inner_text() == "✓"
+    save(page)
+    assert "第 2 版" in page.locator("p.saved").inner_text()
+
+    for name, values in (("feasibility", FEASIBILITY), ("plan", PLAN)):
+        page.goto(f"{project_url}/{name}")
+        fill(page, values)
+        page.wait_for_function("document.querySelector('#record').dataset.checked")
+        save(page)
+        assert page.locator(f'nav.docs a[data-kind="{name}"] .mark').inner_text() == "✓"
+        shot(page, shots, name)
+
+    # Hostile text stays text: the applicant's name with markup is shown literally.
+    page.goto(f"{project_url}/application")
+    assert field(page, "/applicant/name").input_value() == "测试<b>煤业</b>有限公司"
+    assert page.locator("b", has_text="煤业").count() == 0
+    with page.expect_download() as download:
+        page.click("a[href$='/download/packet.pdf']")
+    text = pdftotext(download.value.path().read_bytes(), tmp_path)
+    assert "一线职工工伤预防培训项目" in text
+    assert "测试<b>煤业</b>有限公司" in text.replace("\n", "")
+    assert "30,000.00" in text or "3.00" in text
+    page.reload()
+    assert page.locator("ul.issued li", has_text="packet.pdf").count() == 1
+
+    # An agency clerk keeps the agency's details once, then generates the agreement from the application.
+    page.click("header button.link")
+    register(page, server, "经办员乙", role="agency")
+    page.goto(f"{server.url}/settings")
+    fill(page, AGENCY)
+    page.click(".save-bar button.primary")
+    page.wait_for_selector("p.saved")
+    shot(page, shots, "settings")
+    page.goto(f"{project_url}/agreement")
+    page.click("button:has-text('生成服务协议')")
+    page.wait_for_selector("p.saved")
+    assert field(page, "/agreement/amount").input_value() == AT_CAP
+    assert field(page, "/agreement/start_date").input_value() == APPLICATION["/project/start_date"]
+    assert field(page, "/agreement/end_date").input_value() == APPLICATION["/project/end_date"]
+    assert field(page, "/agreement/payee/account_name").input_value() == APPLICATION["/applicant/name"]
+    assert field(page, "/agreement/payee/party").input_value() == "party_b"
+    assert field(page, "/agreement/party_a/name").input_value() == AGENCY["/agreement/party_a/name"]
+    assert field(page, "/agreement/prepayment").input_value() == "15,000.00"
+    assert field(page, "/agreement/kpis/0/indicator").input_value() == "training_persons"
+    assert field(page, "/agreement/kpis/0/target").input_value() == "50"
+    assert field(page, "/agreement/kpis/2/indicator").input_value() == "training_rate"
+    assert field(page, "/agreement/kpis/2/target").input_value() == "0.95"
+    shot(page, shots, "agreement")
+
+    # Table rows move and go: the second KPI row moved up becomes the first.
+    page.locator('tr[data-pointer="/agreement/kpis/1"] button.up').click()
+    assert field(page, "/agreement/kpis/0/indicator").input_value() == "training_sessions"
+    page.locator('tr[data-pointer="/agreement/kpis/0"] button.remove').click()
+    assert field(page, "/agreement/kpis/0/indicator").input_value() == "training_persons"
+
+    page.goto(f"{project_url}/history")
+    rows = page.locator("table.list").first.locator("tbody tr")
+    assert rows.count() >= 5
+    assert "生成服务协议" in rows.first.inner_text() and "经办员乙" in rows.first.inner_text()
+    assert page.locator("code", has_text="/agreement").count() >= 1
+    assert page.locator("code", has_text="/feasibility").count() >= 1
+    shot(page, shots, "history")
+
+    # Another enterprise user cannot open the first user's project, nor sees it listed.
+    page.click("header button.link")
+    register(page, server, "企业用户丙")
+    assert page.locator("table.list").count() == 0
+    response = page.goto(f"{project_url}/application")
+    assert response.status == 404
+    assert "没有这个项目" in page.content()
+    assert page.request.get(f"{project_url}/download/packet.pdf").status == 404
+    context.close()
