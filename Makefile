@@ -25,6 +25,7 @@ demo: setup
 	$(BIN)/docgen render notice examples/annual-plan.json -o $(OUT)/annual-plan
 	$(BIN)/docgen batch notice examples/notices.xlsx --base examples/notice.json -o $(OUT)/notices \
 	  --to docx,pdf --merge --name "{row:03d}-{recipient.name}"
+	@echo "网页版：$(BIN)/docgen serve --open  （http://127.0.0.1:8000/ ，数据在 ~/.local/share/docgen，见 README「网页版」）"
 
 test: setup
 	$(BIN)/python -m pytest -q

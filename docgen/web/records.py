@@ -9,7 +9,7 @@ from typing import Any
 from docgen.money import round_yuan, to_decimal
 from docgen.schemas import escape, schema_at, split_pointer
 
-_MONEY = re.compile(r"[¥￥]?\s*(?P<number>[+-]?[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(?P<wan>万元?|元)?")
+_MONEY = re.compile(r"[¥￥]?\s*(?P<number>[+-]?(?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*(?P<wan>万元?|元)?")
 _WAN = Decimal(10000)
 
 

@@ -69,7 +69,8 @@ def test_new_user_fills_checks_downloads_and_agency_writes_agreement(server, bro
     shot(page, shots, "application-live-error")
     fill(page, {"/budget/items/0/amount": AT_CAP})
     cap_error.wait_for(state="detached")
-    assert findings_at(page, "/budget/items/0").filter(has_text="受益人数").count() == 1  # a warning stays
+    row_warning = findings_at(page, "/budget/items").filter(has_text="预算明细第1项：未填写受益人数")
+    assert row_warning.count() == 1 and "警告" in row_warning.inner_text()  # a warning stays, at its table
     assert page.locator('nav.docs a[data-kind="application"] .mark').inner_text() == "✓"
     save(page)
     assert "第 2 版" in page.locator("p.saved").inner_text()

@@ -6,7 +6,7 @@ const csrf = () => (document.querySelector("input[name=csrf]") || {}).value || "
 
 // ---- money: 12,846,520.00 with its 万元 shown beside it ---------------------------------------------------------
 function parseMoney(text) {
-  const m = text.trim().match(/^[¥￥]?\s*([+-]?[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元?|元)?$/);
+  const m = text.trim().match(/^[¥￥]?\s*([+-]?(?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*(万元?|元)?$/);
   if (!m) return null;
   let value = Number(m[1].replace(/[,，]/g, ""));
   if (m[2] && m[2].startsWith("万")) value *= 10000;

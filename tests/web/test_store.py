@@ -1,0 +1,108 @@
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from docgen.web.store import Role, Store
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    opened.migrate()
+    yield opened
+    opened.close()
+
+
+def _exercise(store: Store) -> None:
+    """Versions, roles and issued documents, the same on every database."""
+    owner = store.add_user("企业甲", "password-1", Role.ENTERPRISE)
+    other = store.add_user("企业乙", "password-2", Role.ENTERPRISE)
+    clerk = store.add_user("经办员", "password-3", Role.AGENCY)
+    assert store.authenticate("企业甲", "password-1").id == owner.id
+    assert store.authenticate("企业甲", "wrong") is None and store.authenticate("无此人", "password-1") is None
+    assert "password-1" not in store.user(owner.id).password_hash
+
+    record = json.loads((FIXTURES / "record.json").read_text(encoding="utf-8"))
+    project = store.create_project(owner, record, "导入")
+    edited = json.loads(json.dumps(record))
+    edited["budget"]["items"][0]["amount"] = "1.01"
+    edited["finance"]["ratio_note"] = 0.45  # any decimal that is not money
+    saved = store.save(project, clerk, edited, "改预算")
+    assert saved.version == 2
+    assert sorted(saved.changes) == ["/budget/items/0/amount", "/finance/ratio_note"]
+    assert store.save(project, clerk, edited).changes == []  # nothing changed: no new version
+
+    current = store.project(project.id, owner)
+    assert current.version == 2 and current.record["budget"]["items"][0]["amount"] == "1.01"
+    assert str(current.record["finance"]["ratio_note"]) == "0.45"  # read back exactly (a Decimal)
+    assert [(v.number, name) for v, name in store.versions(current)] == [(2, "经办员"), (1, "企业甲")]
+    assert store.version(current, 1).record["budget"]["items"][0]["amount"] == record["budget"]["items"][0]["amount"]
+
+    assert store.project(project.id, other) is None and store.projects(other) == []
+    assert [p.id for p in store.projects(clerk)] == [project.id]
+
+    store.issue(current, clerk, 2, "packet", "packet.pdf", b"%PDF-1.7 test")
+    (issued,) = store.issued(current)
+    assert (issued.version, issued.size, issued.filename) == (2, 13, "packet.pdf")
+    assert issued.sha256 == __import__("hashlib").sha256(b"%PDF-1.7 test").hexdigest()
+    store.set_setting("agency", {"place": "鄂尔多斯"})
+    assert store.setting("agency") == {"place": "鄂尔多斯"}
+
+
+def test_sqlite_store_keeps_versions_roles_and_issued_documents(store):
+    _exercise(store)
+
+
+def test_migrations_are_idempotent_and_create_every_table(store):
+    store.migrate()
+    from sqlalchemy import inspect
+
+    assert {"users", "projects", "versions", "issued", "uploads", "settings", "alembic_version"} <= set(
+        inspect(store.engine).get_table_names())
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture
+def postgres():
+    """A throw-away PostgreSQL cluster on a Unix socket, run as the postgres user (it refuses root)."""
+    bindir = _pg_bin()
+    if bindir is None or shutil.which("runuser") is None:
+        pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
+    pytest.importorskip("psycopg")
+    root = Path(tempfile.mkdtemp(prefix="docgen-pg-"))  # under /tmp: pytest's own folders are closed to postgres
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_postgres:
+        shutil.chown(root, "postgres")
+    data = root / "data"
+    subprocess.run([*as_postgres, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "docgen",
+                    "--no-sync", "-E", "UTF8"], check=True, capture_output=True)
+    started = time.monotonic()
+    subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-t", "20", "-l", str(root / "log"),
+                    "-o", f"-k {root} -c listen_addresses='' -c fsync=off", "start"], check=True, capture_output=True)
+    assert time.monotonic() - started < 20
+    try:
+        yield f"postgresql+psycopg://docgen@/postgres?host={root}"
+    finally:
+        subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_postgresql_store_behaves_like_sqlite(postgres):
+    store = Store(postgres)
+    store.migrate()
+    try:
+        _exercise(store)
+    finally:
+        store.close()
