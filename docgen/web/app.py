@@ -286,7 +286,7 @@ class _Web:
         ready = {}
         findings: list[Finding] = []
         for page in forms.pages():
-            report = docgen.validate(self._source(record), page.kind.name)
+            report = docgen.validate(self._source(record, hashed=False), page.kind.name)
             ready[page.kind.name] = report.ok
             if page.kind.name == kind:
                 findings = report.findings
@@ -299,7 +299,7 @@ class _Web:
         form = await self._form(request)
         posted, problems = forms.parse(form.multi_items())  # type: ignore[arg-type]
         record = forms.merge(project.record, page, posted)
-        report = await run_in_threadpool(docgen.validate, self._source(record), page.kind.name)
+        report = await run_in_threadpool(docgen.validate, self._source(record, hashed=False), page.kind.name)
         unreadable = {f.path for f in problems}
         findings = problems + [f for f in report.findings if f.path not in unreadable]
         return JSONResponse({"findings": [_finding(f) for f in findings],
@@ -367,10 +367,13 @@ class _Web:
         return RedirectResponse(f"{target}?saved={result.version}&changed={len(result.changes)}", status_code=303)
 
     # ---- documents --------------------------------------------------------------------------------------------
-    def _source(self, record: dict[str, Any]) -> Source:
-        """The record as docgen reads it; attachments resolve inside the data folder."""
-        source = from_mapping(record)
-        return Source(source.data, source.sha256, source.name, origin=self.config.data_dir / "project.json")
+    def _source(self, record: dict[str, Any], *, hashed: bool = True) -> Source:
+        """The record as docgen reads it; attachments resolve inside the data folder.
+
+        A live check skips the record's hash (only documents carry it), a third of a check's time.
+        """
+        sha256 = from_mapping(record).sha256 if hashed else ""
+        return Source(dict(record), sha256, "<网页表单>", origin=self.config.data_dir / "project.json")
 
     def _rendered(self, project: Project, scope: str, formats: tuple[str, ...]) -> Rendered:
         key = (project.id, project.version, scope, formats)

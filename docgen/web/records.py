@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from docgen.money import round_yuan, to_decimal
-from docgen.schemas import escape, schema_at, split_pointer
+from docgen.schemas import escape, schema_at
 
-_MONEY = re.compile(r"[¥￥]?\s*(?P<number>[+-]?(?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*(?P<wan>万元?|元)?")
+_MONEY = re.compile(r"[¥￥]?\s*(?P<number>[+-]?(?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)"
+                    r"\s*(?P<wan>万元?|元)?")
 _WAN = Decimal(10000)
+_INDEX = re.compile(r"/[0-9]+(?=/|$)")
 
 
 def schema_for(pointer: str) -> dict[str, Any]:
     """The schema node of a field; list indices do not matter, so every row shares one lookup."""
-    tokens = ["0" if token.isdigit() else token for token in split_pointer(pointer)]
-    return schema_at("".join(f"/{escape(t)}" for t in tokens)) or {}
+    return _schema_for(_INDEX.sub("/0", pointer))
+
+
+@lru_cache(maxsize=4096)
+def _schema_for(pointer: str) -> dict[str, Any]:
+    return schema_at(pointer) or {}
 
 
 def is_money(node: dict[str, Any]) -> bool:

@@ -4,7 +4,7 @@ packet; an agency user generates the agreement; the history; another enterprise 
 import re
 
 from tests.web.conftest import pdftotext
-from tests.web.filled import AGENCY, APPLICATION, AT_CAP, CONTRIBUTIONS, FEASIBILITY, OVER_CAP, PLAN
+from tests.web.filled import AGENCY, APPLICATION, AT_CAP, CONTRIBUTIONS, FEASIBILITY, PLAN
 
 
 def field(page, pointer):
