@@ -102,7 +102,6 @@ def _check_body(record: dict, csrf: str) -> bytes:
             if isinstance(node, forms.Group):
                 walk(node.children)
             elif isinstance(node, forms.Table):
-                fields.append((node.pointer, forms.LIST_MARK))
                 for i, row in enumerate(node.rows):
                     fields.append((f"{node.pointer}/{i}", forms.ROW_MARK))
                     fields.extend((cell.pointer, cell.value) for cell in row)

@@ -23,7 +23,6 @@ from docgen.schemas import Kind, escape, kinds, label_for, split_pointer
 from docgen.web.records import is_money, money_text, parse_money, schema_for
 
 ROW = "__i__"  # the row index placeholder in a table's template row
-LIST_MARK = "{list}"  # value of the hidden input that says a list is on the page (so no rows means [])
 ROW_MARK = "{row}"  # value of the hidden input that keeps an empty row
 
 
@@ -223,8 +222,9 @@ def _text(schema: dict[str, Any], value: Any) -> str:
 def parse(items: Iterable[tuple[str, str]]) -> tuple[dict[str, Any], list[Finding]]:
     """The record fields a posted form holds (inputs named by JSON Pointer), and a finding per unreadable value.
 
-    Empty inputs are left out (so a required one is reported missing); a value that cannot be read is kept
-    as typed, so nothing is lost, and reported.
+    Empty inputs are left out (so a required one is reported missing), and so is a list without rows; a row
+    that was added stays, even empty. A value that cannot be read is kept as typed, so nothing is lost, and
+    reported.
     """
     root: dict[str, Any] = {}
     findings = []
@@ -232,7 +232,7 @@ def parse(items: Iterable[tuple[str, str]]) -> tuple[dict[str, Any], list[Findin
         if not name.startswith("/"):
             continue
         tokens = split_pointer(name)
-        if raw in (LIST_MARK, ROW_MARK):
+        if raw == ROW_MARK:
             _container(root, tokens)
             continue
         text = raw.strip()
