@@ -28,10 +28,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import docgen
-from docgen.api import Rendered
 from docgen.errors import DataError, DocgenError, InputError
 from docgen.findings import Finding
 from docgen.load import Source, from_mapping, parse_json
+from docgen.options import RenderOptions
+from docgen.rendered import Rendered
+from docgen.renderer import Renderer
 from docgen.web import forms, lifecycle
 from docgen.web.records import plain
 from docgen.web.store import Project, Role, Store, User
@@ -52,6 +54,7 @@ class Config:
     registration: bool  # only on loopback: anyone who can reach the machine may create an account
     secret: str
     max_upload: int = MAX_UPLOAD
+    renderer: Renderer = field(default_factory=lambda: Renderer(RenderOptions(formats=("docx", "pdf"))))
     cache: OrderedDict[tuple[Any, ...], Rendered] = field(default_factory=OrderedDict)
     lock: Lock = field(default_factory=Lock)
 
@@ -375,15 +378,16 @@ class _Web:
         sha256 = from_mapping(record).sha256 if hashed else ""
         return Source(dict(record), sha256, "<网页表单>", origin=self.config.data_dir / "project.json")
 
-    def _rendered(self, project: Project, scope: str, formats: tuple[str, ...]) -> Rendered:
-        key = (project.id, project.version, scope, formats)
+    def _rendered(self, project: Project, scope: str) -> Rendered:
+        """Docx and PDF of one document (or the packet) of the project's current version, rendered once."""
+        key = (project.id, project.version, scope)
         with self.config.lock:
             cached = self.config.cache.get(key)
         if cached is not None:
             return cached
         source = self._source(project.record)
-        rendered = (docgen.render_packet(source, to=formats) if scope == _PACKET
-                    else docgen.render(source, scope, to=formats))
+        renderer = self.config.renderer
+        rendered = renderer.render_packet(source) if scope == _PACKET else renderer.render(source, scope)
         with self.config.lock:
             self.config.cache[key] = rendered
             while len(self.config.cache) > 16:
@@ -395,7 +399,7 @@ class _Web:
         project = self._project(request, user)
         kind = _page(request.path_params["kind"]).kind.name
         try:
-            rendered = await run_in_threadpool(self._rendered, project, kind, ("pdf",))
+            rendered = await run_in_threadpool(self._rendered, project, kind)
         except DataError as exc:
             return self.html(request, "not_ready.html", status=409, findings=[_finding(f) for f in exc.findings
                                                                               if f.is_error])
@@ -410,12 +414,12 @@ class _Web:
         stem, _, fmt = name.rpartition(".")
         try:
             if name in ("packet.pdf", "packet.zip"):
-                rendered = await run_in_threadpool(self._rendered, project, _PACKET, ("docx", "pdf"))
+                rendered = await run_in_threadpool(self._rendered, project, _PACKET)
                 data = rendered.packet_pdf or b"" if fmt == "pdf" else _zip(rendered, project)
                 kind, filename = _PACKET, f"{_safe_name(project.name)}-{name}"
             elif fmt in ("docx", "pdf"):
                 kind = _page(stem).kind.name
-                rendered = await run_in_threadpool(self._rendered, project, kind, ("docx", "pdf"))
+                rendered = await run_in_threadpool(self._rendered, project, kind)
                 document = rendered.documents[0]
                 data = (document.data if fmt == "docx" else document.pdf) or b""
                 filename = f"{document.stem}.{fmt}"
