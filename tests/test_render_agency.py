@@ -221,6 +221,17 @@ def test_acceptance_due_date_across_holidays(end, due):
     assert deadlines["验收完成期限"][1] == due
 
 
+def test_a_calendar_day_deadline_on_a_holiday_is_printed_moved_with_both_articles():
+    """宁波办法 第二十三条's 15 日 end on 5 October 2025 (国庆); 民法典 第二百零三条 moves the last day to 9 October."""
+    record = load_json(EXAMPLES / "acceptance-pass.json")
+    record["project"]["end_date"] = record["agreement"]["end_date"] = "2025-09-20"
+    record["acceptance"]["application_date"] = "2025-10-09"
+    record["acceptance"]["date"] = "2025-10-20"
+    deadlines = {row[0]: row[1:] for row in _table_with(_render(record, "acceptance"), "事项")}
+    assert deadlines["验收申请期限"][1:3] == ["2025年10月9日", "2025年10月9日"]
+    assert "民法典 第二百零三条" in deadlines["验收申请期限"][3]
+
+
 def test_a_contradicting_verdict_refuses_to_render():
     record = load_json(EXAMPLES / "acceptance-fail.json")
     record["acceptance"]["verdict"] = "合格"

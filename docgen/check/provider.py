@@ -60,10 +60,10 @@ def provider_violation(record: dict[str, Any], policy: Policy) -> Iterator[Findi
         if when > day or (window is not None and add_months(when, 12 * int(window)) <= day):
             continue
         path = f"{_PROVIDER}/violations/{i}"
-        within = f"{window} 年内" if window is not None else ""
+        within = f"前 {window} 年内" if window is not None else "之前"
         yield Finding("provider.violation", path, label_for(path),
                       f"第三方机构 {cn_date(when)} 有重大违法违规记录（{violation['summary']}），在{label} "
-                      f"{cn_date(day)} 前{within}，不符合服务机构的基本条件（{limit.source}）")
+                      f"{cn_date(day)} {within}，不符合服务机构的基本条件（{limit.source}）")
 
 
 @rule(f"{_PROVIDER}/disqualified_on", "/project/start_date", "/project/implementation")

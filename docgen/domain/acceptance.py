@@ -397,14 +397,15 @@ def _calendar_deadline(end: date, days: int, source: str, policy: Policy, actual
             due = next_working_day(last)
         except CalendarNotCoveredError as exc:
             due, error = None, exc
-        if due != last:
-            source = f"{source}；{postponement.source.split('：')[0]}"
+    postponed = due is not None and due != last
+    if postponed and postponement is not None:  # both articles cited, without their quoted text
+        source = f"{source.split('：')[0]}；{postponement.source.split('：')[0]}"
     if actual is None or actual <= last:
         missed: bool | None = False if actual is not None else None
     else:
         missed = None if due is None else actual > due
     return Deadline("application", "验收申请期限", "/acceptance/application_date", "项目结束日期", end, basis,
-                    source, due, actual, missed, error, last if due != last else None)
+                    source, due, actual, missed, error, last if postponed else None)
 
 
 def _working_deadline(code: str, name: str, path: str, start_label: str, start: date, days: int, source: str,
