@@ -41,6 +41,7 @@ from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle, StyleFactory
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 OUT_DIR = Path(__file__).resolve().parent / "zh"
 
@@ -1526,7 +1527,7 @@ def set_core_properties(doc: DocxDocument, title: str) -> None:
     props.subject = "内蒙古自治区工伤预防项目申报材料"
     props.author = "docgen"
     props.last_modified_by = "docgen"
-    props.comments = "由 templates/build.py 生成的 docxtpl 模板"
+    props.comments = "docgen 模板：可在 Word、WPS 或 LibreOffice 中编辑，标签写在文字中（见 README）"
     props.language = "zh-CN"
     props.keywords = ""
     props.revision = 1
@@ -1545,8 +1546,95 @@ def save_reproducibly(doc: DocxDocument, path: Path) -> None:
             info = zipfile.ZipInfo(entry.filename, date_time=ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(entry.filename))
+            dst.writestr(info, finish_part(entry.filename, src.read(entry.filename)))
     path.write_bytes(out.getvalue())
+
+
+# --------------------------------------------------------------------------------------------------
+# The package as Word users get it: font table with fallbacks, Chinese theme language, plain app
+# properties, property elements in schema order (Word rejects some out-of-order ones)
+# --------------------------------------------------------------------------------------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# (name, altName Word falls back to on Windows versions without the font, charset, family, pitch)
+FONT_TABLE = [
+    ("Times New Roman", "", "00", "roman", "variable"),
+    ("宋体", "SimSun", "86", "auto", "variable"),
+    ("仿宋_GB2312", "仿宋", "86", "modern", "fixed"),
+    ("楷体_GB2312", "楷体", "86", "modern", "fixed"),
+    ("黑体", "SimHei", "86", "modern", "fixed"),
+    ("方正小标宋简体", "宋体", "86", "script", "fixed"),
+]
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Template>Normal.dotm</Template><TotalTime>0</TotalTime><Application>docgen</Application>"
+    "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><Company></Company>"
+    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+    "</Properties>"
+)
+SCHEMA_ORDER = {
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+           "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+           "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+           "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
+           "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText "
+           "vertAlign rtl cs em lang eastAsianLayout specVanish oMath",
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing "
+             "tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription tblPrChange",
+    "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark "
+            "headers cellIns cellDel cellMerge tcPrChange",
+    "sectPr": "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders lnNumType "
+              "pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter docGrid "
+              "printerSettings sectPrChange",
+}
+
+
+def finish_part(name: str, data: bytes) -> bytes:
+    """The part as Word writes it: see the section comment."""
+    if name == "docProps/app.xml":
+        return APP_XML.encode()
+    if not (name.startswith("word/") and name.endswith(".xml")):
+        return data
+    root = etree.fromstring(data)
+    if name == "word/fontTable.xml":
+        root = font_table()
+    elif name == "word/settings.xml":
+        lang = root.find(f"{{{W_NS}}}themeFontLang")
+        if lang is not None:
+            lang.set(f"{{{W_NS}}}val", "en-US")
+            lang.set(f"{{{W_NS}}}eastAsia", "zh-CN")
+    in_schema_order(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def font_table() -> etree._Element:
+    """The fonts the templates name; 仿宋_GB2312 and 楷体_GB2312 fall back to 仿宋 and 楷体 where absent."""
+    root = etree.Element(f"{{{W_NS}}}fonts", nsmap={"w": W_NS})
+    for name, alt, charset, family, pitch in FONT_TABLE:
+        font = etree.SubElement(root, f"{{{W_NS}}}font", {f"{{{W_NS}}}name": name})
+        if alt:
+            etree.SubElement(font, f"{{{W_NS}}}altName", {f"{{{W_NS}}}val": alt})
+        etree.SubElement(font, f"{{{W_NS}}}charset", {f"{{{W_NS}}}val": charset})
+        etree.SubElement(font, f"{{{W_NS}}}family", {f"{{{W_NS}}}val": family})
+        etree.SubElement(font, f"{{{W_NS}}}pitch", {f"{{{W_NS}}}val": pitch})
+    return root
+
+
+def in_schema_order(root: etree._Element) -> None:
+    """Sort the children of every property element into the order of the WordprocessingML schema."""
+    ranks = {tag: {child: i for i, child in enumerate(order.split())} for tag, order in SCHEMA_ORDER.items()}
+    for element in root.iter():
+        tag = etree.QName(element).localname if isinstance(element.tag, str) else ""
+        order = ranks.get(tag)
+        if order is None or not len(element):
+            continue
+        children = list(element)
+        ranked = sorted(children, key=lambda child: order.get(etree.QName(child).localname, len(order)))
+        if ranked != children:
+            element[:] = ranked
 
 
 BUILDERS = {
