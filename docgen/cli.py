@@ -19,6 +19,7 @@ from docgen.options import cli_options
 from docgen.schemas import record_schema
 from docgen.template_command import template_group
 from docgen.web.command import serve_command, users_command
+from docgen.workbook.command import workbook_command
 from docgen.workdays import use_holidays
 
 _OUT_DEFAULT = Path("output")
@@ -165,6 +166,7 @@ cli.add_command(columns_command)
 cli.add_command(template_group)
 cli.add_command(serve_command)
 cli.add_command(users_command)
+cli.add_command(workbook_command)
 
 
 def _tolerate_unencodable() -> None:

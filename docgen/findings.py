@@ -23,6 +23,7 @@ class Finding:
         label: The field's Chinese title from the schema.
         message: Chinese explanation with the numbers involved.
         severity: ``error`` or ``warning``.
+        cell: Where a workbook holds the field, e.g. ``预算明细!D7`` ("" for a JSON record).
     """
 
     code: str
@@ -30,6 +31,7 @@ class Finding:
     label: str
     message: str
     severity: Severity = Severity.ERROR
+    cell: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -37,12 +39,12 @@ class Finding:
         return self.severity is Severity.ERROR
 
     def to_dict(self) -> dict[str, str]:
-        """Plain dict with the five keys, for JSON output."""
-        return {k: str(v) for k, v in asdict(self).items()}
+        """Plain dict with the five keys (six with a workbook cell), for JSON output."""
+        return {k: str(v) for k, v in asdict(self).items() if k != "cell" or v}
 
     def __str__(self) -> str:
         level = "错误" if self.is_error else "警告"
-        where = f"{self.label}（{self.path}）" if self.path else self.label
+        where = f"{self.label}（{'，'.join(p for p in (self.path, self.cell) if p)}）" if self.path else self.label
         return f"[{level}] {where}：{self.message}  〔{self.code}〕"
 
 

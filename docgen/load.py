@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,12 +15,26 @@ from docgen.errors import InputError
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A record together with where it came from and the SHA-256 of its bytes."""
+    """A record together with where it came from and the SHA-256 of its bytes.
+
+    A record read from a workbook also has its findings from reading (``findings``) and where each field
+    sits (``cells``: JSON Pointer → ``sheet!cell``).
+    """
 
     data: dict[str, Any]
     sha256: str
     name: str = "<dict>"
     origin: Path | None = None
+    findings: tuple[Any, ...] = ()
+    cells: Mapping[str, str] = field(default_factory=dict)
+
+    def cell(self, pointer: str) -> str:
+        """The workbook cell of a field, or of its nearest parent that has one ("" for JSON)."""
+        while pointer:
+            if pointer in self.cells:
+                return self.cells[pointer]
+            pointer = pointer.rpartition("/")[0]
+        return self.cells.get("", "")
 
     @property
     def base_dir(self) -> Path:
@@ -39,8 +53,12 @@ def parse_json(text: str | bytes, *, name: str = "<input>") -> Any:
 
 
 def read_record(path: str | Path) -> Source:
-    """Read a JSON record file; missing files and malformed JSON raise `InputError`."""
+    """Read a JSON record file or a fill-in workbook (.xlsx); missing or malformed files raise `InputError`."""
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from docgen.workbook.read import read_workbook
+
+        return read_workbook(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,8 @@ def check(source: Source, scope: str, policy_override: str | None = None) -> Rep
         all_findings += run_rules(record, policy, sections=sections, schema_errors=schema_errors)
     if scope == PACKET and "/attachments" not in schema_errors:
         all_findings += attachment_findings(record, source.base_dir)
+    if source.cells:  # a workbook: each finding also names its sheet and cell
+        all_findings = [replace(f, cell=f.cell or source.cell(f.path)) for f in [*source.findings, *all_findings]]
     return Report(scope, source, record, policy, in_order(all_findings))
 
 

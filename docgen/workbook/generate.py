@@ -1,0 +1,259 @@
+"""Writing a fill-in workbook: a 说明 sheet, one sheet per section, one table sheet per list (openpyxl).
+
+Labels are the schema's Chinese titles (``*`` and red for required fields), descriptions are cell comments,
+and every value cell carries the data validation Excel has for it: drop-downs with Chinese labels for enums,
+是/否, the policy's budget 科目; date, decimal and whole-number cells. A hidden column (fields sheets) and
+the header titles (tables) tell `docgen.workbook.read` where each value belongs.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from docgen.policies import DEFAULT_POLICY, load_policy
+from docgen.schemas import get_kind
+from docgen.workbook.cells import DATE_FORMAT, MONEY_FORMAT, TEXT_FORMAT, to_cell
+from docgen.workbook.layout import GUIDE, OPTIONS, PACKET, Field, Sheet, header_of, policy_field, sheets_for
+
+TABLE_ROWS = 300  # rows of a list sheet that carry validation and formats
+PATH_COLUMN = "D"  # the hidden column of a fields sheet naming each row's field
+MARKER = "docgen:"  # 说明!D1 holds the kind and the sections the workbook was made for
+# Free-text fields whose drop-down is a list in the default policy: path (no list indexes) → (rule, key).
+_SUGGESTIONS: dict[tuple[str, ...], tuple[str, str]] = {("budget", "items", "category"): ("budget_categories", "names")}
+_HINTS = {"yuan": "金额（元），可带千分位，最多两位小数", "date": "日期，如 2027-03-01 或 2027年3月1日",
+          "integer": "整数", "number": "数字（比例可写 30%）", "boolean": "从下拉列表选择：是 / 否",
+          "enum": "从下拉列表选择", "json": "JSON 文本（高级）", "text": ""}
+_HEAD_FILL = PatternFill("solid", fgColor="FFDDEBF7")
+_GROUP_FILL = PatternFill("solid", fgColor="FFF2F2F2")
+_REQUIRED = Font(bold=True, color="FFC00000")
+_THIN = Side(style="thin", color="FFBFBFBF")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def build_workbook(kind: str, record: Mapping[str, Any] | None = None) -> bytes:
+    """The fill-in workbook for ``kind`` (or ``packet``), filled from ``record`` when given."""
+    record = dict(record or {})
+    sections, sheets = sheets_for(kind, tuple(record))
+    book = Workbook()
+    guide = book.active
+    assert guide is not None
+    guide.title = GUIDE
+    options = _Options(book.create_sheet(OPTIONS))
+    _guide(guide, kind, sections, sheets, record, options)
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.name)
+        if sheet.table:
+            _table(ws, sheet, _at(record, sheet.tokens), options)
+        else:
+            _fields(ws, sheet, record, options)
+    book.move_sheet(OPTIONS, offset=len(book.sheetnames))
+    book[OPTIONS].sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _title(kind: str) -> str:
+    return "项目申报材料（申请表、可行性研究报告、实施方案）" if kind == PACKET else get_kind(kind).title
+
+
+def _guide(ws: Worksheet, kind: str, sections: tuple[str, ...], sheets: tuple[Sheet, ...],
+           record: Mapping[str, Any], options: _Options) -> None:
+    ws["A1"] = f"工伤预防项目数据填写表：{_title(kind)}"
+    ws["A1"].font = Font(bold=True, size=16)
+    ws[f"{PATH_COLUMN}1"] = f"{MARKER}{kind}:{','.join(sections)}"
+    lines = [
+        "1. 每个工作表对应材料的一部分；标“*”的红色项目为必填。把鼠标停在项目名称上可看到填写说明（批注）。",
+        "2. 列表类工作表（预算明细、团队分工等）每行一项，需要多少行就填多少行，空行会被忽略；"
+        "可以插入行，但不要改动第 1 行的列名。",
+        "3. 金额以元为单位，可写 12,846,520.00；日期可写 2027-03-01、2027/3/1 或 2027年3月1日；"
+        "下拉列表中的选项也可直接输入中文。",
+        "4. 合计、比例等由程序重新计算并核对，无需自己计算；有问题时，程序会指出工作表和单元格（如 预算明细!C7）。",
+        f"5. 填好保存后运行：docgen validate {kind} 本文件.xlsx 检查；docgen "
+        + ("packet" if kind == PACKET else f"render {kind}") + " 本文件.xlsx 生成文书。",
+        "6. 政策规则决定预算上限、费用标准等：按项目所在地选择（没有本地规则时选全国通用规则）。",
+    ]
+    for row, text in enumerate(lines, start=3):
+        ws.cell(row, 1, text).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        ws.row_dimensions[row].height = 32
+    policy_row = len(lines) + 4
+    policy = policy_field()
+    label = ws.cell(policy_row, 1, "*" + policy.label)
+    label.font, label.fill, label.border = _REQUIRED, _HEAD_FILL, _BOX
+    value = ws.cell(policy_row, 2, to_cell(policy, record.get("policy", DEFAULT_POLICY)))
+    value.border = _BOX
+    ws.cell(policy_row, 3, _HINTS["enum"]).font = Font(color="FF808080")
+    ws[f"{PATH_COLUMN}{policy_row}"] = "policy"
+    options.validate(ws, f"B{policy_row}", [lb for lb, _ in policy.choices], policy.label)
+    head = policy_row + 2
+    for column, text in enumerate(("工作表", "内容", "必填项"), start=1):
+        cell = ws.cell(head, column, text)
+        cell.font, cell.fill, cell.border = Font(bold=True), _HEAD_FILL, _BOX
+    for row, sheet in enumerate(sheets, start=head + 1):
+        ws.cell(row, 1, sheet.name).hyperlink = f"#{quote_sheetname(sheet.name)}!A1"
+        ws.cell(row, 1).font = Font(color="FF0563C1", underline="single")
+        what = "列表，每行一项" if sheet.table else "逐项填写"
+        what += f"：{sheet.description}" if sheet.description else ""
+        ws.cell(row, 2, what).alignment = _WRAP
+        needed = [f.label for f in sheet.fields if f.required]
+        needed_text = ("至少一行；" if sheet.table and sheet.required else "") + "、".join(needed)
+        ws.cell(row, 3, needed_text).alignment = _WRAP
+        for column in range(1, 4):
+            ws.cell(row, column).border = _BOX
+    for letter, width in zip("ABC", (30, 70, 60), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.column_dimensions[PATH_COLUMN].hidden = True
+
+
+def _fields(ws: Worksheet, sheet: Sheet, record: Mapping[str, Any], options: _Options) -> None:
+    ws["A1"] = sheet.name + (f"：{sheet.description}" if sheet.description else "")
+    ws["A1"].font = Font(bold=True, size=14)
+    for column, text in enumerate(("项目", "填写内容", "填写说明"), start=1):
+        cell = ws.cell(2, column, text)
+        cell.font, cell.fill, cell.border = Font(bold=True), _HEAD_FILL, _BOX
+    row, group = 3, ""
+    for field in sheet.fields:
+        if field.group != group:
+            group = field.group
+            ws.cell(row, 1, group).font = Font(bold=True)
+            for column in range(1, 4):
+                ws.cell(row, column).fill = _GROUP_FILL
+            row += 1
+        label = ws.cell(row, 1, ("*" if field.required else "") + field.label)
+        label.border, label.alignment = _BOX, _WRAP
+        if field.required:
+            label.font = _REQUIRED
+        if field.schema.get("description"):
+            label.comment = _comment(str(field.schema["description"]))
+        value = ws.cell(row, 2, to_cell(field, _at(record, (*sheet.tokens, *field.tokens))))
+        value.border = _BOX
+        _format(ws, value.coordinate, field, options, sheet.tokens)
+        ws.cell(row, 3, _HINTS[field.kind]).font = Font(color="FF808080")
+        ws[f"{PATH_COLUMN}{row}"] = ".".join(field.tokens)
+        if field.kind in ("text", "json") and len(str(value.value or "")) > 40:
+            ws.row_dimensions[row].height = min(409, 15 * (len(str(value.value)) // 38 + 1))
+        row += 1
+    for letter, width in zip("ABC", (34, 70, 34), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.column_dimensions[PATH_COLUMN].hidden = True
+    ws.freeze_panes = "B3"
+
+
+def _table(ws: Worksheet, sheet: Sheet, items: Any, options: _Options) -> None:
+    items = items if isinstance(items, list) else []
+    for column, field in enumerate(sheet.fields, start=1):
+        cell = ws.cell(1, column, ("*" if field.required else "") + header_of(field))
+        cell.font = _REQUIRED if field.required else Font(bold=True)
+        cell.fill, cell.border, cell.alignment = _HEAD_FILL, _BOX, Alignment(wrap_text=True, vertical="center")
+        note = "；".join(p for p in (str(field.schema.get("description", "")), _HINTS[field.kind]) if p)
+        if note:
+            cell.comment = _comment(note)
+        letter = get_column_letter(column)
+        ws.column_dimensions[letter].width = _width(field)
+        last = max(TABLE_ROWS, len(items) + 50)
+        _format(ws, f"{letter}2:{letter}{last}", field, options, sheet.tokens)
+        for row, item in enumerate(items, start=2):
+            value = item if not field.tokens else _at(item, field.tokens)
+            target = ws.cell(row, column, to_cell(field, value))
+            target.alignment = _WRAP
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 30
+
+
+def _format(ws: Worksheet, cells: str, field: Field, options: _Options, root: tuple[str, ...]) -> None:
+    """Number format and data validation for a cell or a column range."""
+    number_format = {"yuan": MONEY_FORMAT, "date": DATE_FORMAT, "text": TEXT_FORMAT, "json": TEXT_FORMAT}.get(
+        field.kind)
+    if number_format:
+        for row in ws[cells] if ":" in cells else ((ws[cells],),):
+            for cell in row:
+                cell.number_format = number_format
+    kind = field.kind
+    if kind in ("enum", "boolean"):
+        options.validate(ws, cells, [label for label, _ in field.choices], field.label)
+    elif (suggested := _suggestion((*root, *field.tokens))) is not None:
+        options.validate(ws, cells, suggested, field.label, strict=False)
+    elif kind in ("yuan", "number", "integer", "date"):
+        rule = {"yuan": ("decimal", "0", "金额应为不小于 0 的数（元）"), "number": ("decimal", None, "应为数字"),
+                "integer": ("whole", None, "应为整数"), "date": ("date", "1900-01-01", "应为日期，如 2027-03-01")}
+        kind_name, minimum, message = rule[kind]
+        check = DataValidation(type=kind_name, operator="greaterThanOrEqual" if minimum else "between",
+                               formula1=_validation_minimum(kind, minimum),
+                               formula2=None if minimum else "999999999999", allow_blank=True,
+                               showErrorMessage=True, errorStyle="warning", errorTitle=field.label, error=message)
+        ws.add_data_validation(check)
+        check.add(cells)
+
+
+def _validation_minimum(kind: str, minimum: str | None) -> str:
+    if kind == "date":
+        return "DATE(1900,1,1)"
+    return minimum if minimum is not None else "-999999999999"
+
+
+def _suggestion(tokens: tuple[str, ...]) -> list[str] | None:
+    """The policy's list for a free-text field that has one (the budget 科目), else None."""
+    found = _SUGGESTIONS.get(tuple(t for t in tokens if not t.isdigit()))
+    if found is None:
+        return None
+    rule = load_policy(DEFAULT_POLICY).rule(found[0])
+    return [str(name) for name in rule[found[1]]] if rule is not None else None
+
+
+class _Options:
+    """The hidden sheet holding drop-down lists, one column per distinct list."""
+
+    def __init__(self, ws: Worksheet):
+        self.ws = ws
+        self.columns: dict[tuple[str, ...], str] = {}
+
+    def validate(self, ws: Worksheet, cells: str, labels: list[str], title: str, *, strict: bool = True) -> None:
+        key = tuple(labels)
+        if key not in self.columns:
+            letter = get_column_letter(len(self.columns) + 1)
+            for row, label in enumerate(labels, start=1):
+                self.ws[f"{letter}{row}"] = label
+            self.columns[key] = letter
+        letter = self.columns[key]
+        source = f"{quote_sheetname(OPTIONS)}!${letter}$1:${letter}${len(labels)}"
+        check = DataValidation(type="list", formula1=source,
+                               allow_blank=True, showErrorMessage=True, errorStyle="stop" if strict else "warning",
+                               errorTitle=title,
+                               error="请从下拉列表中选择" + ("" if strict else "（也可填写其他内容）"))
+        ws.add_data_validation(check)
+        check.add(cells)
+
+
+def _comment(text: str) -> Comment:
+    comment = Comment(text, "docgen")
+    comment.width, comment.height = 320, max(60, 20 * (len(text) // 22 + 1))
+    return comment
+
+
+def _width(field: Field) -> float:
+    if field.kind in ("text", "json") and not field.schema.get("enum"):
+        return 40 if field.schema.get("minLength") or field.required else 24
+    return max(12, 2.2 * len(header_of(field)))
+
+
+def _at(record: Any, tokens: tuple[str, ...]) -> Any:
+    node = record
+    for token in tokens:
+        if isinstance(node, Mapping):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node

@@ -1,0 +1,162 @@
+"""Reading a fill-in workbook back into a record, remembering the cell of every field.
+
+The sections come from ``说明!D1`` (written by `docgen.workbook.generate`); a workbook without it is read
+against the packet's sheets. On a fields sheet each row's field is named by the hidden column D (or, if a
+person deleted it, by its label); on a table sheet each column by its header. Blank cells are left out; a
+section with no value at all is left out (the schema then says it is missing, at its sheet).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from docgen.batch.columns import normal
+from docgen.errors import DocgenError, InputError
+from docgen.findings import Finding, Severity
+from docgen.load import Source
+from docgen.schemas import join_pointer, label_for
+from docgen.workbook.cells import from_cell
+from docgen.workbook.generate import MARKER, PATH_COLUMN
+from docgen.workbook.layout import (
+    GUIDE,
+    OPTIONS,
+    PACKET,
+    Field,
+    Sheet,
+    header_of,
+    layout,
+    policy_field,
+    sections_for,
+    sheets_for,
+)
+
+
+class _Reading:
+    """What reading collects: the record, where each field sits, and the findings on the way."""
+
+    def __init__(self) -> None:
+        self.record: dict[str, Any] = {}
+        self.cells: dict[str, str] = {}
+        self.findings: list[Finding] = []
+
+    def put(self, tokens: tuple[str, ...], value: Any, where: str, note: str) -> None:
+        pointer = join_pointer(tokens)
+        self.cells.setdefault(pointer, where)
+        if note:
+            self.findings.append(Finding("workbook.read_as", pointer, label_for(pointer), note, Severity.WARNING,
+                                         where))
+        if value is None:
+            return
+        node: Any = self.record
+        for depth, token in enumerate(tokens[:-1]):
+            nxt = tokens[depth + 1]
+            if isinstance(node, list):
+                while len(node) <= int(token):
+                    node.append({} if not nxt.isdigit() else [])
+                node = node[int(token)]
+            else:
+                node = node.setdefault(token, [] if nxt.isdigit() else {})
+        last = tokens[-1]
+        if isinstance(node, list):
+            while len(node) <= int(last):
+                node.append(None)
+            node[int(last)] = value
+        else:
+            node[last] = value
+
+    def mark(self, tokens: tuple[str, ...], where: str) -> None:
+        """Remember the cell of a section, a list or an item (for findings about the whole of it)."""
+        self.cells.setdefault(join_pointer(tokens), where)
+
+
+def read_workbook(path: Path) -> Source:
+    """Read a fill-in workbook; `InputError` when it is not a readable .xlsx."""
+    import openpyxl
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"找不到文件：{path}") from None
+    except OSError as exc:
+        raise InputError(f"无法读取 {path}：{exc.strerror}") from None
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise InputError(f"{path} 不是有效的 Excel 文件（.xlsx）：{exc}") from None
+    reading = _Reading()
+    sheets = _sheets(book)
+    names = {sheet.name for sheet in sheets}
+    if GUIDE in book.sheetnames:
+        _read_fields(book[GUIDE], (), (policy_field(),), reading)
+    for sheet in sheets:
+        if sheet.name not in book.sheetnames:
+            continue
+        if sheet.table:
+            _read_table(book[sheet.name], sheet, reading)
+        else:
+            if sheet.required:  # its required fields are each reported at their cell, not the section as one
+                reading.record.setdefault(sheet.tokens[0], {})
+            _read_fields(book[sheet.name], sheet.tokens, sheet.fields, reading)
+    for name in book.sheetnames:
+        if name not in names and name not in (GUIDE, OPTIONS) and book[name].max_row > 1:
+            message = f"工作表「{name}」不是本表格的一部分，未读取"
+            where = f"{name}!A1"
+            reading.findings.append(Finding("workbook.unknown_sheet", "", name, message, Severity.WARNING, where))
+    book.close()
+    return Source(data=reading.record, sha256=hashlib.sha256(raw).hexdigest(), name=str(path),
+                  origin=path.resolve(), findings=tuple(reading.findings), cells={"": GUIDE + "!A1", **reading.cells})
+
+
+def _sheets(book: Any) -> tuple[Sheet, ...]:
+    """The layout the workbook was made with (说明!D1), else the packet's."""
+    kind, sections = PACKET, sections_for(PACKET)
+    marker = book[GUIDE][f"{PATH_COLUMN}1"].value if GUIDE in book.sheetnames else None
+    if isinstance(marker, str) and marker.startswith(MARKER) and marker.count(":") == 2:
+        _, kind, names = marker.split(":")
+        sections = tuple(s for s in names.split(",") if s)
+    try:
+        return sheets_for(kind, sections)[1]
+    except DocgenError:
+        return layout(sections)
+
+
+def _read_fields(ws: Any, root: tuple[str, ...], fields: tuple[Field, ...], reading: _Reading) -> None:
+    by_path = {".".join(f.tokens): f for f in fields}
+    by_label = {normal(f.label): f for f in fields}
+    for row in range(2, ws.max_row + 1):
+        path = ws[f"{PATH_COLUMN}{row}"].value
+        field = by_path.get(str(path)) if path else by_label.get(normal(str(ws.cell(row, 1).value or "")))
+        if field is None:
+            continue
+        where = f"{ws.title}!B{row}"
+        for depth in range(len(root), len(root) + len(field.tokens)):
+            reading.mark((*root, *field.tokens)[:depth], where)
+        value, note = from_cell(field, ws.cell(row, 2).value)
+        reading.put((*root, *field.tokens), value, where, note)
+
+
+def _read_table(ws: Any, sheet: Sheet, reading: _Reading) -> None:
+    headers = {normal(header_of(f)): f for f in sheet.fields}
+    columns: dict[int, Field] = {}
+    for column in range(1, ws.max_column + 1):
+        found = headers.get(normal(str(ws.cell(1, column).value or "")))
+        if found is not None:
+            columns[column] = found
+    reading.mark(sheet.tokens, f"{ws.title}!A2")
+    index = 0
+    for row in range(2, ws.max_row + 1):
+        values = {column: ws.cell(row, column).value for column in columns}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+            continue
+        item = (*sheet.tokens, str(index))
+        reading.mark(item, f"{ws.title}!A{row}")
+        for column, field in columns.items():
+            where = f"{ws.title}!{ws.cell(row, column).column_letter}{row}"
+            value, note = from_cell(field, values[column])
+            if field.tokens:
+                reading.put((*item, *field.tokens), value, where, note)
+            else:
+                reading.put(item, value, where, note)
+        index += 1
