@@ -38,6 +38,8 @@ _REQUIRED = Font(bold=True, color="FFC00000")
 _THIN = Side(style="thin", color="FFBFBFBF")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_FIELD_WIDTHS = (34, 70, 34)
+_LINE = 15.0  # points per line of 11-point text
 
 
 def build_workbook(kind: str, record: Mapping[str, Any] | None = None) -> bytes:
@@ -56,11 +58,22 @@ def build_workbook(kind: str, record: Mapping[str, Any] | None = None) -> bytes:
             _table(ws, sheet, _at(record, sheet.tokens), options)
         else:
             _fields(ws, sheet, record, options)
+    for ws in book.worksheets:
+        _printable(ws)
     book.move_sheet(OPTIONS, offset=len(book.sheetnames))
     book[OPTIONS].sheet_state = "hidden"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _printable(ws: Worksheet) -> None:
+    """Printed landscape, as wide as the page, the header row repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _title(kind: str) -> str:
@@ -103,7 +116,7 @@ def _guide(ws: Worksheet, kind: str, sections: tuple[str, ...], sheets: tuple[Sh
     for row, sheet in enumerate(sheets, start=head + 1):
         ws.cell(row, 1, sheet.name).hyperlink = f"#{quote_sheetname(sheet.name)}!A1"
         ws.cell(row, 1).font = Font(color="FF0563C1", underline="single")
-        what = "列表，每行一项" if sheet.table else "逐项填写"
+        what = "列表，每行一项" if sheet.table else f"逐项填写（{len(sheet.fields)} 项）"
         what += f"：{sheet.description}" if sheet.description else ""
         ws.cell(row, 2, what).alignment = _WRAP
         needed = [f.label for f in sheet.fields if f.required]
@@ -137,14 +150,14 @@ def _fields(ws: Worksheet, sheet: Sheet, record: Mapping[str, Any], options: _Op
         if field.schema.get("description"):
             label.comment = _comment(str(field.schema["description"]))
         value = ws.cell(row, 2, to_cell(field, _at(record, (*sheet.tokens, *field.tokens))))
-        value.border = _BOX
+        value.border, value.alignment = _BOX, _WRAP
         _format(ws, value.coordinate, field, options, sheet.tokens)
-        ws.cell(row, 3, _HINTS[field.kind]).font = Font(color="FF808080")
+        hint = ws.cell(row, 3, _HINTS[field.kind])
+        hint.font, hint.alignment = Font(color="FF808080"), _WRAP
         ws[f"{PATH_COLUMN}{row}"] = ".".join(field.tokens)
-        if field.kind in ("text", "json") and len(str(value.value or "")) > 40:
-            ws.row_dimensions[row].height = min(409, 15 * (len(str(value.value)) // 38 + 1))
+        _fit_height(ws, row, [(label.value, _FIELD_WIDTHS[0]), (value.value, _FIELD_WIDTHS[1])])
         row += 1
-    for letter, width in zip("ABC", (34, 70, 34), strict=True):
+    for letter, width in zip("ABC", _FIELD_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.column_dimensions[PATH_COLUMN].hidden = True
     ws.freeze_panes = "B3"
@@ -167,6 +180,9 @@ def _table(ws: Worksheet, sheet: Sheet, items: Any, options: _Options) -> None:
             value = item if not field.tokens else _at(item, field.tokens)
             target = ws.cell(row, column, to_cell(field, value))
             target.alignment = _WRAP
+    widths = [_width(field) for field in sheet.fields]
+    for row in range(2, len(items) + 2):
+        _fit_height(ws, row, [(ws.cell(row, c + 1).value, w) for c, w in enumerate(widths)])
     ws.freeze_panes = "A2"
     ws.row_dimensions[1].height = 30
 
@@ -239,6 +255,22 @@ def _comment(text: str) -> Comment:
     comment = Comment(text, "docgen")
     comment.width, comment.height = 320, max(60, 20 * (len(text) // 22 + 1))
     return comment
+
+
+def _fit_height(ws: Worksheet, row: int, cells: list[tuple[Any, float]]) -> None:
+    """Set a row tall enough for its wrapped text (Excel and LibreOffice do not grow rows of a written file)."""
+    lines = 1
+    for value, width in cells:
+        if isinstance(value, str) and value:
+            columns = max(1, int(width) - 1)
+            lines = max(lines, sum(-(-max(1, _units(part)) // columns) for part in value.split("\n")))
+    if lines > 1:
+        ws.row_dimensions[row].height = min(409.0, _LINE * lines)
+
+
+def _units(text: str) -> int:
+    """Display width in Excel's character columns: a CJK character is two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _width(field: Field) -> float:
