@@ -11,6 +11,10 @@ SYSTEM_PACKAGES := poppler-utils fonts-arphic-uming fonts-arphic-ukai fonts-wqy-
 SYSTEM_PACKAGES += libreoffice-writer
 # Chromium: the browser the web app's tests drive (tests/web, Playwright).
 SYSTEM_PACKAGES += chromium
+# The free faces of the 公文 roles (docgen/pdf/fonts.toml): Noto Serif/Sans CJK SC (宋体, 小标宋, 黑体), AR PL KaitiM GB
+# (楷体) and FandolFang (仿宋, the only complete free one; Debian ships it in texlive-lang-chinese: 106 MB to
+# download, 43 s to install here).
+SYSTEM_PACKAGES += fonts-noto-cjk fonts-arphic-gkai00mp texlive-lang-chinese
 
 .PHONY: demo test setup system lint templates clean
 

@@ -1,10 +1,11 @@
-"""Fonts embedded as CID-keyed TrueType subsets (Type0 fonts, Identity-H encoding).
+"""Fonts embedded as CID-keyed subsets (Type0 fonts, Identity-H encoding) of TrueType and CFF faces.
 
 Reportlab embeds a TrueType font as simple fonts of 256 glyphs each, so encoding text was a Python call per
 character and a Chinese document carried several subsets of each face. Here each face is one font per
 document: a character's two-byte code (its CID) is its glyph's place in the document's subset, assigned on the
 character's first use by the ``str.translate`` table of the face, so text is encoded in C; the subset keeps
 the glyphs in CID order (CID = glyph id), with a ToUnicode map so the text can be extracted and searched.
+A CID-keyed CFF face (``cff.CFFFace``) keeps the CIDs of the font itself: its subset's charset says which.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import zlib
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from itertools import groupby
+from typing import TypeAlias
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
@@ -30,6 +32,7 @@ from reportlab.pdfbase.ttfonts import (
     TTFontMaker,
 )
 
+from docgen.pdf.cff import CFFFace
 from docgen.pdf.recent import Recent
 
 _COPIED_TABLES = ("name", "OS/2", "cvt ", "fpgm", "prep")
@@ -39,6 +42,7 @@ _BFCHAR_BLOCK = 100  # entries per beginbfchar section, the most a CMap section 
 _EMPTY_CMAP = struct.pack(">HHHHL", 0, 1, 3, 1, 12) + struct.pack(">12H", 4, 24, 0, 2, 2, 0, 0, 0xFFFF, 0, 0xFFFF, 1, 0)
 _SYMBOLIC, _NONSYMBOLIC = 1 << 2, 1 << 5
 _NAME_DELIMITERS = b"()<>[]{}/%#"
+Face: TypeAlias = TTFontFace | CFFFace
 
 
 class _Codes(dict[int, str]):
@@ -48,9 +52,10 @@ class _Codes(dict[int, str]):
     also draws what the face has no glyph for (the coverage check has reported those characters).
     """
 
-    def __init__(self, glyph_of: dict[int, int]):
+    def __init__(self, glyph_of: dict[int, int], *, fonts_cids: bool = False):
         super().__init__()
         self._glyph_of = glyph_of
+        self._fonts_cids = fonts_cids  # CFF faces: a glyph's CID is the font's (``glyph_of`` gives CIDs)
         self._cids = {0: 0}  # glyph id in the face → CID
         self.glyphs = [0]  # glyph id in the face, by CID
         self.chars: dict[int, str] = {}  # CID → the character it stands for in extracted text
@@ -59,7 +64,7 @@ class _Codes(dict[int, str]):
         glyph = self._glyph_of.get(code, 0)
         cid = self._cids.get(glyph)
         if cid is None:
-            cid = self._cids[glyph] = len(self.glyphs)
+            cid = self._cids[glyph] = glyph if self._fonts_cids else len(self.glyphs)
             self.glyphs.append(glyph)
             self.chars[cid] = chr(code)
         hexed = self[code] = f"{cid:04X}"
@@ -86,16 +91,17 @@ class DocumentFonts:
 
     def __init__(self, memo: SubsetMemo | None = None):
         self._memo = memo
-        self._faces: dict[TTFontFace, tuple[str, _Codes]] = {}
+        self._faces: dict[Face, tuple[str, _Codes]] = {}
 
-    def encode(self, face: TTFontFace, text: str) -> tuple[str, str]:
+    def encode(self, face: Face, text: str) -> tuple[str, str]:
         """``text`` in ``face``: the font's resource name and the hex digits of a PDF string.
 
         Faces are named C1, C2, … in order of first use.
         """
         found = self._faces.get(face)
         if found is None:
-            found = self._faces[face] = (f"C{len(self._faces) + 1}", _Codes(face.charToGlyph))
+            codes = _Codes(face.charToGlyph, fonts_cids=isinstance(face, CFFFace))
+            found = self._faces[face] = (f"C{len(self._faces) + 1}", codes)
         return found[0], text.translate(found[1])
 
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # reportlab's name for the save-time hook
@@ -105,13 +111,17 @@ class DocumentFonts:
             resources[name] = doc.Reference(_type0(doc, face, codes, self._memo), name)
 
 
-def _type0(doc: pdfdoc.PDFDocument, face: TTFontFace, codes: _Codes, memo: SubsetMemo | None) -> pdfdoc.PDFDictionary:
+def _type0(doc: pdfdoc.PDFDocument, face: Face, codes: _Codes, memo: SubsetMemo | None) -> pdfdoc.PDFDictionary:
     # Names and the W array are written as bytes, which reportlab passes through (PDFName escapes every call).
     glyphs = tuple(codes.glyphs)
     base_font = b"/" + _tag(glyphs).encode() + b"+" + _name_chars(face.name + face.subfontNameX)
     program = _program(face, glyphs, memo)
     tables = _tables(face, codes.chars, memo)
-    font_file = doc.Reference(_stream(program, Length1=len(program)))
+    cff = isinstance(face, CFFFace)
+    if cff:
+        font_file = ("FontFile3", doc.Reference(_stream(program, Subtype=b"/CIDFontType0C")))
+    else:
+        font_file = ("FontFile2", doc.Reference(_stream(program, Length1=len(program))))
     descriptor = doc.Reference(pdfdoc.PDFDictionary({
         "Type": b"/FontDescriptor",
         "FontName": base_font,
@@ -122,24 +132,25 @@ def _type0(doc: pdfdoc.PDFDocument, face: TTFontFace, codes: _Codes, memo: Subse
         "Descent": face.descent,
         "CapHeight": face.capHeight,
         "StemV": face.stemV,
-        "FontFile2": font_file,
+        font_file[0]: font_file[1],
     }))
-    cid_font = doc.Reference(pdfdoc.PDFDictionary({
+    cid_font = pdfdoc.PDFDictionary({
         "Type": b"/Font",
-        "Subtype": b"/CIDFontType2",
+        "Subtype": b"/CIDFontType0" if cff else b"/CIDFontType2",
         "BaseFont": base_font,
         "CIDSystemInfo": b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>",
         "FontDescriptor": descriptor,
         "DW": tables.default_width,
         "W": tables.widths,
-        "CIDToGIDMap": b"/Identity",
-    }))
+    })
+    if not cff:
+        cid_font.dict["CIDToGIDMap"] = b"/Identity"
     return pdfdoc.PDFDictionary({
         "Type": b"/Font",
         "Subtype": b"/Type0",
         "BaseFont": base_font,
         "Encoding": b"/Identity-H",
-        "DescendantFonts": pdfdoc.PDFArray([cid_font]),
+        "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font)]),
         "ToUnicode": doc.Reference(_stream(tables.to_unicode)),
     })
 
@@ -153,14 +164,15 @@ class _Tables:
     to_unicode: bytes
 
 
-def _tables(face: TTFontFace, chars: dict[int, str], memo: SubsetMemo | None) -> _Tables:
+def _tables(face: Face, chars: dict[int, str], memo: SubsetMemo | None) -> _Tables:
     if memo is None:
         return _make_tables(face, chars)
     key = (id(face), tuple(chars.items()))
     return memo.tables.get(key) or memo.tables.put(key, _make_tables(face, chars))
 
 
-def _make_tables(face: TTFontFace, chars: dict[int, str]) -> _Tables:
+def _make_tables(face: Face, chars: dict[int, str]) -> _Tables:
+    chars = dict(sorted(chars.items()))  # a CFF face's CIDs come in order of use; runs need them in order
     default_width, widths = _widths(face, chars)
     return _Tables(default_width, widths, _to_unicode(chars).encode("ascii"))
 
@@ -174,7 +186,7 @@ def _name_chars(name: bytes) -> bytes:
     return b"".join(bytes([c]) if 0x21 <= c <= 0x7E and c not in _NAME_DELIMITERS else b"#%02X" % c for c in name)
 
 
-def _stream(content: str | bytes, **entries: int) -> pdfdoc.PDFStream:
+def _stream(content: str | bytes, **entries: int | bytes) -> pdfdoc.PDFStream:
     stream = pdfdoc.PDFStream(content=content, filters=[pdfdoc.PDFZCompress])
     stream.dictionary.dict.update(entries)
     return stream
@@ -190,7 +202,7 @@ def _tag(glyphs: tuple[int, ...]) -> str:
     return "".join(letters)
 
 
-def _widths(face: TTFontFace, chars: dict[int, str]) -> tuple[float, bytes]:
+def _widths(face: Face, chars: dict[int, str]) -> tuple[float, bytes]:
     """The most common advance (DW) and the W array of every other one, runs of consecutive CIDs together."""
     advances = {cid: face.charWidths.get(ord(char), face.defaultWidth) for cid, char in chars.items()}
     if not advances:
@@ -227,11 +239,12 @@ def _utf16(char: str) -> str:
     return char.encode("utf-16-be").hex().upper()
 
 
-def _program(face: TTFontFace, glyphs: tuple[int, ...], memo: SubsetMemo | None) -> bytes:
+def _program(face: Face, glyphs: tuple[int, ...], memo: SubsetMemo | None) -> bytes:
+    make = face.subset if isinstance(face, CFFFace) else partial(subset, face)
     if memo is None:
-        return subset(face, glyphs)
+        return make(glyphs)
     key = (id(face), glyphs)  # faces live as long as the process (fonts._LOADED)
-    return memo.programs.get(key) or memo.programs.put(key, subset(face, glyphs))
+    return memo.programs.get(key) or memo.programs.put(key, make(glyphs))
 
 
 def subset(face: TTFontFace, glyphs: tuple[int, ...]) -> bytes:

@@ -1,4 +1,4 @@
-"""Font map: which TrueType file draws each font a docx names, and glyph measurement.
+"""Font map: which font file (TrueType, or OpenType with CID-keyed CFF outlines) draws each font a docx names.
 
 The map itself is data (``fonts.toml`` beside this module). Files are searched along a chain: the caller's
 folder, then ``$DOCGEN_FONT_DIR``, then the system font folders; the Debian packages named in ``fonts.toml``
@@ -17,9 +17,11 @@ from functools import cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from docgen.errors import ConfigError
+from docgen.pdf.cff import CFFFace, NotCIDKeyedError
+from docgen.pdf.cidfonts import Face as FontFace
 from docgen.pdf.diagnostics import Diagnostics
 
 FONT_DIR_ENV = "DOCGEN_FONT_DIR"
@@ -27,13 +29,14 @@ _MAP_FILE = Path(__file__).with_name("fonts.toml")
 _SYSTEM_DIRS = (
     "/usr/share/fonts",
     "/usr/local/share/fonts",
+    "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol",  # Debian's texlive-lang-chinese
     "~/.local/share/fonts",
     "~/.fonts",
     "/Library/Fonts",
     "/System/Library/Fonts",
     "C:/Windows/Fonts",
 )
-_FONT_SUFFIXES = {".ttf", ".ttc"}
+_FONT_SUFFIXES = {".ttf", ".ttc", ".otf", ".otc"}
 
 
 class FontNotFoundError(ConfigError):
@@ -143,12 +146,12 @@ def find_file(name: str, dirs: tuple[Path, ...]) -> Path | None:
 
 
 class Font:
-    """A loaded TrueType face registered with reportlab, with cached advance widths (in em)."""
+    """A loaded face registered with reportlab under ``rl_name``, with cached advance widths (in em)."""
 
-    def __init__(self, tt: TTFont, label: str):
-        self.rl_name = tt.fontName
+    def __init__(self, rl_name: str, face: FontFace, label: str):
+        self.rl_name = rl_name
         self.label = label
-        face = self.face = tt.face
+        self.face = face
         self._glyphs = face.charToGlyph
         self._widths = face.charWidths
         self._default_width = face.defaultWidth / 1000.0
@@ -173,7 +176,7 @@ class Font:
         return sum(self.advance(c) for c in text) * size
 
 
-def line_metrics(face: TTFontFace) -> tuple[float, float]:
+def line_metrics(face: FontFace) -> tuple[float, float]:
     """Ascent (with the line gap) and descent in em, as LibreOffice measures a line of single spacing.
 
     LibreOffice on Linux, the engine's fidelity oracle, spaces single lines by the hhea ascender, descender and
@@ -197,7 +200,7 @@ _LOADED: dict[tuple[Path, int], Font | None] = {}
 
 
 def load_font(path: Path, index: int, label: str) -> Font | None:
-    """Load and register a font file once per process; None when reportlab cannot use it (e.g. CFF outlines)."""
+    """Load and register a font file once per process; None when it is neither TrueType nor CID-keyed CFF."""
     key = (path, index)
     if key not in _LOADED:
         _LOADED[key] = _register(path, index, label)
@@ -216,9 +219,25 @@ def _register(path: Path, index: int, label: str) -> Font | None:
         # of every document, used or not (a third of a typical PDF, and of the time spent subsetting it).
         tt = TTFont(name, str(path), subfontIndex=index, asciiReadable=False)
     except (TTFError, OSError, ValueError):
-        return None
+        try:
+            face = CFFFace(path, index)
+        except NotCIDKeyedError:
+            return None
+        # Only the canvas's initial font is looked up by name (see draw.render); text is drawn by cidfonts.
+        pdfmetrics.registerFont(_Registered(name, face))
+        return Font(name, face, label)
     pdfmetrics.registerFont(tt)
-    return Font(tt, label)
+    return Font(name, tt.face, label)
+
+
+@dataclass(frozen=True)
+class _Registered:
+    """What reportlab's registry needs of a font drawn by ``cidfonts`` alone: a name, and not to be written."""
+
+    fontName: str  # noqa: N815 - reportlab's attribute names
+    face: CFFFace
+    _dynamicFont: bool = True  # noqa: N815
+    _multiByte: bool = False  # noqa: N815
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +284,7 @@ class FontSet:
             return StyledFont(regular)
         variant = candidate.variant(bold, italic)
         path = find_file(variant, self.fontmap.search_dirs) if variant else None
-        styled = load_font(path, 0, regular.label) if path else None
+        styled = load_font(path, candidate.index, regular.label) if path else None
         if styled is not None:
             return StyledFont(styled)
         return StyledFont(regular, fake_bold=bold, fake_italic=italic)
@@ -301,4 +320,4 @@ class FontSet:
             found = self._face(key)
             if found is not None:
                 return found
-        raise FontNotFoundError("字体表中没有一个可用的 TrueType 字体文件，请安装 fonts-arphic-uming 等字体包")
+        raise FontNotFoundError("字体表中没有一个可用的字体文件，请安装 fonts-noto-cjk 等字体包")

@@ -1,4 +1,8 @@
-"""CID-keyed font embedding: each embedded subset is read back with fontTools and checked against the face."""
+"""CID-keyed font embedding: each embedded subset is read back with fontTools and checked against the face.
+
+The test document draws 宋体 with a CFF face (Noto Serif CJK SC, CIDFontType0C) and Times New Roman with a
+TrueType one (Liberation Serif, CIDFontType2), so both kinds of program are checked.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import io
 import re
 
 import pytest
-from fontTools import ttLib
+from fontTools import cffLib, ttLib
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from pypdf import PdfReader
 from pypdf.generic import NameObject
@@ -49,28 +53,62 @@ def outline(font, glyph_name: str) -> list:
     return pen.value
 
 
+def cff_outline(charstrings, glyph_name: str) -> list:
+    pen = DecomposingRecordingPen(None)
+    charstrings[glyph_name].draw(pen)
+    return pen.value
+
+
 def original_faces() -> dict[str, ttLib.TTFont]:
     """The faces docgen draws 宋体 and Times New Roman with, read by fontTools, by their PDF font name."""
     fonts = FontSet(FontMap.default(), Diagnostics())
     found = {}
     for name in ("宋体", "Times New Roman"):
         face = fonts.styled(name, east_asia=name == "宋体", bold=False, italic=False).font.face
+        index = int(face.subfontNameX.decode().lstrip("-") or 0)
         with open(face.filename, "rb") as fh:
-            index = int(face.subfontNameX.decode().lstrip("-") or 0)
             found[(face.name + face.subfontNameX).decode()] = ttLib.TTFont(io.BytesIO(fh.read()), fontNumber=index)
     return found
+
+
+def cff_program(descendant) -> cffLib.TopDict:
+    """The top dictionary of an embedded CIDFontType0C program, read by fontTools."""
+    stream = descendant["/FontDescriptor"]["/FontFile3"].get_object()
+    assert stream["/Subtype"] == "/CIDFontType0C"
+    program = cffLib.CFFFontSet()
+    program.decompile(io.BytesIO(stream.get_data()), None)
+    return program[program.fontNames[0]]
 
 
 def test_each_face_is_one_type0_font_and_text_extracts(pdf: bytes) -> None:
     fonts = embedded(pdf)
     assert len(fonts) == 2  # 宋体's stand-in and Times New Roman's, each once however many characters
+    assert sorted(str(d["/Subtype"]) for d, _ in fonts) == ["/CIDFontType0", "/CIDFontType2"]
     assert "".join(pdftotext(pdf).split()) == "".join("".join(TEXT).split())
 
 
-def test_subset_glyphs_are_the_faces_glyphs_at_their_cids(pdf: bytes) -> None:
+def test_cff_subset_glyphs_are_the_faces_glyphs_at_the_fonts_cids(pdf: bytes) -> None:
+    originals = original_faces()
+    descendant, to_unicode = next((d, u) for d, u in embedded(pdf) if d["/Subtype"] == "/CIDFontType0")
+    top = cff_program(descendant)
+    original = originals[descendant["/BaseFont"].split("+", 1)[1]]
+    cmap = original.getBestCmap()
+    assert top.ROS == ("Adobe", "Identity", 0)
+    assert sorted(top.charset) == sorted([".notdef", *(f"cid{cid:05d}" for cid in to_unicode)])
+    for cid, char in to_unicode.items():
+        assert cmap[ord(char)] == f"cid{cid:05d}", char  # the code drawn is the font's own CID
+        assert cff_outline(top.CharStrings, cmap[ord(char)]) == outline(original, cmap[ord(char)]), char
+        assert not any(op in ("callsubr", "callgsubr") for op in top.CharStrings[cmap[ord(char)]].program)
+    assert cff_outline(top.CharStrings, ".notdef") == outline(original, ".notdef")
+    assert set(to_unicode.values()) == {char for char in "".join(TEXT) if ord(char) > 0x2000}  # the CJK ones
+
+
+def test_truetype_subset_glyphs_are_the_faces_glyphs_at_their_cids(pdf: bytes) -> None:
     originals = original_faces()
     checked = 0
     for descendant, to_unicode in embedded(pdf):
+        if descendant["/Subtype"] != "/CIDFontType2":
+            continue
         program = descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()
         subset = ttLib.TTFont(io.BytesIO(program))
         order = subset.getGlyphOrder()
@@ -81,10 +119,11 @@ def test_subset_glyphs_are_the_faces_glyphs_at_their_cids(pdf: bytes) -> None:
             assert subset["hmtx"][order[cid]][0] == original["hmtx"][expected][0], char
             checked += 1
         assert outline(subset, order[0]) == outline(original, ".notdef")
-    assert checked == len(set("".join(TEXT)))  # the space too: it is drawn inside a fragment
+    assert checked == len({char for char in "".join(TEXT) if ord(char) < 0x2000})  # the space too: it is drawn
 
 
 def test_widths_are_the_faces_advances(pdf: bytes) -> None:
+    originals = original_faces()
     listed = 0
     for descendant, to_unicode in embedded(pdf):
         widths = {}
@@ -92,12 +131,12 @@ def test_widths_are_the_faces_advances(pdf: bytes) -> None:
             widths.update({first + k: width for k, width in enumerate(run)})
         assert len(widths) < len(to_unicode)  # the default width (DW) covers the others
         listed += len(widths)
-        subset = ttLib.TTFont(io.BytesIO(descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
-        scale = 1000 / subset["head"].unitsPerEm
-        order = subset.getGlyphOrder()
-        for cid in to_unicode:
+        original = originals[descendant["/BaseFont"].split("+", 1)[1]]
+        scale = 1000 / original["head"].unitsPerEm
+        cmap = original.getBestCmap()
+        for cid, char in to_unicode.items():
             width = widths.get(cid, descendant["/DW"])
-            assert width == pytest.approx(subset["hmtx"][order[cid]][0] * scale, abs=0.01)
+            assert width == pytest.approx(original["hmtx"][cmap[ord(char)]][0] * scale, abs=0.01), char
     assert listed > 10  # Latin letters of several widths, in runs of consecutive CIDs
 
 

@@ -92,9 +92,14 @@ def test_every_font_embedded_and_subset() -> None:
         assert "/ToUnicode" in font
         (descendant,) = font["/DescendantFonts"]
         descendant = descendant.get_object()
-        assert descendant["/Subtype"] == "/CIDFontType2"
-        program = descendant["/FontDescriptor"]["/FontFile2"].get_object()
-        assert program["/Length1"] == len(program.get_data())
+        if descendant["/Subtype"] == "/CIDFontType2":  # TrueType
+            program = descendant["/FontDescriptor"]["/FontFile2"].get_object()
+            assert program["/Length1"] == len(program.get_data())
+        else:  # CID-keyed CFF
+            assert descendant["/Subtype"] == "/CIDFontType0"
+            program = descendant["/FontDescriptor"]["/FontFile3"].get_object()
+            assert program["/Subtype"] == "/CIDFontType0C"
+            assert program.get_data()[:4] == b"\x01\x00\x04\x04"  # a bare CFF program
 
 
 def test_missing_glyph_is_reported_by_name() -> None:
