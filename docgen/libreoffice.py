@@ -5,6 +5,8 @@ exits: two LibreOffice instances sharing a profile hand requests to each other o
 parallel batch workers would otherwise trip over one another. A conversion that outlives its time limit is
 killed with its whole process group (``soffice`` is a wrapper around ``soffice.bin``). LibreOffice takes the
 PDF title, author, subject and keywords from the docx core properties, which docgen stamps when rendering.
+LibreOffice finds its fonts through a fontconfig file in the profile folder that binds the docx font names
+(仿宋_GB2312, 方正小标宋简体, …) to the files the PDF engine draws them with (``docgen.pdf.fontconfig``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 from docgen.assemble import page_count
 from docgen.errors import EngineError, EngineTimeoutError, UsageError
 from docgen.pdf import TypesetResult
+from docgen.pdf.fontconfig import write_config
+from docgen.pdf.fonts import FontMap
 
 PROGRAMS = ("soffice", "libreoffice")
 TIMEOUT_ENV = "DOCGEN_SOFFICE_TIMEOUT"
@@ -84,7 +88,7 @@ def convert(docx: bytes, *, name: str = "document.docx", timeout: float | None =
         with _lock:
             command = [program, "--headless", "--norestore", f"-env:UserInstallation={profile_dir().as_uri()}",
                        "--convert-to", "pdf", "--outdir", folder, str(source)]
-            code, output = _run(command, limit, name)
+            code, output = _run(command, limit, name, environment())
         target = source.with_suffix(".pdf")
         pdf = target.read_bytes() if target.is_file() else b""
     if code != 0:
@@ -117,10 +121,18 @@ def _remove_profile(pid: int) -> None:
         shutil.rmtree(_profiles.pop(pid), ignore_errors=True)
 
 
-def _run(command: list[str], limit: float, name: str) -> tuple[int, str]:
+def environment() -> dict[str, str]:
+    """The environment LibreOffice runs in: this one, with the fontconfig file of the font map."""
+    config = profile_dir() / "fonts.conf"
+    if not config.is_file():
+        write_config(FontMap.default(), profile_dir())
+    return {**os.environ, "FONTCONFIG_FILE": str(config)}
+
+
+def _run(command: list[str], limit: float, name: str, env: dict[str, str]) -> tuple[int, str]:
     """Run LibreOffice in its own process group; kill the group when it outlives ``limit``."""
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)
+                               start_new_session=True, env=env)
     try:
         stdout, stderr = process.communicate(timeout=limit)
     except subprocess.TimeoutExpired:

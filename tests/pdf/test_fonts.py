@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import io
+import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from docx.oxml.ns import qn
+from fontTools import cffLib, ttLib
 from pypdf import PdfReader
 
 from docgen.pdf import FontMap, typeset
 from docgen.pdf.diagnostics import Diagnostics
+from docgen.pdf.fontconfig import write_config
 from docgen.pdf.fonts import FONT_DIR_ENV, FontSet, find_file
 from tests.pdf.builders import chinese_document, to_bytes
 
@@ -77,3 +83,77 @@ def test_chinese_bold_is_synthesised_and_latin_bold_uses_bold_file() -> None:
     fonts = base_fonts(typeset(to_bytes(document)).pdf)
     assert any("Bold" in name for name in fonts)
     assert not any("Helvetica" in name for name in fonts)
+
+
+ROLES = {"仿宋_GB2312": "仿宋正文", "方正小标宋简体": "小标宋标题", "黑体": "黑体标题", "楷体_GB2312": "楷体标题", "宋体": "宋体表格"}
+
+
+def role_document() -> bytes:
+    document = chinese_document()
+    for name, text in ROLES.items():
+        run = document.add_paragraph().add_run(f"{text}。")
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    return to_bytes(document)
+
+
+def embedded_glyph_boxes(pdf: bytes) -> dict[str, dict[str, tuple[float, float, float, float]]]:
+    """By embedded font name: each drawn character's glyph bounding box, read from the font program."""
+    found = {}
+    for ref in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values():
+        font = ref.get_object()
+        cmap = font["/ToUnicode"].get_object().get_data().decode()
+        entries = "".join(re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL))
+        chars = {int(cid, 16): bytes.fromhex(text).decode("utf-16-be")
+                 for cid, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", entries)}
+        descendant = font["/DescendantFonts"][0].get_object()
+        descriptor = descendant["/FontDescriptor"]
+        boxes = {}
+        if "/FontFile3" in descriptor:  # CID-keyed CFF: glyphs by the font's CIDs
+            program = cffLib.CFFFontSet()
+            program.decompile(io.BytesIO(descriptor["/FontFile3"].get_object().get_data()), None)
+            charstrings = program[program.fontNames[0]].CharStrings
+            for cid, char in chars.items():
+                boxes[char] = charstrings[f"cid{cid:05d}"].calcBounds(charstrings)
+        else:  # TrueType: glyph k of the subset is CID k
+            subset = ttLib.TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+            scale = 1000 / subset["head"].unitsPerEm
+            glyf, order = subset["glyf"], subset.getGlyphOrder()
+            for cid, char in chars.items():
+                glyph = glyf[order[cid]]
+                glyph.recalcBounds(glyf)
+                boxes[char] = tuple(v * scale for v in (glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax))
+        found[str(descendant["/BaseFont"]).split("+", 1)[1]] = boxes
+    return found
+
+
+def test_each_role_embeds_its_own_face_with_mainland_punctuation() -> None:
+    """The five 公文 roles draw with five distinct faces, each with the glyphs of its text and 。 at bottom left."""
+    pdf = typeset(role_document()).pdf
+    fonts = embedded_glyph_boxes(pdf)
+    assert len(fonts) == len(ROLES)
+    for text in ROLES.values():
+        (boxes,) = [boxes for boxes in fonts.values() if set(boxes) == set(text + "。")]
+        assert all(box[2] > box[0] and box[3] > box[1] for box in boxes.values())  # real outlines
+        x_min, y_min, x_max, y_max = boxes["。"]
+        assert x_max < 500 and y_max < 300, boxes["。"]  # in the bottom-left quarter: not centred as in Taiwan
+
+
+def test_bold_song_is_a_real_bold_face() -> None:
+    document = chinese_document()
+    document.add_paragraph("宋体")
+    document.add_paragraph().add_run("宋体").bold = True
+    fonts = base_fonts(typeset(to_bytes(document)).pdf)
+    assert len(fonts) == 2 and any("Bold" in name for name in fonts), fonts
+
+
+def test_fontconfig_binds_the_docx_names_to_the_engines_files(tmp_path: Path) -> None:
+    if shutil.which("fc-match") is None:
+        pytest.skip("fontconfig's fc-match not installed")
+    fontmap = FontMap.default()
+    config = write_config(fontmap, tmp_path)
+    fonts = FontSet(fontmap, Diagnostics())
+    for name in ROLES:
+        engine = fonts.styled(name, east_asia=True, bold=False, italic=False).font.face.filename
+        matched = subprocess.run(["fc-match", "-f", "%{file}", name], capture_output=True, text=True, check=True,
+                                 env={**os.environ, "FONTCONFIG_FILE": str(config)}).stdout
+        assert Path(matched).resolve() == Path(engine).resolve(), name

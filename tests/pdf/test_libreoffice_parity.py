@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from docgen.libreoffice import environment
 from docgen.pdf import typeset
 from tests.pdf.shipped import SHIPPED, Shipped, rendered
 
@@ -27,7 +28,7 @@ def libreoffice_pages(docx: bytes, folder: Path) -> int:
         "soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
         "--outdir", str(folder), str(source),
     ]
-    subprocess.run(command, capture_output=True, check=True, timeout=180)
+    subprocess.run(command, capture_output=True, check=True, timeout=180, env=environment())  # the engine's fonts
     return len(PdfReader(folder / "document.pdf").pages)
 
 
