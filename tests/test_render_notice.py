@@ -185,7 +185,8 @@ def test_title_lines_read_back_centred_from_the_pdf():
     boxes = word_boxes(pdf, 0)
     first = [box for box in boxes if box[0] in ("关于做好", "2027", "年度")]
     second = next(box for box in boxes if box[0] == "工伤预防项目申报工作的通知")
-    assert len(first) == 3 and max(box[4] for box in first) - min(box[4] for box in first) < 1  # one line
+    # One line: box bottoms differ by the descents of the CJK and Latin faces (Noto 0.29 em, Liberation 0.22 em).
+    assert len(first) == 3 and max(box[4] for box in first) - min(box[4] for box in first) < 2
     assert 22 <= second[4] - first[0][4] <= 36  # the next line of 2号 (22 pt)
     centre = (TEXT_LEFT + TEXT_RIGHT) / 2
     assert (first[0][1] + first[-1][3]) / 2 == pytest.approx(centre, abs=2)
