@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, ByteStringObject
 
 from docgen.errors import InputError
 
@@ -30,9 +32,22 @@ def merge(parts: Sequence[Part], *, metadata: Mapping[str, str]) -> bytes:
         writer.add_outline_item(title=part.title, page_number=start)
     writer.add_metadata({f"/{key.capitalize()}": value for key, value in metadata.items()})
     writer.add_metadata({"/Producer": "docgen"})
+    set_identifier(writer, [part.pdf for part in parts])
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def set_identifier(writer: PdfWriter, contents: Iterable[bytes]) -> None:
+    """Give the PDF a file identifier (/ID) derived from what it is made of, so equal input gives equal bytes.
+
+    pypdf writes none unless asked, and then a random one; PDF/A and many archives require it.
+    """
+    digest = hashlib.md5(usedforsecurity=False)
+    for content in contents:
+        digest.update(hashlib.sha256(content).digest())
+    identifier = ByteStringObject(digest.digest())
+    writer._ID = ArrayObject([identifier, identifier])  # pypdf's trailer reads it; it has no public setter
 
 
 def page_count(pdf: bytes) -> int:

@@ -29,6 +29,13 @@ def test_packet_pdf_has_a_bookmark_per_document_and_the_licence_scan(packet):
     assert len(reader.pages) == sum(pages) + 1
 
 
+def test_packet_pdf_has_a_file_identifier_from_its_content(packet):
+    identifier = _reader(packet.packet_pdf).trailer["/ID"]
+    assert len(identifier) == 2 and identifier[0] == identifier[1] and len(identifier[0]) == 16
+    again = docgen.render_packet(ROOT / "examples" / "project.json", to=("docx", "pdf")).packet_pdf
+    assert again == packet.packet_pdf
+
+
 def test_packet_pdf_metadata_names_the_applicant_and_the_input_hash(packet):
     meta = _reader(packet.packet_pdf).metadata
     record = packet.report.record

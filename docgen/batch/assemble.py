@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterable
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
 
+from docgen.assemble import set_identifier
 from docgen.output import write_atomic
 
 MERGED_PDF = "merged.pdf"
@@ -18,13 +20,17 @@ def merge_pdfs(out_dir: Path, parts: Iterable[tuple[str, Path]], *, title: str) 
     """Write ``merged.pdf`` from ``(bookmark title, pdf path)`` pairs; each part's pages numbered from 1."""
     writer = PdfWriter()
     writer.add_metadata({"/Title": title, "/Producer": "docgen batch"})
+    digests = []  # of each row's PDF, for the file identifier
     for bookmark, path in parts:
         start = len(writer.pages)
-        reader = PdfReader(path)
+        content = path.read_bytes()
+        digests.append(hashlib.sha256(content).digest())
+        reader = PdfReader(io.BytesIO(content))
         writer.append(reader, import_outline=False)
         end = len(writer.pages) - 1
         writer.add_outline_item(title=bookmark, page_number=start)
         writer.set_page_label(page_index_from=start, page_index_to=end, style=PageLabelStyle.DECIMAL, start=1)
+    set_identifier(writer, digests)
     buffer = io.BytesIO()
     writer.write(buffer)
     return write_atomic(out_dir / MERGED_PDF, buffer.getvalue())

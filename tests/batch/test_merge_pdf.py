@@ -24,3 +24,5 @@ def test_merged_pdf_has_a_bookmark_per_row_and_page_numbers_restarting(tmp_path,
     labels = list(merged.page_labels)
     assert labels == [str(i + 1) for p in parts for i in range(len(p.pages))]
     assert "乙公司" in merged.pages[starts[1]].extract_text()
+    identifier = merged.trailer["/ID"]
+    assert len(identifier) == 2 and identifier[0] == identifier[1] and len(identifier[0]) == 16
