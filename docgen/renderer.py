@@ -14,6 +14,7 @@ from pathlib import Path
 from docgen.assemble import Part, merge
 from docgen.attachments import attachment_parts
 from docgen.context import build_context
+from docgen.draft import mark_docx, mark_pdf
 from docgen.errors import DataError
 from docgen.options import RenderOptions
 from docgen.render_docx import find_template
@@ -91,14 +92,19 @@ class Renderer:
         stem = stem or default_stem(kind)
         context = build_context(report.record, report.policy, kind=kind.name, input_sha256=report.source.sha256)
         properties = document_properties(report, kind)
+        draft = not report.ok  # rendered with --force despite rule errors: marked 草稿 on every page
+        libreoffice = self.options.pdf_engine == "libreoffice"
         with self._lock:
             docx = self._template(kind.name).render(context, properties=properties)
+            marked = mark_docx(docx) if draft else docx
             pdf_stage = self._pdf_stage()
             if pdf_stage is None:
-                return Document(kind.name, stem, docx), []
-            result = pdf_stage(docx, metadata=properties, name=f"{stem}.docx")
+                return Document(kind.name, stem, marked), []
+            # LibreOffice draws the docx's watermark; our engine does not draw VML, so its PDF is stamped instead.
+            result = pdf_stage(marked if libreoffice else docx, metadata=properties, name=f"{stem}.docx")
+        pdf = mark_pdf(result.pdf, font_map(self.options.fonts)) if draft and not libreoffice else result.pdf
         notes = [LayoutNote.of(f"{stem}.pdf", warning) for warning in result.warnings]
-        return Document(kind.name, stem, docx, result.pdf, result.pages), notes
+        return Document(kind.name, stem, marked, pdf, result.pages), notes
 
     def _renderable(self, report: Report) -> Report:
         if report.blocking(force=self.options.force):

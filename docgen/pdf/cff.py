@@ -17,6 +17,7 @@ from pathlib import Path
 
 from fontTools.cffLib import TopDict
 from fontTools.cffLib.transforms import desubroutinizeCharString
+from fontTools.pens.basePen import AbstractPen
 from fontTools.ttLib import TTFont as FontToolsFont
 from fontTools.ttLib import TTLibError
 
@@ -51,7 +52,8 @@ class CFFFace:
             raise NotCIDKeyedError(f"{self.filename}: a name-keyed CFF font")
         self._font = font
         self._top = top
-        scale = 1000 / font["head"].unitsPerEm
+        self.units_per_em = font["head"].unitsPerEm
+        scale = 1000 / self.units_per_em
         cmap = font.getBestCmap() or {}
         hmtx = font["hmtx"].metrics
         self.charToGlyph = {code: _cid(name) for code, name in cmap.items()}
@@ -73,6 +75,10 @@ class CFFFace:
     def get_table(self, tag: str) -> bytes:
         """The raw bytes of the head, hhea or OS/2 table (KeyError when the font has none)."""
         return self._tables[tag]
+
+    def draw(self, cid: int, pen: AbstractPen) -> None:
+        """Draw the outline of the glyph with this CID with a fontTools pen (in font units)."""
+        self._top.CharStrings[f"cid{cid:05d}" if cid else ".notdef"].draw(pen)
 
     def subset(self, cids: tuple[int, ...]) -> bytes:
         """A CID-keyed CFF program of the glyphs with these CIDs (0, .notdef, among them), in CID order."""
