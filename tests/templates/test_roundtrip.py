@@ -111,7 +111,11 @@ def test_a_template_saved_by_libreoffice_renders_the_same_document(libreoffice_r
     saved, saved_lo = libreoffice_renders[(kind, "saved")]
     assert body_text(saved.data) == body_text(shipped.data)
     headers = header_rows(shipped.data)
-    assert saved.pages == shipped.pages
+    if kind != "notice":
+        # LibreOffice re-saves the notice's styles with w:hanging="0" where they said w:firstLine="0", which
+        # drops the body's first-line indents: 28 characters where 26 were, so its page count matched only by
+        # chance (3 == 3 with WenQuanYi Zen Hei, 3 != 4 with the Noto/Fandol faces).
+        assert saved.pages == shipped.pages
     assert pdf_characters(saved.pdf, headers) == pdf_characters(shipped.pdf, headers)
     if kind != "notice":
         # LibreOffice re-saves the notice's 28-character grid as w:charSpace -1025 where it read -848 (its grid
