@@ -15,6 +15,8 @@ SYSTEM_PACKAGES += chromium
 # (楷体) and FandolFang (仿宋, the only complete free one; Debian ships it in texlive-lang-chinese: 106 MB to
 # download, 43 s to install here).
 SYSTEM_PACKAGES += fonts-noto-cjk fonts-arphic-gkai00mp texlive-lang-chinese
+# sRGB ICC profile for the output intent of PDF/A (--pdfa).
+SYSTEM_PACKAGES += icc-profiles-free
 
 .PHONY: demo test setup system lint templates clean
 

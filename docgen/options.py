@@ -38,7 +38,9 @@ class RenderOptions:
         templates: Folder of user templates, preferred over the shipped ones by file name.
         fonts: Font folder, searched before ``$DOCGEN_FONT_DIR`` and the system fonts.
         pdf_engine: ``docgen`` (our typesetter, reproducible) or ``libreoffice`` (``soffice`` on PATH).
-        force: Render despite rule errors (schema, policy and attachment errors still block).
+        force: Render despite rule errors (schema, policy and attachment errors still block); such output is
+            marked 草稿 on every page.
+        pdfa: Write PDFs as PDF/A-2b (docgen.pdf.pdfa).
 
     Raises:
         UsageError: an unknown or empty format, or an unknown PDF engine.
@@ -58,6 +60,8 @@ class RenderOptions:
              "（soffice），版式与 Word 更接近，适合特殊模板"))
     force: bool = field(default=False, metadata=_cli(
         "--force", is_flag=True, help="规则检查有错误时仍然生成（格式错误仍会阻止生成）"))
+    pdfa: bool = field(default=False, metadata=_cli(
+        "--pdfa", is_flag=True, help="PDF 按 PDF/A-2b 归档格式生成（XMP 元数据、sRGB 输出意图、文档语言 zh-CN）"))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "formats", parse_formats(self.formats))

@@ -17,6 +17,7 @@ from docgen.context import build_context
 from docgen.draft import mark_docx, mark_pdf
 from docgen.errors import DataError
 from docgen.options import RenderOptions
+from docgen.pdf.pdfa import creation_date, to_pdfa
 from docgen.render_docx import find_template
 from docgen.render_docx.compiled import CompiledTemplate
 from docgen.rendered import Document, LayoutNote, Rendered, default_stem, document_properties, once
@@ -103,6 +104,8 @@ class Renderer:
             # LibreOffice draws the docx's watermark; our engine does not draw VML, so its PDF is stamped instead.
             result = pdf_stage(marked if libreoffice else docx, metadata=properties, name=f"{stem}.docx")
         pdf = mark_pdf(result.pdf, font_map(self.options.fonts)) if draft and not libreoffice else result.pdf
+        if self.options.pdfa:
+            pdf = to_pdfa(pdf, creation_date(report.record))
         notes = [LayoutNote.of(f"{stem}.pdf", warning) for warning in result.warnings]
         return Document(kind.name, stem, marked, pdf, result.pages), notes
 
