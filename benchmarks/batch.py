@@ -64,13 +64,14 @@ def write_rows(path: Path, scenario: Scenario, n: int) -> Path:
     return path
 
 
-def run_batch(rows: Path, out: Path, *, kind: str, base: Path, jobs: int, to: str) -> dict[str, float]:
+def run_batch(rows: Path, out: Path, *, kind: str, base: Path, jobs: int, to: str,
+              merge: bool = False) -> dict[str, float]:
     """Wall seconds and peak RSS (MiB, largest process) of one batch in a fresh subprocess."""
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
              "rc = subprocess.call(sys.argv[1:]); "
              "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)")
     command = [sys.executable, "-m", "docgen.batch", kind, str(rows), "-o", str(out), "--base", str(base),
-               "--jobs", str(jobs), "--to", to]
+               "--jobs", str(jobs), "--to", to, *(["--merge"] if merge else [])]
     result = subprocess.run([sys.executable, "-c", probe, *command], cwd=ROOT, capture_output=True, text=True,
                             check=True)
     wall, rss_kib, rc = result.stdout.split()[-3:]
@@ -152,8 +153,17 @@ def main() -> None:
             rows = write_rows(tmp_path / f"rows-pdf-{pdf_rows}.csv", scenario, pdf_rows)
             _report(f"docx+pdf  {pdf_rows:>6} rows jobs={args.jobs}",
                     run_batch(rows, tmp_path / "pdf", kind=args.kind, base=scenario.base, jobs=args.jobs,
-                              to="docx,pdf"),
+                              to="docx,pdf", merge=True),
                     pdf_rows, args.jobs, None)
+            _report_pdf_sizes(tmp_path / "pdf", pdf_rows)
+
+
+def _report_pdf_sizes(out: Path, n: int) -> None:
+    """Bytes per row of the rows' own PDFs and of merged.pdf, whose rows share one subset per CFF face."""
+    rows = sum(path.stat().st_size for path in out.glob("*.pdf") if path.name != "merged.pdf")
+    merged = (out / "merged.pdf").stat().st_size
+    print(f"PDF size: {rows / n / 1024:.1f} KiB/row as separate files, merged.pdf {merged / n / 1024:.1f} KiB/row "
+          f"({merged / 1024 / 1024:.1f} MiB for {n} rows)", flush=True)
 
 
 def _report(label: str, measured: dict[str, float], n: int, jobs: int, base_ms: float | None) -> None:

@@ -12,6 +12,8 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, ByteStringObject
 
 from docgen.errors import InputError
+from docgen.pdf.fonts import FontMap
+from docgen.pdf.shared import share_cff_subsets
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +24,11 @@ class Part:
     pdf: bytes
 
 
-def merge(parts: Sequence[Part], *, metadata: Mapping[str, str]) -> bytes:
-    """Concatenate ``parts`` with one bookmark each; set title, author, subject and keywords."""
+def merge(parts: Sequence[Part], *, metadata: Mapping[str, str], fonts: FontMap | None = None) -> bytes:
+    """Concatenate ``parts`` with one bookmark each; set title, author, subject and keywords.
+
+    With ``fonts``, the parts' subsets of a CFF face are replaced by one (``docgen.pdf.shared``).
+    """
     writer = PdfWriter()
     for part in parts:
         start = len(writer.pages)
@@ -32,6 +37,8 @@ def merge(parts: Sequence[Part], *, metadata: Mapping[str, str]) -> bytes:
         writer.add_outline_item(title=part.title, page_number=start)
     writer.add_metadata({f"/{key.capitalize()}": value for key, value in metadata.items()})
     writer.add_metadata({"/Producer": "docgen"})
+    if fonts is not None:
+        share_cff_subsets(writer, fonts)
     set_identifier(writer, [part.pdf for part in parts])
     buffer = io.BytesIO()
     writer.write(buffer)

@@ -131,5 +131,6 @@ class Renderer:
     def _packet_pdf(self, report: Report, documents: list[Document]) -> bytes:
         parts = [Part(get_kind(doc.kind).title, doc.pdf) for doc in documents if doc.pdf is not None]
         parts += attachment_parts(report.record, report.source.base_dir, font_map(self.options.fonts))
-        return merge(parts, metadata=document_properties(report, None))
+        packet = merge(parts, metadata=document_properties(report, None), fonts=font_map(self.options.fonts))
+        return to_pdfa(packet, creation_date(report.record)) if self.options.pdfa else packet
 

@@ -12,6 +12,8 @@ from pypdf.constants import PageLabelStyle
 
 from docgen.assemble import set_identifier
 from docgen.output import write_atomic
+from docgen.pdf.fonts import FontMap
+from docgen.pdf.shared import share_cff_subsets
 
 MERGED_PDF = "merged.pdf"
 
@@ -30,6 +32,7 @@ def merge_pdfs(out_dir: Path, parts: Iterable[tuple[str, Path]], *, title: str) 
         end = len(writer.pages) - 1
         writer.add_outline_item(title=bookmark, page_number=start)
         writer.set_page_label(page_index_from=start, page_index_to=end, style=PageLabelStyle.DECIMAL, start=1)
+    share_cff_subsets(writer, FontMap.default())
     set_identifier(writer, digests)
     buffer = io.BytesIO()
     writer.write(buffer)
