@@ -91,3 +91,16 @@ def word_boxes(pdf: bytes, page: int) -> list[tuple[str, float, float, float, fl
     html = subprocess.run(args, input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
     pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
     return [(text, float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1, text in re.findall(pattern, html)]
+
+
+def embedded_fonts(pdf: bytes, page: int = 0) -> list[tuple[dict, dict[int, str]]]:
+    """Each font of a page: its descendant CIDFont dictionary and its ToUnicode map (CID → character)."""
+    fonts = []
+    for ref in PdfReader(io.BytesIO(pdf)).pages[page]["/Resources"]["/Font"].values():
+        font = ref.get_object()
+        cmap = font["/ToUnicode"].get_object().get_data().decode()
+        entries = "".join(re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL))
+        to_unicode = {int(cid, 16): bytes.fromhex(text).decode("utf-16-be")
+                      for cid, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", entries)}
+        fonts.append((font["/DescendantFonts"][0].get_object(), to_unicode))
+    return fonts

@@ -7,19 +7,17 @@ TrueType one (Liberation Serif, CIDFontType2), so both kinds of program are chec
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from fontTools import cffLib, ttLib
 from fontTools.pens.recordingPen import DecomposingRecordingPen
-from pypdf import PdfReader
 from pypdf.generic import NameObject
 
 from docgen.pdf import FontMap, typeset
 from docgen.pdf.cidfonts import _name_chars
 from docgen.pdf.diagnostics import Diagnostics
 from docgen.pdf.fonts import FontSet
-from tests.pdf.builders import chinese_document, pdftotext, to_bytes
+from tests.pdf.builders import chinese_document, embedded_fonts, pdftotext, to_bytes
 
 # Chinese (宋体 stand-in), Latin with composite glyphs (é, Å are built from components in Liberation Serif),
 # digits and full-width punctuation, with characters repeated across paragraphs.
@@ -32,19 +30,6 @@ def pdf() -> bytes:
     for line in TEXT:
         document.add_paragraph(line)
     return typeset(to_bytes(document)).pdf
-
-
-def embedded(pdf: bytes) -> list[tuple[dict, dict]]:
-    """Each page font: its descendant CIDFont dictionary and its ToUnicode map (CID → character)."""
-    fonts = []
-    for ref in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values():
-        font = ref.get_object()
-        cmap = font["/ToUnicode"].get_object().get_data().decode()
-        entries = "".join(re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL))
-        to_unicode = {int(cid, 16): bytes.fromhex(text).decode("utf-16-be")
-                      for cid, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", entries)}
-        fonts.append((font["/DescendantFonts"][0].get_object(), to_unicode))
-    return fonts
 
 
 def outline(font, glyph_name: str) -> list:
@@ -81,7 +66,7 @@ def cff_program(descendant) -> cffLib.TopDict:
 
 
 def test_each_face_is_one_type0_font_and_text_extracts(pdf: bytes) -> None:
-    fonts = embedded(pdf)
+    fonts = embedded_fonts(pdf)
     assert len(fonts) == 2  # 宋体's stand-in and Times New Roman's, each once however many characters
     assert sorted(str(d["/Subtype"]) for d, _ in fonts) == ["/CIDFontType0", "/CIDFontType2"]
     assert "".join(pdftotext(pdf).split()) == "".join("".join(TEXT).split())
@@ -89,7 +74,7 @@ def test_each_face_is_one_type0_font_and_text_extracts(pdf: bytes) -> None:
 
 def test_cff_subset_glyphs_are_the_faces_glyphs_at_the_fonts_cids(pdf: bytes) -> None:
     originals = original_faces()
-    descendant, to_unicode = next((d, u) for d, u in embedded(pdf) if d["/Subtype"] == "/CIDFontType0")
+    descendant, to_unicode = next((d, u) for d, u in embedded_fonts(pdf) if d["/Subtype"] == "/CIDFontType0")
     top = cff_program(descendant)
     original = originals[descendant["/BaseFont"].split("+", 1)[1]]
     cmap = original.getBestCmap()
@@ -106,7 +91,7 @@ def test_cff_subset_glyphs_are_the_faces_glyphs_at_the_fonts_cids(pdf: bytes) ->
 def test_truetype_subset_glyphs_are_the_faces_glyphs_at_their_cids(pdf: bytes) -> None:
     originals = original_faces()
     checked = 0
-    for descendant, to_unicode in embedded(pdf):
+    for descendant, to_unicode in embedded_fonts(pdf):
         if descendant["/Subtype"] != "/CIDFontType2":
             continue
         program = descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()
@@ -125,7 +110,7 @@ def test_truetype_subset_glyphs_are_the_faces_glyphs_at_their_cids(pdf: bytes) -
 def test_widths_are_the_faces_advances(pdf: bytes) -> None:
     originals = original_faces()
     listed = 0
-    for descendant, to_unicode in embedded(pdf):
+    for descendant, to_unicode in embedded_fonts(pdf):
         widths = {}
         for first, run in zip(descendant["/W"][::2], descendant["/W"][1::2], strict=True):  # c [w1 w2 …]
             widths.update({first + k: width for k, width in enumerate(run)})
@@ -141,7 +126,7 @@ def test_widths_are_the_faces_advances(pdf: bytes) -> None:
 
 
 def test_composite_glyphs_bring_their_components(pdf: bytes) -> None:
-    latin = next(d for d, to_unicode in embedded(pdf) if "é" in to_unicode.values())
+    latin = next(d for d, to_unicode in embedded_fonts(pdf) if "é" in to_unicode.values())
     subset = ttLib.TTFont(io.BytesIO(latin["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
     order = subset.getGlyphOrder()
     composites = [subset["glyf"][name] for name in order if subset["glyf"][name].isComposite()]

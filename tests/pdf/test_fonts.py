@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,7 +17,7 @@ from docgen.pdf import FontMap, typeset
 from docgen.pdf.diagnostics import Diagnostics
 from docgen.pdf.fontconfig import write_config
 from docgen.pdf.fonts import FONT_DIR_ENV, FontSet, find_file
-from tests.pdf.builders import chinese_document, to_bytes
+from tests.pdf.builders import chinese_document, embedded_fonts, to_bytes
 
 DEJAVU = find_file("DejaVuSans.ttf", FontMap.default().search_dirs)
 
@@ -99,13 +98,7 @@ def role_document() -> bytes:
 def embedded_glyph_boxes(pdf: bytes) -> dict[str, dict[str, tuple[float, float, float, float]]]:
     """By embedded font name: each drawn character's glyph bounding box, read from the font program."""
     found = {}
-    for ref in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values():
-        font = ref.get_object()
-        cmap = font["/ToUnicode"].get_object().get_data().decode()
-        entries = "".join(re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL))
-        chars = {int(cid, 16): bytes.fromhex(text).decode("utf-16-be")
-                 for cid, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", entries)}
-        descendant = font["/DescendantFonts"][0].get_object()
+    for descendant, chars in embedded_fonts(pdf):
         descriptor = descendant["/FontDescriptor"]
         boxes = {}
         if "/FontFile3" in descriptor:  # CID-keyed CFF: glyphs by the font's CIDs
