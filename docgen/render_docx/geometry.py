@@ -10,7 +10,10 @@ sets, after rendering, what `docgen.context.notice` computed for the record:
   centres (``signature_rows``); each other 署名: its right indent (``signature``), the 成文日期's
   (``date_right``) and, with a 附注 under it, keep-with-next;
 - the body's last paragraph (the one before the 附件说明/署名 block that keeps itself together): keep-with-next,
-  so the 署名 never stands alone on a page (GB/T 9704 7.3.5: 印章页不得无正文).
+  so the 署名 never stands alone on a page (GB/T 9704 7.3.5: 印章页不得无正文);
+- the 版记 (style "Imprint"): in the frame at the foot of the text area, between its rules (7.5). LibreOffice
+  keeps one frame at an absolute position for the first of them and moves their borders into it, which
+  neither Word nor docgen then draws: a paragraph without borders gets the rules again.
 
 Paragraphs are found by their style's name, which LibreOffice and Word keep when they save (style ids they may
 rename); an element not found is left as the template has it.
@@ -27,6 +30,9 @@ from docgen.pdf.ooxml import qn
 
 _SIGNATURE = "Signature"
 _BODY = "Body Text"
+_IMPRINT = "Imprint"
+_TEXT_WIDTH = 8844  # the 版心, 156 mm, in twips
+_THICK, _THIN = "8", "6"  # the 版记's rules in eighths of a point: 0.35 mm outside, 0.25 mm between
 _INDENT_TWIPS = 16 * 20 / 100  # twips per hundredth of a 3号 (16 pt) character
 
 
@@ -49,6 +55,9 @@ def apply(document: etree._Element, styles: Mapping[str, str], context: Mapping[
     if body is None:
         return
     _fit_tables(body, _table_blocks(notice))
+    imprint = styles.get(_IMPRINT)
+    if imprint is not None:
+        _imprint([p for p in body.iterchildren(qn("w:p")) if _style(p) == imprint])
     signature = styles.get(_SIGNATURE)
     if signature is None:
         return
@@ -173,6 +182,27 @@ def _keep_last_body_paragraph(first_closing: etree._Element, body_style: str | N
         node = node.getprevious()
     if node is not None and node.tag == qn("w:p") and body_style is not None and _style(node) == body_style:
         _keep_next(node, True)
+
+
+def _imprint(paragraphs: list[etree._Element]) -> None:
+    for n, paragraph in enumerate(paragraphs):
+        ppr = _ppr(paragraph)
+        for old in ppr.findall(qn("w:framePr")):
+            ppr.remove(old)
+        frame = _insert(ppr, "framePr", after=("pStyle", "keepNext", "keepLines", "pageBreakBefore"))
+        for name, value in (("w", str(_TEXT_WIDTH)), ("wrap", "notBeside"), ("vAnchor", "margin"),
+                            ("hAnchor", "margin"), ("xAlign", "center"), ("yAlign", "bottom")):
+            frame.set(qn(f"w:{name}"), value)
+        borders = ppr.find(qn("w:pBdr"))
+        if borders is not None and len(borders):
+            continue
+        if borders is None:
+            borders = _insert(ppr, "pBdr", after=_BEFORE_IND[:9])
+        rules = [("top", _THICK if n == 0 else _THIN)] + ([("bottom", _THICK)] if n == len(paragraphs) - 1 else [])
+        for edge, size in rules:
+            rule = etree.SubElement(borders, qn(f"w:{edge}"))
+            for name, value in (("val", "single"), ("sz", size), ("space", "1"), ("color", "000000")):
+                rule.set(qn(f"w:{name}"), value)
 
 
 def _keeps(paragraph: etree._Element) -> bool:

@@ -176,3 +176,17 @@ def test_a_numbered_list_in_a_template_keeps_its_labels_in_the_pdf(tmp_path):
 def test_a_numbered_list_saved_by_libreoffice_keeps_its_labels(libreoffice_renders):
     document = render("agreement", libreoffice_renders.saved_numbered)
     assert "1.按期完成培训2.按时提交报告3.接受监督检查" in _labels(document.pdf)
+
+
+@pytest.mark.libreoffice
+def test_the_notice_imprint_keeps_its_frame_and_rules_after_libreoffice(libreoffice_renders):
+    """LibreOffice keeps one absolute frame for the 版记 and moves its rules into it; rendering restores both."""
+    document = docx.Document(io.BytesIO(libreoffice_renders[("notice", "saved")][0].data))
+    imprint = [p for p in document.paragraphs if p.style.name == "Imprint"]
+    assert len(imprint) == 2
+    for paragraph in imprint:
+        frame = paragraph._p.pPr.find(docx.oxml.ns.qn("w:framePr"))
+        assert frame.get(docx.oxml.ns.qn("w:yAlign")) == "bottom" and frame.get(docx.oxml.ns.qn("w:y")) is None
+    edges = [[(edge.tag.rpartition("}")[2], edge.get(docx.oxml.ns.qn("w:sz")))
+              for edge in p._p.pPr.find(docx.oxml.ns.qn("w:pBdr"))] for p in imprint]
+    assert edges == [[("top", "8")], [("top", "6"), ("bottom", "8")]]
