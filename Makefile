@@ -18,7 +18,7 @@ SYSTEM_PACKAGES += fonts-noto-cjk fonts-arphic-gkai00mp texlive-lang-chinese
 # sRGB ICC profile for the output intent of PDF/A (--pdfa).
 SYSTEM_PACKAGES += icc-profiles-free
 
-.PHONY: demo test setup system lint templates clean
+.PHONY: demo test setup system lint clean
 
 # The filing packet (docx, PDF, packet.pdf, manifest), the agency documents, the annual plan and a
 # batch of notices (one per row of examples/notices.xlsx, plus merged.docx and merged.pdf).
@@ -61,12 +61,8 @@ system:
 	fi
 
 lint: setup
-	$(BIN)/ruff check docgen tests benchmarks templates
+	$(BIN)/ruff check docgen tests benchmarks
 	$(BIN)/mypy docgen
-
-# Rebuild the shipped .docx templates from their readable source.
-templates: setup
-	$(BIN)/python templates/build.py
 
 clean:
 	rm -rf $(VENV) $(OUT)/* .pytest_cache

@@ -469,8 +469,10 @@ def test_blank_lines_between_the_body_and_the_signature(closing, lines):
     """Bug: three blank lines over a sealed 署名 put the seal's top more than a line below the body.
 
     7.3.5.1 asks for the seal's top within a line of the body (or 附件说明): on the 10.23 mm grid and with a
-    seal 42 mm across centred on the first 署名 (or a little below it) that takes two blank lines, worked out in
-    templates/build.py (`add_seal_room`). 7.3.5.2: without a seal, one blank line.
+    seal 42 mm across centred on the first 署名 (or a little below it) that takes two blank lines: with n blank
+    lines the seal's top falls (n + 0.5)·p - 21 to (n + 1)·p - 21 mm below the body, p = 225 mm / 22, i.e. over
+    the body for n = 1, 4.6 to 9.7 mm below it for n = 2, more than a line for n = 3. 7.3.5.2: without a seal,
+    one blank line.
     """
     issuers, _, attachment = closing
     pdf = docgen.render(_closing(*closing), "notice", to=["pdf"]).documents[0].pdf
