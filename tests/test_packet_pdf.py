@@ -125,3 +125,12 @@ def test_a_pdf_attachment_is_appended_page_by_page(record, tmp_path, packet):
     reader = _reader(rendered.packet_pdf)
     assert [item.title for item in reader.outline][-1] == "承诺书"
     assert len(reader.pages) == sum(d.pages for d in rendered.documents) + packet.documents[0].pages
+
+
+def test_application_pdf_keeps_a_profile_of_three_pages_issue_17_1(record):
+    """Issue #17.1's reproducer: the PDF of a 1,714-token 企业简介 ended at <01026>; the docx held it all."""
+    record["applicant"]["profile"] = " ".join(f"<{n:05d}>" for n in range(1714))
+    rendered = docgen.render(record, "application", to=("pdf",))
+    text = subprocess.run(["pdftotext", "-", "-"], input=rendered.documents[0].pdf, capture_output=True,
+                          check=True).stdout.decode()
+    assert re.findall(r"<(\d{5})>", text) == [f"{n:05d}" for n in range(1714)]

@@ -619,3 +619,13 @@ def test_minimal_notice_without_seal_attachments_or_copy_to():
     assert len(imprint) == 1 and "抄送" not in imprint[0].text
     assert imprint[0]._p.pPr.find(qn("w:pBdr")).find(qn("w:top")).get(qn("w:sz")) == "8"
     assert [c.text.strip() for c in document.tables[0].rows[0].cells] == ["鄂尔多斯市人力资源和社会保障局", "文件"]
+
+
+def test_table_column_name_of_1500_characters_renders_whole_issue_17_2():
+    """Issue #17.2: a notice table whose header row is taller than a page looped until MemoryError."""
+    record = load_json(EXAMPLES / "notice.json")
+    table = next(block["table"] for block in record["notice"]["body"] if "table" in block)
+    table["columns"][1] = "甲乙丙丁戊己庚辛壬癸" * 150
+    pdf = docgen.render(record, "notice", to=("pdf",)).documents[0].pdf
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert _compact(text).count("甲") == _compact(text).count("癸") == 150  # the sequence may span a page break

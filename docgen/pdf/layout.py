@@ -274,14 +274,29 @@ class Flow:
         self._fresh = False
 
     def _place_row(self, row: RowBox, box: TableBox, placer: TablePlacer, headers: list[RowBox]) -> None:
+        """Place one row, split between lines across as many pages as it needs.
+
+        Word moves a row that may not split (or a header row) to the next page whole, but splits any row at the top
+        of a page (below the repeated header rows) that is taller than what is left there, so no line is lost. Every
+        pass either places the row, places part of it, or moves to a new page from one that had something on it.
+        """
         pending: RowBox | None = row
+        at_top = self._fresh
         while pending is not None:
-            if pending.height <= self.room + 0.01 or self._fresh:
+            if pending.height <= self.room + 0.01:
                 placer.place(pending, self.y)
                 self.y += pending.height
                 self._fresh = False
                 return
-            parts = None if pending.cant_split or pending.header else split_row(pending, self.room, box.table)
+            splittable = at_top or not (pending.cant_split or pending.header)
+            parts = split_row(pending, self.room, box.table) if splittable else None
+            if parts is None and at_top:  # one line or nested table taller than the page: it runs over the foot
+                self.diag.warn("pdf.table.overflow", f"{box.table.where} row {row.index + 1}",
+                               "表格行中有一行文字或嵌套表格高于页面可用高度，超出页面的部分无法显示")
+                placer.place(pending, self.y)
+                self.y += pending.height
+                self._fresh = False
+                return
             if parts is not None:
                 first, pending = parts
                 placer.place(first, self.y)
@@ -289,11 +304,21 @@ class Flow:
             placer.flush()
             self.new_page(natural=True)
             placer.ops = self.page.ops
-            for header in headers:
-                if header.index < row.index:
-                    placer.place(header, self.y)
-                    self.y += header.height
-            self._fresh = not headers or row.index <= headers[-1].index
+            self._repeat_headers(headers, row, placer)
+            at_top = True
+
+    def _repeat_headers(self, headers: list[RowBox], row: RowBox, placer: TablePlacer) -> None:
+        """Repeat the header rows above ``row`` on a new page, unless they would take more than half of it.
+
+        Word does not repeat a header taller than the page; half a page leaves the body rows room to progress.
+        """
+        repeated = [header for header in headers if header.index < row.index]
+        if sum(header.height for header in repeated) > self._page_height() / 2:
+            return
+        for header in repeated:
+            placer.place(header, self.y)
+            self.y += header.height
+            self._fresh = False
 
 
 def _frame_at(blocks: list[Block], start: int) -> list[Paragraph]:

@@ -20,6 +20,7 @@ from tests.pdf.builders import (
     pages_text,
     text_positions,
     to_bytes,
+    word_boxes,
 )
 
 
@@ -147,3 +148,54 @@ def test_shared_cell_edges_are_drawn_once() -> None:
     content = PdfReader(BytesIO(pdf)).pages[0].get_contents().get_data().decode("latin-1")
     lines = re.findall(r"n ([\d.]+ [\d.]+) m ([\d.]+ [\d.]+) l S", content)
     assert len(lines) == len(set(lines)) == 12  # 3 horizontal and 3 vertical edges, each split in 2 cells
+
+
+def _tokens(count: int) -> str:
+    return " ".join(f"<{n:05d}>" for n in range(count))
+
+
+def test_cell_longer_than_two_pages_loses_no_line_issue_17_1() -> None:
+    """Issue #17.1: with no header row, the rest of a split row was placed whole and ran off page 2."""
+    document = chinese_document()
+    table = grid_table(document, 1, 2)
+    table.cell(0, 0).text = "简介"
+    table.cell(0, 1).text = _tokens(1714)
+    result = typeset(to_bytes(document))
+    found = re.findall(r"<(\d{5})>", "".join(pages_text(result.pdf)))
+    assert found == [f"{n:05d}" for n in range(1714)]
+    assert result.pages >= 4
+    section = document.sections[0]
+    foot = section.page_height.pt - section.bottom_margin.pt
+    for page in range(result.pages):
+        assert max(y1 for *_, y1 in word_boxes(result.pdf, page)) <= foot + 1
+    assert not [w for w in result.warnings if w.code == "pdf.table.overflow"]
+
+
+def test_header_row_taller_than_a_page_ends_and_keeps_its_text_issue_17_2() -> None:
+    """Issue #17.2: a header row taller than a page was repeated on every new page, until memory ran out."""
+    document = chinese_document()
+    document.add_paragraph("前文")
+    table = grid_table(document, 1, 2)
+    table.cell(0, 0).text = "序号"
+    table.cell(0, 1).text = "甲乙丙丁戊己庚辛壬癸" * 300 + "表头完"
+    add_xml(table.rows[0]._tr.get_or_add_trPr(), "<w:tblHeader/>")
+    for n in range(5):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = str(n), f"第{n}行内容"
+    result = typeset(to_bytes(document))
+    text = normalise("".join(pages_text(result.pdf)))
+    assert text.count("甲") == 300 and "表头完" in text
+    assert all(f"第{n}行内容" in text for n in range(5))
+    assert text.count("序号") == 1  # a header taller than half a page is not repeated
+
+
+def test_nested_table_taller_than_a_page_is_reported_not_dropped_silently() -> None:
+    """Issue #17.1: what the PDF cannot place (an unbreakable nested table taller than a page) is a warning."""
+    document = chinese_document()
+    outer = grid_table(document, 1, 1)
+    inner = outer.cell(0, 0).add_table(rows=lines_per_page() + 5, cols=1)
+    for n, row in enumerate(inner.rows):
+        row.cells[0].text = f"内表第{n}行"
+    result = typeset(to_bytes(document))
+    warning = next(w for w in result.warnings if w.code == "pdf.table.overflow")
+    assert warning.where == "table 1 row 1" and "无法显示" in warning.message
