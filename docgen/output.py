@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -24,7 +25,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
         with atomic_file(path) as fh:
             fh.write(data)
     except OSError as exc:
-        raise OutputError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        raise OutputError(f"无法写入 {path}：{os_reason(exc)}") from None
     return path
 
 
@@ -53,3 +54,22 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
 def sha256_hex(data: bytes) -> str:
     """SHA-256 of some bytes, as hex."""
     return hashlib.sha256(data).hexdigest()
+
+
+_REASONS = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "所在磁盘是只读的",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EEXIST: "已有同名文件",
+    errno.EISDIR: "同名的是一个文件夹",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EIO: "磁盘读写出错",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The operating system's reason for ``exc`` in Chinese (its own English text when there is no translation)."""
+    return _REASONS.get(exc.errno or 0, exc.strerror or str(exc))

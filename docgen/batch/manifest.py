@@ -87,10 +87,12 @@ class Journal:
         self._fh.flush()
 
     def close(self) -> None:
-        """Flush to disk and close."""
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
+        """Flush to disk and close (closed even when the disk refuses the flush)."""
+        try:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+        finally:
+            self._fh.close()
 
 
 def _ends_mid_line(path: Path) -> bool:
@@ -166,14 +168,18 @@ def write_summary(out_dir: Path, header: dict[str, Any], rows: Iterable[int]) ->
     target = out_dir / SUMMARY
     tmp = out_dir / f".{SUMMARY}.summary.part"
     head = json.dumps(header, ensure_ascii=False, indent=1).removesuffix("\n}")  # header is never empty
-    with tmp.open("w", encoding="utf-8") as out:
-        out.write(head + ',\n "rows": [')
-        for i, entry in enumerate(last_entries(out_dir, rows)):
-            out.write(("," if i else "") + "\n  " + entry.to_json())
-        out.write("\n ]\n}\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, target)
+    try:
+        with tmp.open("w", encoding="utf-8") as out:
+            out.write(head + ',\n "rows": [')
+            for i, entry in enumerate(last_entries(out_dir, rows)):
+                out.write(("," if i else "") + "\n  " + entry.to_json())
+            out.write("\n ]\n}\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return target
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from docgen import __version__
 from docgen.batch import manifest
 from docgen.batch.assemble import merge_pdfs
+from docgen.batch.folder import OutputFolder, claim
 from docgen.batch.manifest import Entry, Journal, Note
 from docgen.batch.merge_docx import MERGED_DOCX, Unmergeable, merge_docx
 from docgen.batch.names import NamePattern, Namer
@@ -132,13 +133,19 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
     summary.warnings += check_header(table, kind, job.base, policy=policy, strict=strict_columns)  # may edit base
     total = table.survey()
     summary.warnings += table.notes
-    run = _Run(job, _run_key(job), pattern, resume, summary, progress, total)
-    run.execute(read_rows(table), _jobs(jobs))
-    summary.errors_files = write_errors(job.out_dir, run.problems, table)
-    summary.warnings_files = _warnings(job.out_dir, run.numbers, summary, table)
-    summary.manifest = manifest.write_summary(job.out_dir, _header(job, rows_path, summary), run.numbers)
-    if merge:
-        _merge(job, run.numbers, summary)
+    workers = _jobs(jobs)
+    with claim(job.out_dir, fresh=not resume) as folder:
+        run = _Run(job, _run_key(job), pattern, resume, summary, progress, total, folder)
+        run.execute(read_rows(table), workers)
+        summary.errors_files = write_errors(job.out_dir, run.problems, table)
+        folder.wrote(path.name for path in summary.errors_files)
+        summary.warnings_files = _warnings(job.out_dir, run.numbers, summary, table)
+        folder.wrote(path.name for path in summary.warnings_files)
+        summary.manifest = manifest.write_summary(job.out_dir, _header(job, rows_path, summary), run.numbers)
+        folder.wrote([summary.manifest.name])
+        if merge:
+            _merge(job, run.numbers, summary)
+            folder.wrote(path.name for path in (summary.merged_docx, summary.merged) if path is not None)
     summary.elapsed = time.perf_counter() - started
     return summary
 
@@ -181,8 +188,8 @@ class _Run:
     """The state of one run: naming, resume decisions, the journal, counts and problems."""
 
     def __init__(self, job: Job, run_key: str, pattern: NamePattern, resume: bool, summary: BatchSummary,
-                 progress: ProgressCallback | None, total: int | None):
-        self.job, self.run_key, self.summary = job, run_key, summary
+                 progress: ProgressCallback | None, total: int | None, folder: OutputFolder):
+        self.job, self.run_key, self.summary, self.folder = job, run_key, summary, folder
         self.namer = Namer(pattern, job.out_dir)
         self.done = manifest.JournalIndex(job.out_dir) if resume else None
         self.flat_base = flatten(job.base)
@@ -226,12 +233,25 @@ class _Run:
         chunks = _chunks(tasks)
         with ProcessPoolExecutor(max_workers=jobs, initializer=warm, initargs=(self.job,)) as pool:
             pending: set[Future[list[Result]]] = set()
-            for chunk in chunks:
-                pending.add(pool.submit(render_chunk, chunk))
-                if len(pending) >= 2 * jobs:
+            try:
+                for chunk in chunks:
+                    pending.add(pool.submit(render_chunk, chunk))
+                    if len(pending) >= 2 * jobs:
+                        pending = self._collect(pending, journal)
+                while pending:
                     pending = self._collect(pending, journal)
-            while pending:
-                pending = self._collect(pending, journal)
+            except BaseException:
+                self._abandon(pending)
+                raise
+
+    def _abandon(self, pending: set[Future[list[Result]]]) -> None:
+        """Stop chunks not started; note the files of those that finish anyway, so a rollback removes them."""
+        for future in pending:
+            future.cancel()
+        for future in pending:
+            if not future.cancelled() and future.exception() is None:
+                for result in future.result():
+                    self.folder.wrote(o.file for o in result.entry.outputs)
 
     def _collect(self, pending: set[Future[list[Result]]], journal: Journal) -> set[Future[list[Result]]]:
         finished, rest = wait(pending, return_when=FIRST_COMPLETED)
@@ -241,6 +261,7 @@ class _Run:
         return rest
 
     def _record(self, result: Result, journal: Journal) -> None:
+        self.folder.wrote(o.file for o in result.entry.outputs)
         journal.append(result.entry)
         if result.entry.status == "ok":
             self.summary.rendered += 1

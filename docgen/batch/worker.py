@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,10 +88,13 @@ class Worker:
         """
         writes: list[Future[Path]] = []
         try:
-            return [self._render(task, writes) for task in tasks]
-        finally:
+            results = [self._render(task, writes) for task in tasks]
             for write in writes:
                 write.result()
+        except BaseException:
+            _discard(writes)  # files of rows that will not be journaled must not stay at their final names
+            raise
+        return results
 
     def _render(self, task: Task, writes: list[Future[Path]]) -> Result:
         """Merge, check and render one row; a row with blocking errors yields its problems and no files."""
@@ -128,6 +132,14 @@ class Worker:
 
 def _note(finding: Finding) -> Note:
     return Note(column_of(finding.path), finding.label, finding.message, finding.code, str(finding.severity))
+
+
+def _discard(writes: list[Future[Path]]) -> None:
+    """Wait for every write and remove the files that were written."""
+    for write in writes:
+        if write.exception() is None:
+            with suppress(OSError):
+                write.result().unlink(missing_ok=True)
 
 
 def column_of(pointer: str) -> str:
