@@ -17,7 +17,7 @@ from typing import Any
 from docgen.batch.manifest import Entry, Note, Output
 from docgen.batch.merge import overlay, pointer
 from docgen.batch.rows import Row
-from docgen.errors import ConfigError, DocgenError
+from docgen.errors import ConfigError, DocgenError, OutputError
 from docgen.findings import Finding
 from docgen.options import RenderOptions
 from docgen.output import sha256_hex, write_atomic
@@ -88,13 +88,24 @@ class Worker:
         """
         writes: list[Future[Path]] = []
         try:
-            results = [self._render(task, writes) for task in tasks]
+            results = [self._render_alone(task, writes) for task in tasks]
             for write in writes:
                 write.result()
         except BaseException:
             _discard(writes)  # files of rows that will not be journaled must not stay at their final names
             raise
         return results
+
+    def _render_alone(self, task: Task, writes: list[Future[Path]]) -> Result:
+        """`_render`, where a row whose data breaks the code fails alone (#17.7) and the batch goes on."""
+        try:
+            return self._render(task, writes)
+        except (ConfigError, OutputError):
+            raise
+        except Exception as exc:  # any bug one row's data reaches must not cost the other rows
+            message = f"本行无法生成（程序内部错误 {type(exc).__name__}：{exc}）；其他行不受影响，请将此行报告给维护者"
+            problem = Problem(task.row.number, "", "", message[:500], "batch.internal_error")
+            return Result(Entry(task.row.number, task.input_hash, "failed"), [problem])
 
     def _render(self, task: Task, writes: list[Future[Path]]) -> Result:
         """Merge, check and render one row; a row with blocking errors yields its problems and no files."""
