@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from docgen.errors import UsageError
-from docgen.typeset import DEFAULT_ENGINE, ENGINES, check_engine
+from docgen.typeset import DEFAULT_ENGINE, ENGINES, check_engine, check_font_dir
 
 FORMATS = ("docx", "pdf")
 
@@ -43,7 +43,7 @@ class RenderOptions:
         pdfa: Write PDFs as PDF/A-2b (docgen.pdf.pdfa).
 
     Raises:
-        UsageError: an unknown or empty format, or an unknown PDF engine.
+        UsageError: an unknown or empty format, an unknown PDF engine, or a font folder that is not one.
     """
 
     formats: tuple[str, ...] = field(default=("docx",), metadata=_cli(
@@ -66,7 +66,7 @@ class RenderOptions:
     def __post_init__(self) -> None:
         object.__setattr__(self, "formats", parse_formats(self.formats))
         object.__setattr__(self, "templates", as_path(self.templates))
-        object.__setattr__(self, "fonts", as_path(self.fonts))
+        object.__setattr__(self, "fonts", check_font_dir(self.fonts))  # a missing folder or a file: exit 2 (#17.5)
         check_engine(self.pdf_engine, needed=False)  # the name only; whether it can run is the renderer's check
 
     @property

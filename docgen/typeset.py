@@ -18,6 +18,7 @@ from docgen.errors import FontError, UsageError
 from docgen.findings import Finding, Severity
 from docgen.pdf import FontMap, FontNotFoundError, TypesetResult, Typesetter, typeset
 from docgen.pdf.coverage import Coverage
+from docgen.pdf.fonts import has_font_files
 from docgen.schemas import escape, label_for
 
 ENGINES = ("docgen", "libreoffice")
@@ -43,6 +44,24 @@ def check_engine(engine: str, *, needed: bool = True) -> str:
         libreoffice.find_soffice()
         libreoffice.timeout_seconds()  # a bad DOCGEN_SOFFICE_TIMEOUT fails now, not on every document
     return engine
+
+
+def check_font_dir(fonts: str | Path | None) -> Path | None:
+    """``fonts`` (the ``--fonts`` option) as a folder holding font files; a `UsageError` if it is not one.
+
+    A folder that does not exist or a file named instead used to be ignored silently (#17.5), and the PDF quietly
+    drew with substitute fonts.
+    """
+    if fonts is None:
+        return None
+    path = Path(fonts)
+    if not path.exists():
+        raise UsageError(f"字体目录 {path} 不存在；--fonts 应为存放字体文件（.ttf、.otf、.ttc）的文件夹")
+    if not path.is_dir():
+        raise UsageError(f"--fonts 应为文件夹，{path} 是一个文件；请改为它所在的文件夹 {path.parent}")
+    if not has_font_files(path):
+        raise UsageError(f"字体目录 {path} 中没有字体文件（.ttf、.otf、.ttc）")
+    return path
 
 
 def to_pdf(docx: bytes, *, metadata: Mapping[str, str], fonts: Path | None = None, engine: str = DEFAULT_ENGINE,

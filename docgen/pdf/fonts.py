@@ -136,6 +136,11 @@ def _files_in(folder: Path) -> dict[str, Path]:
     return found
 
 
+def has_font_files(folder: Path) -> bool:
+    """True when ``folder`` (searched like the font folders) holds at least one font file."""
+    return bool(_files_in(folder))
+
+
 def find_file(name: str, dirs: tuple[Path, ...]) -> Path | None:
     """First file called ``name`` (case-insensitive) along the search folders."""
     for folder in dirs:
