@@ -191,7 +191,7 @@ def test_a_running_batch_holds_the_folder_lock_issue_17_6(tmp_path, rows, base_p
     out = tmp_path / "out"
     refused = []
 
-    def progress(done, total):
+    def progress(done, *_):
         if done == 3:
             with pytest.raises(OutputError, match="正由另一个批量生成任务"), claim(out, fresh=True):
                 pass
