@@ -24,7 +24,7 @@ from docgen.batch import manifest
 from docgen.batch.assemble import merge_pdfs
 from docgen.batch.folder import OutputFolder, claim
 from docgen.batch.manifest import Entry, Journal, Note
-from docgen.batch.merge_docx import MERGED_DOCX, Unmergeable, merge_docx
+from docgen.batch.merge_docx import MERGED_DOCX, Unmergeable, merge_docx, split_message
 from docgen.batch.names import NamePattern, Namer
 from docgen.batch.precheck import check_header
 from docgen.batch.report import write_errors, write_warnings
@@ -58,7 +58,8 @@ class BatchSummary:
     layout: list[LayoutNote] = field(default_factory=list)  # run-wide notes of the PDF engine (font substitutions)
     manifest: Path | None = None
     merged: Path | None = None  # merged.pdf
-    merged_docx: Path | None = None
+    merged_docx: Path | None = None  # merged.docx, or merged-001.docx when the merge was split
+    merged_docx_parts: list[Path] = field(default_factory=list)  # every merged docx file, in order
     warnings: list[str] = field(default_factory=list)  # Chinese lines, e.g. why merged.docx was not written
     elapsed: float = 0.0
 
@@ -77,7 +78,8 @@ class BatchSummary:
             text += f"；错误见 {self.errors_files[0]}"
         if self.warnings_files:
             text += f"；{self.noted} 行有警告，见 {self.warnings_files[0]}"
-        merged = [p.name for p in (self.merged_docx, self.merged) if p is not None]
+        docx_parts = self.merged_docx_parts or ([self.merged_docx] if self.merged_docx else [])
+        merged = [p.name for p in (*docx_parts, self.merged) if p is not None]
         if merged:
             text += f"；合并为 {'、'.join(merged)}"
         return text
@@ -145,7 +147,7 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         folder.wrote([summary.manifest.name])
         if merge:
             _merge(job, run.numbers, summary)
-            folder.wrote(path.name for path in (summary.merged_docx, summary.merged) if path is not None)
+            folder.wrote(path.name for path in (*summary.merged_docx_parts, summary.merged) if path is not None)
     summary.elapsed = time.perf_counter() - started
     return summary
 
@@ -343,9 +345,13 @@ def _merge(job: Job, numbers: list[int], summary: BatchSummary) -> None:
     title = f"{get_kind(job.kind).title}（合并）"
     if "docx" in job.options.formats:
         try:
-            summary.merged_docx = merge_docx(job.out_dir, _ok_outputs(job.out_dir, numbers, ".docx"), title=title)
+            files = merge_docx(job.out_dir, _ok_outputs(job.out_dir, numbers, ".docx"), title=title)
         except Unmergeable as exc:
             summary.warnings.append(f"未生成 {MERGED_DOCX}：{exc}")
+        else:
+            summary.merged_docx, summary.merged_docx_parts = files[0], files
+            if len(files) > 1:
+                summary.warnings.append(split_message(files))
     if job.options.wants_pdf:
         parts = ((path.stem, path) for path in _ok_outputs(job.out_dir, numbers, ".pdf"))
         summary.merged = merge_pdfs(job.out_dir, parts, title=title)

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from docgen.batch import run_batch
 from docgen.batch.merge_docx import MERGED_DOCX, Unmergeable, merge_docx
 from docgen.cli import main
+from docgen.errors import UsageError
 from tests.pdf.builders import normalise, pages_text
 
 NOTICE = ROOT / "examples" / "notice.json"
@@ -137,6 +138,49 @@ def test_resume_merges_rows_done_in_an_earlier_run(tmp_path):
     assert addressees(summary.merged_docx) == names
 
 
+def test_merged_docx_over_the_part_limit_is_split_between_rows_issue_17_8(tmp_path, monkeypatch, capsys):
+    """Issue #17.8: 50,000 rows made one merged.docx with 603 MB of XML that python-docx could not open."""
+    monkeypatch.setenv("DOCGEN_MERGE_PART_MB", "0.03")  # two notices of ~13 KB of XML each per part
+    rows, names = notice_rows(tmp_path / "notices.xlsx")
+    out = tmp_path / "out"
+    code = main(["batch", "notice", str(rows), "--base", str(NOTICE), "-o", str(out), "--jobs", "1", "--merge"])
+    assert code == 1  # the bad row
+    parts = [out / "merged-001.docx", out / "merged-002.docx"]
+    assert sorted(out.glob("merged*")) == parts
+    assert [addressees(part) for part in parts] == [names[:2], names[2:]]
+    assert [docx.Document(part).core_properties.title for part in parts] == ["通知（合并）（第 1 部分）",
+                                                                             "通知（合并）（第 2 部分）"]
+    for part in parts:
+        assert_well_formed(part)
+        assert len(section_properties(part)) == len(addressees(part))
+    out_text, err = capsys.readouterr()
+    assert "合并为 merged-001.docx、merged-002.docx" in out_text
+    assert ("警告：合并的 Word 正文超过 0.03 MB（Word、WPS、LibreOffice 打开过慢或无法打开），已按行分为 2 个文件："
+            "merged-001.docx 至 merged-002.docx；可用环境变量 DOCGEN_MERGE_PART_MB 调整每个文件的上限（MB）") in err
+
+    monkeypatch.delenv("DOCGEN_MERGE_PART_MB")
+    assert main(["batch", "notice", str(rows), "--base", str(NOTICE), "-o", str(out), "--jobs", "1", "--merge",
+                 "--resume"]) == 1
+    assert sorted(out.glob("merged*")) == [out / MERGED_DOCX]  # the parts of the earlier run are gone
+    assert addressees(out / MERGED_DOCX) == names
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "-1", "3000"])
+def test_a_bad_part_limit_setting_is_a_usage_error(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("DOCGEN_MERGE_PART_MB", value)
+    rows = [small_docx(tmp_path / "1.docx", "第1行")]
+    with pytest.raises(UsageError, match=f"环境变量 DOCGEN_MERGE_PART_MB 应为 0 到 2000 之间的兆字节数，现为「{value}」"):
+        merge_docx(tmp_path, rows, title="合并")
+
+
+def test_a_row_larger_than_the_part_limit_gets_a_part_of_its_own(tmp_path):
+    rows = [small_docx(tmp_path / f"{n}.docx", f"第{n}行" * (400 if n == 2 else 1)) for n in (1, 2, 3)]
+    parts = merge_docx(tmp_path, rows, title="合并", part_limit=4_000)
+    assert [p.name for p in parts] == ["merged-001.docx", "merged-002.docx", "merged-003.docx"]
+    assert [[p.text for p in docx.Document(part).paragraphs if p.text] for part in parts] == [
+        ["第1行"], ["第2行" * 400], ["第3行"]]
+
+
 def test_cli_warns_and_writes_no_merged_docx_when_rows_cannot_be_merged(tmp_path, monkeypatch, capsys):
     def refuse(out_dir, rows, *, title):
         raise Unmergeable("02-EEDS-0001.docx 含有脚注，暂不支持合并")
@@ -162,7 +206,7 @@ BOOKMARK = ('<w:bookmarkStart w:id="0" w:name="target"/><w:r><w:t>书签</w:t></
 def test_rows_with_different_images_and_bookmarks_get_unique_ids_and_parts(tmp_path):
     rows = [small_docx(tmp_path / f"{n}.docx", f"第{n}行", image=png((n * 60, 0, 0)), body_xml=BOOKMARK)
             for n in (1, 2, 3)]
-    merged = merge_docx(tmp_path, rows, title="合并")
+    [merged] = merge_docx(tmp_path, rows, title="合并")
     assert_well_formed(merged)
     document = docx.Document(merged)
     assert [p.text for p in document.paragraphs if p.text.startswith("第")] == ["第1行", "第2行", "第3行"]
@@ -179,13 +223,13 @@ def test_rows_with_different_images_and_bookmarks_get_unique_ids_and_parts(tmp_p
 
 def test_identical_images_are_stored_once(tmp_path):
     rows = [small_docx(tmp_path / f"{n}.docx", f"第{n}行", image=png((0, 0, 255))) for n in (1, 2)]
-    with zipfile.ZipFile(merge_docx(tmp_path, rows, title="合并")) as package:
+    with zipfile.ZipFile(merge_docx(tmp_path, rows, title="合并")[0]) as package:
         assert len([n for n in package.namelist() if n.startswith("word/media/")]) == 1
 
 
 def test_a_row_ending_with_a_table_gets_an_empty_paragraph_for_its_section_break(tmp_path):
     rows = [small_docx(tmp_path / f"{n}.docx", f"第{n}行", end_with_table=True) for n in (1, 2)]
-    merged = merge_docx(tmp_path, rows, title="合并")
+    [merged] = merge_docx(tmp_path, rows, title="合并")
     assert_well_formed(merged)
     body = docx.Document(merged).element.body
     first_break = body.xpath("w:p[w:pPr/w:sectPr]")[0]
