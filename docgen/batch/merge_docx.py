@@ -16,7 +16,6 @@ the caller skips merged.docx and warns rather than write a file Word would repai
 from __future__ import annotations
 
 import hashlib
-import os
 import posixpath
 import re
 import shutil
@@ -43,7 +42,8 @@ from docgen.batch.docx_body import (
     qualified_name,
     relationship_references,
 )
-from docgen.errors import OutputError, UsageError
+from docgen.batch.parts import group_by_size, limit_from_env, part_paths, part_title, remove_parts
+from docgen.errors import OutputError
 from docgen.output import atomic_file, os_reason
 
 MERGED_DOCX = "merged.docx"
@@ -75,97 +75,44 @@ class Unmergeable(Exception):
 def merge_docx(out_dir: Path, rows: Iterable[Path], *, title: str, part_limit: int | None = None) -> list[Path]:
     """Write ``merged.docx`` in ``out_dir`` from the rows' docx files, in order; return the files written.
 
-    When the rows' main document parts add up to more than ``part_limit`` bytes (default: `part_limit`), the
-    merge is split between rows into ``merged-001.docx``, ``merged-002.docx``, … each within the limit (a single
-    row larger than the limit gets a part of its own).
+    When the rows' main document parts add up to more than ``part_limit`` bytes (default `merge_part_limit`), the
+    merge is split between rows into ``merged-001.docx``, ``merged-002.docx``, … (see `docgen.batch.parts`).
 
     Raises:
-        Unmergeable: a row cannot be carried over faithfully (earlier merged files are removed).
+        Unmergeable: a row cannot be carried over faithfully (merged files of earlier runs are removed).
         OutputError: a merged file cannot be written.
-        UsageError: ``$DOCGEN_MERGE_PART_MB`` is not a positive number.
+        UsageError: ``$DOCGEN_MERGE_PART_MB`` is not a size.
     """
-    limit = part_limit if part_limit is not None else merge_part_limit()
-    for stale in _merged_files(out_dir):  # files from an earlier run must not pass for this run's
-        stale.unlink()
-    written: list[Path] = []
     target = out_dir / MERGED_DOCX
+    limit = part_limit if part_limit is not None else merge_part_limit()
+    remove_parts(target)
+    groups = group_by_size(rows, limit, _main_size)
+    if not groups:
+        raise Unmergeable("没有生成成功的 Word 文件")
+    paths = part_paths(target, len(groups))
+    written: list[Path] = []
     try:
-        for number, group in enumerate(_groups(iter(rows), limit), start=1):
-            if number == 2:
-                written[0] = written[0].replace(_part_name(out_dir, 1))
-            target = out_dir / MERGED_DOCX if number == 1 else _part_name(out_dir, number)
-            _write(target, iter(group), title if number == 1 else f"{title}（第 {number} 部分）")
-            written.append(target)
-        if not written:
-            raise Unmergeable("没有生成成功的 Word 文件")
-    except Unmergeable:
-        for path in written:
+        for number, (path, group) in enumerate(zip(paths, groups, strict=True), start=1):
+            _write(path, iter(group), part_title(title, number, len(groups)))
+            written.append(path)
+    except (Unmergeable, OSError) as exc:
+        for path in written:  # no part of an incomplete merge stays
             path.unlink(missing_ok=True)
-        raise
-    except OSError as exc:
-        raise OutputError(f"无法写入 {target}：{os_reason(exc)}") from None
-    if len(written) > 1:
-        _retitle_first(written[0], title)
+        if isinstance(exc, Unmergeable):
+            raise
+        raise OutputError(f"无法写入 {paths[len(written)]}：{os_reason(exc)}") from None
     return written
 
 
-def split_message(parts: list[Path]) -> str:
-    """The Chinese note telling the user the merge came out as several files, and why."""
-    return (f"合并的 Word 正文超过 {merge_part_limit() / 1_000_000:g} MB（Word、WPS、LibreOffice 打开过慢或无法打开），"
-            f"已按行分为 {len(parts)} 个文件：{parts[0].name} 至 {parts[-1].name}；"
-            f"可用环境变量 {PART_LIMIT_ENV} 调整每个文件的上限（MB）")
-
-
 def merge_part_limit() -> int:
-    """Bytes of main document XML per merged.docx: ``$DOCGEN_MERGE_PART_MB`` megabytes, default `PART_LIMIT_MB`."""
-    value = os.environ.get(PART_LIMIT_ENV, "").strip()
-    if not value:
-        return int(PART_LIMIT_MB * 1_000_000)
-    try:
-        megabytes = float(value)
-    except ValueError:
-        megabytes = 0.0
-    if not 0 < megabytes <= _ENTRY_LIMIT / 1_000_000:
-        raise UsageError(f"环境变量 {PART_LIMIT_ENV} 应为 0 到 2000 之间的兆字节数，现为「{value}」")
-    return int(megabytes * 1_000_000)
-
-
-def _merged_files(out_dir: Path) -> list[Path]:
-    return [p for p in [out_dir / MERGED_DOCX, *out_dir.glob("merged-[0-9][0-9][0-9].docx")] if p.is_file()]
-
-
-def _part_name(out_dir: Path, number: int) -> Path:
-    return out_dir / f"merged-{number:03d}.docx"
-
-
-def _groups(rows: Iterator[Path], limit: int) -> Iterator[list[Path]]:
-    """``rows`` in consecutive groups whose main document parts add up to at most ``limit`` bytes."""
-    group: list[Path] = []
-    size = 0
-    for path in rows:
-        row_size = _main_size(path)
-        if group and size + row_size > limit:
-            yield group
-            group, size = [], 0
-        group.append(path)
-        size += row_size
-    if group:
-        yield group
+    """Bytes of main document XML per merged docx: ``$DOCGEN_MERGE_PART_MB`` megabytes, default `PART_LIMIT_MB`."""
+    return limit_from_env(PART_LIMIT_ENV, PART_LIMIT_MB)
 
 
 def _main_size(path: Path) -> int:
     """Uncompressed size of a row's main document part, read from the zip directory (nothing is inflated)."""
     with _Package.open(path) as row:
         return row.members[row.main].file_size
-
-
-def _retitle_first(path: Path, title: str) -> None:
-    """Title the first of several parts like the others (it was written before a second part was known)."""
-    with zipfile.ZipFile(path) as package:
-        entries = [(info, package.read(info)) for info in package.infolist()]
-    with atomic_file(path) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as out:
-        for info, data in entries:
-            out.writestr(info, _core_properties(data, f"{title}（第 1 部分）") if info.filename == CORE else data)
 
 
 def _write(target: Path, rows: Iterator[Path], title: str) -> None:

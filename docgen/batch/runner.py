@@ -21,11 +21,12 @@ from typing import Any
 
 from docgen import __version__
 from docgen.batch import manifest
-from docgen.batch.assemble import merge_pdfs
+from docgen.batch.assemble import PDF_PART_LIMIT_ENV, merge_pdf_part_limit, merge_pdfs
 from docgen.batch.folder import OutputFolder, claim
 from docgen.batch.manifest import Entry, Journal, Note
-from docgen.batch.merge_docx import MERGED_DOCX, Unmergeable, merge_docx, split_message
+from docgen.batch.merge_docx import MERGED_DOCX, PART_LIMIT_ENV, Unmergeable, merge_docx, merge_part_limit
 from docgen.batch.names import NamePattern, Namer
+from docgen.batch.parts import split_message
 from docgen.batch.precheck import check_header
 from docgen.batch.report import write_errors, write_warnings
 from docgen.batch.rows import Row, Table, canonical, open_table, read_rows
@@ -59,7 +60,7 @@ class BatchSummary:
     manifest: Path | None = None
     merged: Path | None = None  # merged.pdf
     merged_docx: Path | None = None  # merged.docx, or merged-001.docx when the merge was split
-    merged_docx_parts: list[Path] = field(default_factory=list)  # every merged docx file, in order
+    merged_files: list[Path] = field(default_factory=list)  # every merged file: docx parts, then PDF parts
     warnings: list[str] = field(default_factory=list)  # Chinese lines, e.g. why merged.docx was not written
     elapsed: float = 0.0
 
@@ -78,8 +79,7 @@ class BatchSummary:
             text += f"；错误见 {self.errors_files[0]}"
         if self.warnings_files:
             text += f"；{self.noted} 行有警告，见 {self.warnings_files[0]}"
-        docx_parts = self.merged_docx_parts or ([self.merged_docx] if self.merged_docx else [])
-        merged = [p.name for p in (*docx_parts, self.merged) if p is not None]
+        merged = [p.name for p in self.merged_files]
         if merged:
             text += f"；合并为 {'、'.join(merged)}"
         return text
@@ -147,7 +147,7 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         folder.wrote([summary.manifest.name])
         if merge:
             _merge(job, run.numbers, summary)
-            folder.wrote(path.name for path in (*summary.merged_docx_parts, summary.merged) if path is not None)
+            folder.wrote(path.name for path in summary.merged_files)
     summary.elapsed = time.perf_counter() - started
     return summary
 
@@ -349,12 +349,19 @@ def _merge(job: Job, numbers: list[int], summary: BatchSummary) -> None:
         except Unmergeable as exc:
             summary.warnings.append(f"未生成 {MERGED_DOCX}：{exc}")
         else:
-            summary.merged_docx, summary.merged_docx_parts = files[0], files
-            if len(files) > 1:
-                summary.warnings.append(split_message(files))
+            summary.merged_docx = files[0]
+            _note_parts(summary, files, "Word 正文", merge_part_limit(), PART_LIMIT_ENV)
     if job.options.wants_pdf:
         parts = ((path.stem, path) for path in _ok_outputs(job.out_dir, numbers, ".pdf"))
-        summary.merged = merge_pdfs(job.out_dir, parts, title=title)
+        files = merge_pdfs(job.out_dir, parts, title=title)
+        summary.merged = files[0]
+        _note_parts(summary, files, "PDF 文件", merge_pdf_part_limit(), PDF_PART_LIMIT_ENV)
+
+
+def _note_parts(summary: BatchSummary, files: list[Path], what: str, limit: int, env: str) -> None:
+    summary.merged_files += files
+    if len(files) > 1:
+        summary.warnings.append(split_message(what, files, limit, env))
 
 
 def _ok_outputs(out_dir: Path, numbers: list[int], suffix: str) -> Iterator[Path]:

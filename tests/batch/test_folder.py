@@ -66,6 +66,15 @@ def test_disk_full_exits_2_and_leaves_nothing_issue_11(tmp_path, rows, base_path
     assert not out.exists()  # the run made the folder; rolled back, nothing of it is left
 
 
+def test_disk_full_while_merging_leaves_no_part_issue_11(tmp_path, rows, base_path, disk_full, capsys, monkeypatch):
+    monkeypatch.setenv("DOCGEN_MERGE_PART_MB", "0.05")  # several parts: the second one fails
+    disk_full(".merged-002.docx.*.part")
+    out = tmp_path / "out"
+    assert batch(rows, out, base_path, "--merge") == 2
+    assert error_line(capsys) == f"错误：无法写入 {out / 'merged-002.docx'}：磁盘空间已满"
+    assert not out.exists()
+
+
 def test_disk_full_message_names_the_reason_in_chinese(tmp_path, rows, base_path, disk_full, capsys):
     disk_full(".00003.docx.*.part")
     assert batch(rows, tmp_path / "out", base_path) == 2

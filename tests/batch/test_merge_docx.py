@@ -148,14 +148,14 @@ def test_merged_docx_over_the_part_limit_is_split_between_rows_issue_17_8(tmp_pa
     parts = [out / "merged-001.docx", out / "merged-002.docx"]
     assert sorted(out.glob("merged*")) == parts
     assert [addressees(part) for part in parts] == [names[:2], names[2:]]
-    assert [docx.Document(part).core_properties.title for part in parts] == ["通知（合并）（第 1 部分）",
-                                                                             "通知（合并）（第 2 部分）"]
+    assert [docx.Document(part).core_properties.title for part in parts] == [
+        "通知（合并）（第 1 部分，共 2 部分）", "通知（合并）（第 2 部分，共 2 部分）"]
     for part in parts:
         assert_well_formed(part)
         assert len(section_properties(part)) == len(addressees(part))
     out_text, err = capsys.readouterr()
     assert "合并为 merged-001.docx、merged-002.docx" in out_text
-    assert ("警告：合并的 Word 正文超过 0.03 MB（Word、WPS、LibreOffice 打开过慢或无法打开），已按行分为 2 个文件："
+    assert ("警告：合并的 Word 正文超过 0.03 MB，已按行分为 2 个文件："
             "merged-001.docx 至 merged-002.docx；可用环境变量 DOCGEN_MERGE_PART_MB 调整每个文件的上限（MB）") in err
 
     monkeypatch.delenv("DOCGEN_MERGE_PART_MB")
