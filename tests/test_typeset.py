@@ -13,7 +13,7 @@ MESSAGES = {
 }
 
 
-@pytest.mark.parametrize("command", ["render application", "packet"])
+@pytest.mark.parametrize("command", ["render application", "packet", "batch application"])
 @pytest.mark.parametrize("name", MESSAGES)
 def test_fonts_naming_no_font_folder_exits_2_issue_17_5(tmp_path, capsys, command, name):
     """Issue #17.5: ``--fonts`` naming a missing folder or a file was silently ignored."""
@@ -23,7 +23,11 @@ def test_fonts_naming_no_font_folder_exits_2_issue_17_5(tmp_path, capsys, comman
         (tmp_path / "fonts" / "simsun.ttc").rename(tmp_path / "fonts" / "readme.txt")
     path = tmp_path / name
     out = tmp_path / "out"
-    code = main([*command.split(), str(FIXTURES / "record.json"), "-o", str(out), "--fonts", str(path)])
+    data = [str(FIXTURES / "record.json")]
+    if command.startswith("batch"):
+        (tmp_path / "rows.csv").write_text("applicant.name\n甲公司\n", encoding="utf-8")
+        data = [str(tmp_path / "rows.csv"), "--base", *data]
+    code = main([*command.split(), *data, "-o", str(out), "--fonts", str(path)])
     assert code == 2
     assert capsys.readouterr().err.strip() == "错误：" + MESSAGES[name].format(path=path)
     assert not out.exists()

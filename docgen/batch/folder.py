@@ -37,7 +37,11 @@ class OutputFolder:
 
     def __enter__(self) -> OutputFolder:
         self._make()
-        self._lock_fd = _lock(self.path)
+        try:
+            self._lock_fd = _lock(self.path)
+        except OutputError:
+            self._remove_if_created()
+            raise
         journal = self.path / JOURNAL
         with suppress(FileNotFoundError):
             self._journal_size = journal.stat().st_size
@@ -87,9 +91,12 @@ class OutputFolder:
             (self.path / LOCK).unlink()  # still holding the lock: a waiting run re-checks the file it locked
         os.close(self._lock_fd)
         self._lock_fd = None
+        self._remove_if_created()
+
+    def _remove_if_created(self) -> None:
         if self._created:
             with suppress(OSError):
-                self.path.rmdir()  # only when empty: a run that failed before writing anything
+                self.path.rmdir()  # only when empty: a run that failed, or left nothing behind
 
 
 def claim(path: Path, *, fresh: bool) -> OutputFolder:
