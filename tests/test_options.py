@@ -48,8 +48,10 @@ def test_an_unknown_engine_is_a_usage_error_even_for_docx():
         RenderOptions(pdf_engine="word")
 
 
-def test_folders_become_paths_and_options_are_frozen():
-    options = RenderOptions(templates="tpl", fonts="f")  # type: ignore[arg-type]
-    assert options.templates == Path("tpl") and options.fonts == Path("f")
+def test_folders_become_paths_and_options_are_frozen(tmp_path):
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / "simsun.ttc").write_bytes(b"")  # a font folder must exist and hold fonts (#17.5)
+    options = RenderOptions(templates="tpl", fonts=str(tmp_path / "f"))  # type: ignore[arg-type]
+    assert options.templates == Path("tpl") and options.fonts == tmp_path / "f"
     with pytest.raises(AttributeError):
         options.force = True  # type: ignore[misc]
