@@ -77,6 +77,7 @@ def create_app(config: Config) -> Starlette:
         Route("/projects/{pid:int}/history", web.history),
         Route("/projects/{pid:int}/history/{number:int}.json", web.version_json),
         Route("/projects/{pid:int}/export.json", web.export_json),
+        Route("/projects/{pid:int}/export/{kind}.xlsx", web.export_workbook),
         Route("/projects/{pid:int}/uploads", web.upload, methods=["POST"]),
         Route("/projects/{pid:int}/preview/{kind}.pdf", web.preview),
         Route("/projects/{pid:int}/download/{name}", web.download),
@@ -244,19 +245,51 @@ class _Web:
         form = await self._form(request)
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            return RedirectResponse("/projects?error=" + quote("请选择要导入的 JSON 文件"), status_code=303)
+            message = quote("请选择要导入的 JSON 记录或 Excel 填报表")
+            return RedirectResponse(f"/projects?error={message}", status_code=303)
+        name = upload.filename or "上传的文件"
         data = await upload.read(self.config.max_upload + 1)
         try:
             if len(data) > self.config.max_upload:
                 raise InputError(f"文件超过 {self.config.max_upload // 1024 // 1024} MB")
-            record = parse_json(data, name=upload.filename or "上传的文件")
-            if not isinstance(record, dict):
-                raise InputError("记录应为 JSON 对象（{…}）")
+            record, problems = await run_in_threadpool(self._read_import, data, name)
         except DocgenError as exc:
             return RedirectResponse("/projects?error=" + quote(f"导入失败：{exc}"), status_code=303)
         record.pop("attachments", None)  # paths on someone else's disk mean nothing here; upload the scans
-        project = self.store.create_project(user, record, f"导入 {upload.filename or ''}".strip())
-        return RedirectResponse(f"/projects/{project.id}/application", status_code=303)
+        project = self.store.create_project(user, record, f"导入 {name}"[:200])
+        target = f"/projects/{project.id}/application"
+        if problems:  # what the workbook reader noted about cells, said once here
+            target += "?notice=" + quote(f"已导入；读取填报表时有 {len(problems)} 条提示：" + "；".join(problems[:5]))
+        return RedirectResponse(target, status_code=303)
+
+    def _read_import(self, data: bytes, name: str) -> tuple[dict[str, Any], list[str]]:
+        """A JSON record or a fill-in workbook (told apart by content), and what could not be read from it."""
+        if data.startswith(b"PK\x03\x04"):  # an .xlsx is a zip
+            from docgen.workbook.read import read_workbook
+
+            spool = self.config.data_dir / "tmp"
+            spool.mkdir(exist_ok=True)
+            path = spool / f"{secrets.token_hex(8)}.xlsx"
+            path.write_bytes(data)
+            try:
+                source = read_workbook(path)
+            finally:
+                path.unlink(missing_ok=True)
+            return source.data, [f"{f.label}（{source.cell(f.path)}）：{f.message}" for f in source.findings]
+        record = parse_json(data, name=name)
+        if not isinstance(record, dict):
+            raise InputError("记录应为 JSON 对象（{…}）")
+        return record, []
+
+    async def export_workbook(self, request: Request) -> Response:
+        user = self._require_user(request)
+        project = self._project(request, user)
+        kind = _page(request.path_params["kind"]).kind
+        from docgen.workbook.generate import build_workbook
+
+        data = await run_in_threadpool(build_workbook, kind.name, project.record)
+        return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": _attachment(f"{kind.title}-项目{project.id}.xlsx")})
 
     async def project_home(self, request: Request) -> Response:
         return RedirectResponse(f"/projects/{request.path_params['pid']}/application", status_code=303)
@@ -265,7 +298,7 @@ class _Web:
         user = self._require_user(request)
         project = self._project(request, user)
         page = _page(request.path_params["page"])
-        saved = ""
+        saved = request.query_params.get("notice", "")
         if request.method == "POST":
             form = await self._form(request)
             posted, problems = forms.parse(form.multi_items())  # type: ignore[arg-type]
@@ -273,7 +306,7 @@ class _Web:
             result = await run_in_threadpool(self.store.save, project, user, record, f"编辑{page.kind.title}")
             target = f"/projects/{project.id}/{page.kind.name}?saved={result.version}&changed={len(result.changes)}"
             return RedirectResponse(target, status_code=303)
-        if "saved" in request.query_params:
+        if "saved" in request.query_params and not saved:
             changed = request.query_params.get("changed", "0")
             saved = (f"已保存为第 {request.query_params['saved']} 版（{changed} 处修改）" if changed != "0"
                      else "没有修改，未生成新版本")

@@ -1,6 +1,7 @@
 """End to end in Debian's chromium: a new user fills a project from nothing, sees live checks, downloads the
 packet; an agency user generates the agreement; the history; another enterprise user is kept out."""
 
+import io
 import re
 
 from tests.web.conftest import pdftotext
@@ -142,4 +143,56 @@ def test_new_user_fills_checks_downloads_and_agency_writes_agreement(server, bro
     assert response.status == 404
     assert "没有这个项目" in page.content()
     assert page.request.get(f"{project_url}/download/packet.pdf").status == 404
+    context.close()
+
+
+def test_import_export_workbook_uploads_and_csrf(server, browser, tmp_path):
+    from pypdf import PdfReader
+
+    from tests.conftest import ROOT
+
+    context = browser.new_context(accept_downloads=True, locale="zh-CN")
+    page = context.new_page()
+    register(page, server, "企业用户丁")
+    page.set_input_files("form[action='/projects/import'] input[type=file]", str(ROOT / "examples" / "project.json"))
+    page.click("form[action='/projects/import'] button")
+    page.wait_for_url(re.compile(r".*/projects/\d+/application$"))
+    project_url = page.url.rsplit("/", 1)[0]
+    original = page.request.get(f"{project_url}/export.json").json()
+
+    # The application's workbook, exported and imported again, is the same record.
+    with page.expect_download() as download:
+        page.click("a[href$='/export/application.xlsx']")
+    workbook = tmp_path / "application.xlsx"
+    download.value.save_as(workbook)
+    page.goto(f"{server.url}/projects")
+    page.set_input_files("form[action='/projects/import'] input[type=file]", str(workbook))
+    page.click("form[action='/projects/import'] button")
+    page.wait_for_url(re.compile(r".*/projects/\d+/application.*"))
+    again = page.request.get(page.url.split("/application")[0] + "/export.json").json()
+    for section in ("applicant", "project", "finance", "budget"):
+        assert again[section] == original[section], section
+
+    # A licence scan: content decides; a renamed program is refused, a PNG is stored and ends the packet.
+    page.goto(f"{project_url}/application")
+    fake = tmp_path / "licence.png"
+    fake.write_bytes(b"MZ\x90\x00" + b"\x00" * 64)
+    page.set_input_files("form[action$='/uploads'] input[type=file]", str(fake))
+    page.click("form[action$='/uploads'] button")
+    assert "只接受 PDF、JPG、PNG" in page.locator("p.error").inner_text()
+    page.goto(f"{project_url}/application")
+    page.set_input_files("form[action$='/uploads'] input[type=file]", str(ROOT / "examples" / "licence-scan.png"))
+    page.click("form[action$='/uploads'] button")
+    page.wait_for_selector("p.saved")
+    assert page.locator("text=营业执照扫描件（").count() == 1
+    response = page.request.get(f"{project_url}/download/packet.pdf")
+    assert response.status == 200
+    reader = PdfReader(io.BytesIO(response.body()))
+    assert [item.title for item in reader.outline][-1] == "营业执照扫描件"
+
+    # Every form needs its CSRF token: a post without it changes nothing.
+    version = page.request.get(f"{project_url}/export.json").json()
+    refused = page.request.post(f"{project_url}/application", form={"/project/name": "篡改"})
+    assert refused.status == 403
+    assert page.request.get(f"{project_url}/export.json").json() == version
     context.close()

@@ -1,0 +1,42 @@
+from decimal import Decimal
+
+from docgen.web.lifecycle import acceptance_draft, agreement_draft, kpis_from_plan
+
+AGENCY = {"party_a": {"name": "某市社会保险事业服务中心"}, "place": "某市", "prepayment_ratio": 0.3}
+
+
+def test_agreement_is_prefilled_from_the_application_and_settings(record):
+    draft = agreement_draft(record, AGENCY)
+    total = sum(Decimal(str(item["amount"])) for item in record["budget"]["items"])
+    assert Decimal(draft["amount"]) == Decimal(str(record["budget"].get("total", total)))
+    assert (draft["start_date"], draft["end_date"]) == (record["project"]["start_date"], record["project"]["end_date"])
+    assert draft["payee"] == {"party": "party_b", "account_name": record["applicant"]["name"]}
+    assert draft["party_a"] == AGENCY["party_a"] and draft["place"] == "某市"
+    assert Decimal(draft["prepayment"]) + Decimal(draft["balance"]) == Decimal(draft["amount"])
+    assert Decimal(draft["prepayment"]) == (Decimal(draft["amount"]) * Decimal("0.3")).quantize(Decimal("0.01"))
+
+
+def test_what_is_filled_in_is_kept_and_a_third_party_is_paid(record):
+    record["project"]["implementation"] = "third_party"
+    record["project"]["third_party"] = {"name": "某安全技术服务有限公司"}
+    record["agreement"] = {"amount": "1.00", "payee": {"bank": "某银行"}}
+    draft = agreement_draft(record, {})
+    assert draft["amount"] == "1.00" and "party_a" not in draft
+    assert draft["payee"] == {"bank": "某银行", "party": "party_c", "account_name": "某安全技术服务有限公司"}
+
+
+def test_kpis_read_from_the_plan():
+    plan = {"training": [{"participants": 80}, {"participants": 1200}],
+            "goals": [{"goal": "职工培训率达到95%以上，学员满意率达到90%以上"}, {"goal": "考核合格（80分及以上）"},
+                      {"goal": "工伤事故发生率比上年同期下降20%以上"}]}
+    kpis = {k["indicator"]: k["target"] for k in kpis_from_plan(plan)}
+    assert kpis == {"training_persons": 1280, "training_sessions": 2, "training_rate": Decimal("0.95"),
+                    "satisfaction_rate": Decimal("0.90"), "exam_score": Decimal("80"),
+                    "accident_rate_change": Decimal("-0.20")}
+
+
+def test_acceptance_starts_from_the_agreements_kpis():
+    record = {"agreement": {"kpis": [{"indicator": "training_rate", "target": 0.95},
+                                     {"indicator": "publicity_items", "name": "宣传手册", "target": 3000}]}}
+    assert acceptance_draft(record)["results"] == [{"indicator": "training_rate"},
+                                                   {"indicator": "publicity_items", "name": "宣传手册"}]
