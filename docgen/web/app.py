@@ -126,6 +126,7 @@ class _Web:
 
     def __init__(self, config: Config, templates: Environment):
         self.config, self.store, self.templates = config, config.store, templates
+        self._users: dict[int, User | None] = {}
 
     # ---- helpers ----------------------------------------------------------------------------------------------
     def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -136,7 +137,12 @@ class _Web:
 
     def _user(self, request: Request) -> User | None:
         uid = request.session.get("uid")
-        return self.store.user(uid) if isinstance(uid, int) else None
+        if not isinstance(uid, int):
+            return None
+        user = self._users.get(uid)
+        if user is None:  # users are never changed or removed while serving, so one lookup each will do
+            user = self._users[uid] = self.store.user(uid)
+        return user
 
     def _require_user(self, request: Request) -> User:
         user = self._user(request)

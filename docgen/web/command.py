@@ -60,23 +60,42 @@ def _secret(data_dir: Path) -> str:
               help="监听地址；非本机地址（如 0.0.0.0）须先用 docgen users add 创建用户")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="端口")
 @click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开")
-def serve_command(data_dir: Path, db_url: str | None, host: str, port: int, open_browser: bool) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="工作进程数；多人同时使用时可设为 CPU 核数")
+def serve_command(data_dir: Path, db_url: str | None, host: str, port: int, open_browser: bool,
+                  workers: int) -> None:
     """启动网页版：在浏览器中填写项目、实时检查、预览和下载文书。"""
     import uvicorn
 
-    from docgen.web.app import Config, create_app
-
-    store = open_store(data_dir, db_url)
+    store = open_store(data_dir, db_url)  # migrations run once here, before any worker starts
     loopback = is_loopback(host)
     if not loopback and store.user_count() == 0:
         raise UsageError(f"在非本机地址 {host} 上提供服务前须先创建用户（docgen users add 用户名 --role agency "
                          f"--data {data_dir}）；本机使用请省略 --host")
-    app = create_app(Config(data_dir=data_dir, store=store, registration=loopback, secret=_secret(data_dir)))
+    store.close()
+    _secret(data_dir)
+    # Each worker process builds its app from these (uvicorn imports the factory by name in every worker).
+    os.environ.update({_ENV_DATA: str(data_dir.resolve()), _ENV_DB: db_url or "", _ENV_LOOPBACK: str(int(loopback))})
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     click.echo(f"docgen 网页版：{url}（数据目录 {data_dir}；按 Ctrl+C 停止）")
     if open_browser:
         webbrowser.open(url)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    uvicorn.run("docgen.web.command:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", server_header=False)
+
+
+_ENV_DATA, _ENV_DB, _ENV_LOOPBACK = "DOCGEN_SERVE_DATA", "DOCGEN_SERVE_DB", "DOCGEN_SERVE_LOOPBACK"
+
+
+def app_from_environment():  # type: ignore[no-untyped-def]
+    """The app of the data folder `serve` named in the environment (one per worker process)."""
+    from docgen.web.app import Config, create_app
+    from docgen.web.store import Store, database_url
+
+    data_dir = Path(os.environ[_ENV_DATA])
+    store = Store(os.environ.get(_ENV_DB) or database_url(data_dir))
+    return create_app(Config(data_dir=data_dir, store=store, registration=os.environ.get(_ENV_LOOPBACK) == "1",
+                             secret=_secret(data_dir)))
 
 
 @click.group("users")
