@@ -189,7 +189,11 @@ class _Checker:
         table_place = _Paragraph(where, "")
         for prop in (tbl.find(qn("w:tblPr")), tbl.find(qn("w:tblGrid"))):
             if prop is not None:
-                self._attributes(prop, table_place, element_text=prop is tbl.find(qn("w:tblGrid")))
+                self._attributes(prop, table_place)
+        grid = tbl.find(qn("w:tblGrid"))
+        if grid is not None and "{" in "".join(grid.itertext()):
+            self.report("tag_in_attribute", "error", table_place,
+                        "标签写在表格结构（tblGrid）中：编辑软件保存时会丢掉它，请删除")
         for r, tr in enumerate(tbl.iterfind(qn("w:tr")), start=1):
             row = _Row(f"{where}第 {r} 行", _text(tr))
             trpr = tr.find(qn("w:trPr"))
@@ -204,7 +208,7 @@ class _Checker:
                     paragraph.row = row
                     yield paragraph
 
-    def _attributes(self, element: etree._Element, place: _Paragraph, element_text: bool = False) -> None:
+    def _attributes(self, element: etree._Element, place: _Paragraph) -> None:
         """Tags in attribute values (dropped when Word or LibreOffice saves) and in field codes."""
         for node in element.iter():
             if not isinstance(node.tag, str):
@@ -220,10 +224,6 @@ class _Checker:
             if local(node) == "instrText" and node.text and ("{{" in node.text or "{%" in node.text):
                 self.report("tag_in_field", "error", place,
                             f"标签写在域代码中（{node.text.strip()}）：域更新时会丢失，请改为写在正文文字中")
-            if element_text and (node.text or node.tail) and ("{" in (node.text or "") + (node.tail or "")):
-                self.report("tag_in_attribute", "error", place,
-                            "标签写在表格结构（tblGrid）中：编辑软件保存时会丢掉它，请删除")
-                element_text = False
 
     # -- tags of a paragraph --------------------------------------------------------------------------------
 
@@ -553,7 +553,3 @@ class _Recorder(_Checker):
         node = self.tree
         for step in path:
             node = node.setdefault(step, {})
-
-    def _name(self, tag: _Tag, chain: tuple[str, ...], stack: list[_Scope]) -> None:
-        self.known = {}  # the base class skips names without a tree; the recorder takes them all
-        super()._name(tag, chain, stack)

@@ -22,3 +22,15 @@ def _record_master():
 def record(_record_master):
     """A complete, valid record (nei-mongol-2020) that a test may modify freely."""
     return copy.deepcopy(_record_master)
+
+
+@pytest.fixture
+def run(capsys):
+    """Run the docgen CLI in-process: ``run(*argv)`` → (exit code, stdout, stderr)."""
+    from docgen.cli import main
+
+    def run(*argv):
+        code = main([str(arg) for arg in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run

@@ -8,7 +8,6 @@ from pathlib import Path
 import docx
 import pytest
 
-from docgen.cli import main
 from docgen.template_check import check_template
 from tests.conftest import ROOT
 
@@ -33,15 +32,6 @@ def edited(tmp_path: Path, kind: str, old: str, new: str) -> Path:
 
 def issues(path: Path, kind: str | None = "agreement") -> list[tuple[str, str, str]]:
     return [(i.code, i.severity, i.where) for i in check_template(path, kind)]
-
-
-@pytest.fixture
-def run(capsys):
-    def run(*argv):
-        code = main([str(arg) for arg in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
 
 
 @pytest.mark.parametrize("kind", ["application", "feasibility", "plan", "agreement", "acceptance", "notice"])

@@ -218,9 +218,14 @@ class StyleSheet:
         numbering: etree._Element | None = None,
     ) -> Props:
         """Merged paragraph properties: defaults → table style → paragraph style chain → list level → direct."""
+        return merge(merge(_copy(self._paragraph_base(style_id, table_style)), numbering), ppr)
+
+    def _paragraph_base(self, style_id: str, table_style: str | None) -> Props:
+        """The paragraph properties of the defaults and styles alone (memoised; callers copy before changing)."""
         key = ("p", style_id, table_style or "\0")
-        if key not in self._bases:
-            base: Props = {}
+        base = self._bases.get(key)
+        if base is None:
+            base = {}
             merge(base, self._doc_ppr)
             if table_style is not None:
                 for style in self.chain(table_style, "table"):
@@ -228,15 +233,14 @@ class StyleSheet:
             for style in self.chain(style_id, "paragraph"):
                 merge(base, style.ppr)
             self._bases[key] = base
-        return merge(merge(_copy(self._bases[key]), numbering), ppr)
+        return base
 
     def numbering(self, ppr: etree._Element | None, style_id: str, table_style: str | None) -> tuple[str, int] | None:
         """The (numId, ilvl) numbering a paragraph, from its own w:numPr over its style's; None when not numbered.
 
         numId 0 takes away the numbering a style gives.
         """
-        self.paragraph_props(None, style_id, table_style)  # fills the cached base
-        base = self._bases[("p", style_id, table_style or "\0")]
+        base = self._paragraph_base(style_id, table_style)
         num_id = base.get("numPr/numId", {}).get("val")
         ilvl = base.get("numPr/ilvl", {}).get("val")
         own = first_child(ppr, _NUMPR) if ppr is not None else None
