@@ -64,6 +64,10 @@ class OutputError(DocgenError, OSError):
     """An output could not be written."""
 
 
+class ClusterError(DocgenError):
+    """The Dask cluster cannot be reached, has no workers, or lost the run; finished rows are journaled."""
+
+
 class DataError(DocgenError):
     """The record has error findings, so nothing was rendered."""
 

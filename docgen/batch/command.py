@@ -11,7 +11,7 @@ import click
 
 from docgen.batch.columns import parse_mappings
 from docgen.batch.progress import progress_display
-from docgen.batch.runner import run_batch
+from docgen.batch.runner import EXECUTORS, run_batch
 from docgen.errors import EXIT_DATA, EXIT_OK
 from docgen.options import RenderOptions, cli_options
 
@@ -35,16 +35,23 @@ from docgen.options import RenderOptions, cli_options
 @click.option("--sheet", metavar="NAME", help="读取的工作表名称（默认：打开时显示的可见工作表）")
 @click.option("--header-row", type=click.IntRange(min=1), metavar="N", help="列名所在行号（默认自动跳过标题行）")
 @click.option("--strict-columns", is_flag=True, help="表中有不认识的列时报错（默认警告并忽略，如“序号”列）")
+@click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True,
+              help="在哪里生成：local 本机进程池；dask 在 Dask 集群上（见 --scheduler）")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask 调度器地址，如 tcp://10.0.0.5:8786（不给则在本机启动 --jobs 个工作进程）；"
+                   "输出目录、模板和字体目录须在每个工作进程上以同一路径可见")
 def batch_command(kind: str, rows: Path, out_dir: Path, base: Path | None, jobs: int | None, merge: bool,
                   resume: bool, name_pattern: str, maps: tuple[str, ...], sheet: str | None,
-                  header_row: int | None, strict_columns: bool, options: RenderOptions) -> int:
+                  header_row: int | None, strict_columns: bool, executor: str, scheduler: str | None,
+                  options: RenderOptions) -> int:
     """按表格（.xlsx/.csv/.jsonl）每行生成一份文书；有问题的行写入 errors.xlsx 和 failed-rows.xlsx，不影响其他行."""
     with progress_display() as progress:
         summary = run_batch(kind, rows, out_dir, base=base, jobs=jobs, to=options.formats, merge=merge,
                             resume=resume, name_pattern=name_pattern, policy=options.policy,
                             templates=options.templates, fonts=options.fonts, force=options.force,
                             progress=progress, pdf_engine=options.pdf_engine, columns=parse_mappings(maps),
-                            sheet=sheet, header_row=header_row, strict_columns=strict_columns)
+                            sheet=sheet, header_row=header_row, strict_columns=strict_columns,
+                            executor=executor, scheduler=scheduler)
     for note in summary.layout:
         click.echo(f"[排版] {note.message}  〔{note.code}〕", err=True)
     click.echo(summary.line())

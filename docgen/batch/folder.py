@@ -3,7 +3,8 @@
 `claim` locks the folder with ``flock`` on a hidden lock file, so a second batch into the same folder stops at once
 with a clear message instead of interleaving its files and journal with the first one's. A run that fails with an
 exception (a full disk, a folder that became read-only, an unreadable row) removes every file it wrote, restores the
-journal to what it was before the run, and removes its temporary files; an operating-system error becomes an
+journal to what it was before the run, and removes its temporary files (except when the Dask cluster was lost: the
+rows journaled until then are sound, and ``--resume`` keeps them); an operating-system error becomes an
 `OutputError` with a one-line Chinese reason. A killed run cannot clean up: the next run removes its temporary
 files, and ``--resume`` keeps the rows it journaled.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 from docgen.batch.manifest import JOURNAL, SUMMARY, remove_stale_temp_files
-from docgen.errors import DocgenError, OutputError
+from docgen.errors import ClusterError, DocgenError, OutputError
 from docgen.output import os_reason
 
 LOCK = ".docgen-batch.lock"
@@ -49,7 +50,7 @@ class OutputFolder:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         try:
-            if isinstance(exc, Exception):
+            if isinstance(exc, Exception) and not isinstance(exc, ClusterError):
                 self._roll_back()
         finally:
             self._unlock()

@@ -14,7 +14,8 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from contextlib import closing
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ from docgen.typeset import DEFAULT_ENGINE, check_engine
 BaseInput = str | Path | Mapping[str, Any] | None
 ProgressCallback = Callable[[int, int | None, int], None]  # (rows done, total, failed so far)
 CHUNK = 8  # rows per task: enough to amortise inter-process traffic, small enough to balance the load
+DASK_CHUNK = 16  # rows per Dask task: a task costs ~2 ms of scheduling and round trip (benchmarks/batch.py)
+EXECUTORS = ("local", "dask")
 
 
 @dataclass(slots=True)
@@ -90,7 +93,8 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
               name_pattern: str = "{row:05d}", policy: str | None = None, templates: str | Path | None = None,
               fonts: str | Path | None = None, force: bool = False, progress: ProgressCallback | None = None,
               pdf_engine: str = DEFAULT_ENGINE, columns: Mapping[str, str] | None = None, sheet: str | None = None,
-              header_row: int | None = None, strict_columns: bool = False) -> BatchSummary:
+              header_row: int | None = None, strict_columns: bool = False, executor: str = "local",
+              scheduler: str | None = None) -> BatchSummary:
     """Render one document of ``kind`` per row of ``rows_path`` into ``out_dir``.
 
     Args:
@@ -98,7 +102,8 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         rows_path: ``.xlsx``, ``.csv`` (UTF-8, UTF-8 with BOM or GB18030) or ``.jsonl``; dotted column names.
         out_dir: Output folder; every file lands inside it.
         base: Record (path or dict) each row is merged over.
-        jobs: Worker processes; default the number of cores; 1 renders in this process.
+        jobs: Worker processes; default the number of cores; 1 renders in this process (local executor). With
+            the Dask executor and no scheduler: the processes of the local cluster it starts.
         to: Output formats, ``docx`` and/or ``pdf``.
         merge: Also write ``merged.docx`` (with ``docx`` in ``to``) and ``merged.pdf`` (with ``pdf`` in ``to``):
             the good rows in order, page numbers restarting per row.
@@ -114,6 +119,9 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         sheet: The worksheet to read (default: the active visible one).
         header_row: The header's row number (default: found below any title rows).
         strict_columns: Unknown columns are an error instead of a warning.
+        executor: ``local`` (a process pool on this machine) or ``dask`` (a Dask distributed cluster; see
+            `docgen.batch.cluster`: ``out_dir``, templates and fonts must be at the same path on every worker).
+        scheduler: The Dask scheduler's address (``tcp://host:8786``); None starts a local cluster.
 
     Returns:
         The counts, the errors and warnings files (if any), run-wide layout notes, the manifest and merged file
@@ -123,11 +131,13 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         UsageError: an option is not valid (unknown kind, format or PDF engine, bad pattern, PDF not available).
         InputError: the rows or base file cannot be read.
         SheetError: the header or the base record has errors; no row was rendered.
+        ClusterError: the Dask cluster cannot be reached or lost the run (finished rows are journaled).
     """
     started = time.perf_counter()
     options = RenderOptions(formats=parse_formats(tuple(to)), policy=policy, templates=as_path(templates),
                             fonts=as_path(fonts), pdf_engine=pdf_engine, force=force)
-    job = _job(kind, Path(out_dir), base, options)
+    execution = Execution.of(executor, jobs, scheduler)
+    job = _job(kind, Path(out_dir), base, options, shared=execution.kind == "dask")
     pattern = NamePattern.parse(name_pattern)
     rows_path = Path(rows_path)
     table = open_table(rows_path, kind=kind, mapping=columns, sheet=sheet, header_row=header_row)
@@ -135,10 +145,9 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
     summary.warnings += check_header(table, kind, job.base, policy=policy, strict=strict_columns)  # may edit base
     total = table.survey()
     summary.warnings += table.notes
-    workers = _jobs(jobs)
     with claim(job.out_dir, fresh=not resume) as folder:
         run = _Run(job, _run_key(job), pattern, resume, summary, progress, total, folder)
-        run.execute(read_rows(table), workers)
+        run.execute(read_rows(table), execution)
         summary.errors_files = write_errors(job.out_dir, run.problems, table)
         folder.wrote(path.name for path in summary.errors_files)
         summary.warnings_files = _warnings(job.out_dir, run.numbers, summary, table)
@@ -200,15 +209,18 @@ class _Run:
         self.numbers: list[int] = []
         self._layout_seen: set[tuple[str, str]] = set()
 
-    def execute(self, rows: Iterator[Row], jobs: int) -> None:
+    def execute(self, rows: Iterator[Row], execution: Execution) -> None:
         manifest.remove_stale_temp_files(self.job.out_dir)
         journal = Journal(self.job.out_dir, fresh=not self.done)
         try:
             tasks = self._tasks(rows)
-            if jobs == 1:
+            if execution.kind == "dask":
+                self._on_cluster(tasks, journal, execution)
+            elif execution.jobs == 1:
                 self._in_process(tasks, journal)
             else:
-                self._in_pool(tasks, journal, jobs)
+                self._in_pool(tasks, journal, execution.jobs)
+            manifest.remove_stale_temp_files(self.job.out_dir)  # those of a worker killed mid-write, replaced since
         finally:
             journal.close()
 
@@ -255,6 +267,15 @@ class _Run:
                 for result in future.result():
                     self.folder.wrote(o.file for o in result.entry.outputs)
 
+    def _on_cluster(self, tasks: Iterator[Task], journal: Journal, execution: Execution) -> None:
+        from docgen.batch.cluster import DaskExecutor  # distributed is an optional dependency
+
+        with (DaskExecutor(self.job, execution.scheduler, execution.jobs) as cluster,
+              closing(cluster.map(_chunks(tasks, execution.chunk))) as finished):  # closed (chunks cancelled) first
+            for results in finished:
+                for result in results:
+                    self._record(result, journal)
+
     def _collect(self, pending: set[Future[list[Result]]], journal: Journal) -> set[Future[list[Result]]]:
         finished, rest = wait(pending, return_when=FIRST_COMPLETED)
         for future in finished:
@@ -282,9 +303,14 @@ class _Run:
                           self.summary.failed)
 
 
-def _job(kind: str, out_dir: Path, base: BaseInput, options: RenderOptions) -> Job:
+def _job(kind: str, out_dir: Path, base: BaseInput, options: RenderOptions, *, shared: bool) -> Job:
+    """The job; ``shared`` (for workers on other machines) makes every folder absolute, as they must see it."""
     get_kind(kind)  # raises UnknownKindError
     check_engine(options.pdf_engine, needed=options.wants_pdf)  # one that cannot run here fails before any row
+    if shared:
+        out_dir = out_dir.resolve()
+        options = replace(options, templates=options.templates and options.templates.resolve(),
+                          fonts=options.fonts and options.fonts.resolve())
     return Job(kind, _base_record(base), out_dir, options)
 
 
@@ -312,14 +338,30 @@ def _run_key(job: Job) -> str:
     return _sha256("\n".join(parts))
 
 
-def _chunks(tasks: Iterator[Task]) -> Iterator[list[Task]]:
-    return iter(lambda: list(islice(tasks, CHUNK)), [])
+def _chunks(tasks: Iterator[Task], size: int = CHUNK) -> Iterator[list[Task]]:
+    return iter(lambda: list(islice(tasks, size)), [])
 
 
-def _jobs(jobs: int | None) -> int:
-    if jobs is not None and jobs < 1:
-        raise UsageError("--jobs 至少为 1")
-    return jobs or os.cpu_count() or 1
+@dataclass(frozen=True, slots=True)
+class Execution:
+    """Where the rows are rendered: this process, a local process pool, or a Dask cluster."""
+
+    kind: str  # one of EXECUTORS
+    jobs: int
+    scheduler: str | None = None
+    chunk: int = CHUNK
+
+    @classmethod
+    def of(cls, executor: str, jobs: int | None, scheduler: str | None) -> Execution:
+        """Check the executor options; a `UsageError` names what is wrong."""
+        if executor not in EXECUTORS:
+            raise UsageError(f"不支持的执行方式：{executor or '（空）'}；可用：{'、'.join(EXECUTORS)}")
+        if scheduler is not None and executor != "dask":
+            raise UsageError("--scheduler 只用于 --executor dask")
+        if jobs is not None and jobs < 1:
+            raise UsageError("--jobs 至少为 1")
+        chunk = DASK_CHUNK if executor == "dask" else CHUNK
+        return cls(executor, jobs or os.cpu_count() or 1, scheduler, chunk)
 
 
 def _sha256(text: str) -> str:

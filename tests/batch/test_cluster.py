@@ -1,0 +1,155 @@
+"""#16: the batch on a Dask distributed cluster (a LocalCluster of 2 worker processes started here)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ROOT, write_csv
+
+from docgen.batch import cluster as cluster_module
+from docgen.batch import run_batch
+from docgen.batch.manifest import JOURNAL
+from docgen.cli import main
+from docgen.errors import ClusterError, UsageError
+
+distributed = pytest.importorskip("distributed")
+
+HEADER = ["applicant.name", "finance.contributions_last_year"]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=40) as local:
+        yield local.scheduler_address, local
+
+
+def _worker_pids(local) -> list[int]:
+    """The worker processes' ids, through a client closed before the run opens its own."""
+    with distributed.Client(local) as client:
+        client.wait_for_workers(2, timeout=60)  # a worker killed by an earlier test is back
+        return list(client.run(os.getpid).values())
+
+
+def _rows(tmp_path, count, bad=()):
+    rows = [[f"第{i}号公司", "abc" if i in bad else "12846520.00"] for i in range(count)]
+    return write_csv(tmp_path / "rows.csv", HEADER, rows)
+
+
+def _journaled(out):
+    lines = (out / JOURNAL).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["row"] for line in lines if line.endswith("}")]
+
+
+def test_dask_gives_the_files_and_bytes_of_the_local_pool(tmp_path, base_path, cluster):
+    address, _local = cluster
+    rows = _rows(tmp_path, 10, bad={3, 7})
+    options = {"base": base_path, "to": ("docx", "pdf"), "merge": True, "name_pattern": "{row:03d}-{applicant.name}"}
+    local = run_batch("application", rows, tmp_path / "local", jobs=2, **options)
+    dask = run_batch("application", rows, tmp_path / "dask", executor="dask", scheduler=address, **options)
+
+    assert (dask.total, dask.rendered, dask.failed) == (local.total, local.rendered, local.failed) == (10, 8, 2)
+    names = sorted(p.name for p in (tmp_path / "local").iterdir() if not p.name.startswith("manifest"))
+    assert names == sorted(p.name for p in (tmp_path / "dask").iterdir() if not p.name.startswith("manifest"))
+    assert {"merged.pdf", "merged.docx", "errors.xlsx", "failed-rows.xlsx", "005-第3号公司.docx"} - {"005-第3号公司.docx"} <= set(names)
+    assert "005-第3号公司.docx" not in names  # row 5 holds the bad amount
+    for name in names:
+        if name.endswith((".docx", ".pdf", ".csv")):
+            assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+    manifests = [json.loads((tmp_path / d / "manifest.json").read_text(encoding="utf-8")) for d in ("local", "dask")]
+    assert manifests[0]["rows"] == manifests[1]["rows"]
+
+
+def test_a_worker_killed_mid_run_loses_and_duplicates_no_row(tmp_path, base_path, cluster):
+    address, local = cluster
+    pids = _worker_pids(local)
+    rows = _rows(tmp_path, 80)
+    out = tmp_path / "out"
+    killed = []
+
+    def kill_one_worker(done, _total, _failed):
+        if not killed and done >= 16:  # the first chunk is journaled, others are in flight on both workers
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(done)
+
+    summary = run_batch("application", rows, out, base=base_path, executor="dask", scheduler=address,
+                        progress=kill_one_worker)
+
+    assert killed and killed[0] < 80
+    assert summary.ok and summary.rendered == 80
+    assert sorted(_journaled(out)) == list(range(2, 82))  # each row journaled exactly once
+    assert len(list(out.glob("*.docx"))) == 80 and list(out.glob(".*.part")) == []
+    again = run_batch("application", rows, out, base=base_path, executor="dask", scheduler=address, resume=True)
+    assert (again.skipped, again.rendered) == (80, 0)
+    assert len(_worker_pids(local)) == 2  # the nanny restarted the killed one
+
+
+def test_resume_after_the_run_is_killed_renders_only_what_is_missing(tmp_path, base_path, cluster):
+    """The machine running ``docgen batch`` (or the scheduler's client) is lost mid-run: kill -9 it, then resume."""
+    address, _local = cluster
+    rows = _rows(tmp_path, 64)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "docgen.batch", "application", str(rows), "-o", str(out), "--base",
+               str(base_path), "--executor", "dask", "--scheduler", address]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not ((out / JOURNAL).is_file() and len(_journaled(out)) >= 16):
+            assert process.poll() is None and time.monotonic() < deadline, "the batch journaled nothing in time"
+            time.sleep(0.01)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    before = len(set(_journaled(out)))
+    assert 16 <= before < 64, "the kill must land in the middle of the run"
+
+    summary = run_batch("application", rows, out, base=base_path, executor="dask", scheduler=address, resume=True)
+
+    assert summary.skipped >= before and summary.skipped + summary.rendered == 64
+    assert sorted(_journaled(out)) == list(range(2, 66))  # each row journaled exactly once
+    assert len(list(out.glob("*.docx"))) == 64 and list(out.glob(".*.part")) == []
+
+
+def test_a_lost_cluster_keeps_the_rows_journaled_so_far(tmp_path, base_path, cluster, monkeypatch):
+    """A ClusterError is not the output's fault: unlike other failures, the run is not rolled back."""
+    address, _local = cluster
+    original = cluster_module.DaskExecutor.map
+
+    def map_then_lose(self, chunks):
+        results = original(self, chunks)
+        yield next(results)
+        results.close()
+        raise ClusterError("与 Dask 集群的连接中断（测试）")
+
+    monkeypatch.setattr(cluster_module.DaskExecutor, "map", map_then_lose)
+    rows = _rows(tmp_path, 40)
+    out = tmp_path / "out"
+    with pytest.raises(ClusterError):
+        run_batch("application", rows, out, base=base_path, executor="dask", scheduler=address)
+    journaled = sorted(_journaled(out))
+    assert len(journaled) == 16 and journaled == list(range(journaled[0], journaled[0] + 16))  # one whole chunk
+    assert len(list(out.glob("*.docx"))) >= 16
+
+
+def test_an_unreachable_scheduler_is_one_chinese_line_and_exit_2(tmp_path, base_path, monkeypatch, capsys):
+    monkeypatch.setattr(cluster_module, "CONNECT_TIMEOUT", "1s")
+    rows = _rows(tmp_path, 1)
+    code = main(["batch", "application", str(rows), "--base", str(base_path), "-o", str(tmp_path / "out"),
+                 "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("错误：无法连接 Dask 调度器 tcp://127.0.0.1:9") and "Traceback" not in err
+
+
+def test_a_scheduler_needs_the_dask_executor(tmp_path, base_path):
+    with pytest.raises(UsageError, match="--scheduler 只用于 --executor dask"):
+        run_batch("application", _rows(tmp_path, 1), tmp_path / "out", base=base_path, scheduler="tcp://x:1")
+    with pytest.raises(UsageError, match="不支持的执行方式：spark"):
+        run_batch("application", _rows(tmp_path, 1), tmp_path / "out", base=base_path, executor="spark")
+    assert issubclass(ClusterError, Exception)
