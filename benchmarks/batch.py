@@ -1,12 +1,19 @@
 """Measure the batch engine: rows/s and ms per row for docx and docx+PDF, the plain-docxtpl baseline, peak RSS.
 
 Usage: .venv/bin/python benchmarks/batch.py [--rows 10000] [--jobs 2] [--kind notice|application] [--pdf-rows N]
+       .venv/bin/python benchmarks/batch.py --executor dask --workers 2 [--rows 1000] [--chunks 8,16,32]
 
 Each batch runs as ``python -m docgen.batch`` in a subprocess so its wall time and peak RSS (the largest
 process: the parent or a pool worker) are measured from outside. The baseline is what docxtpl's maintainer
 advises, a new ``DocxTemplate`` per row, timed in this process on a sample of rows with the contexts built
 beforehand (so the baseline does *less* work per row than the batch, which also validates and writes files).
 Writing merged.docx (``--merge``) is timed apart, on the files of the largest docx run, in a fresh process.
+
+``--executor dask`` compares the Dask executor with the local pool on docx+PDF, for 1 … ``--workers`` workers: a
+LocalCluster (one thread per worker process) is started in this process and each batch, a fresh subprocess as
+above, connects to it with ``--scheduler``, so cluster start-up is not counted (a cluster outlives many runs).
+Local and Dask runs alternate and the best of ``--rounds`` is kept, as the machine is shared. It also measures
+the scheduler's cost per task (round trips of empty tasks) and, at the most workers, rows/s per chunk size.
 """
 
 from __future__ import annotations
@@ -65,19 +72,22 @@ def write_rows(path: Path, scenario: Scenario, n: int) -> Path:
 
 
 def run_batch(rows: Path, out: Path, *, kind: str, base: Path, jobs: int, to: str,
-              merge: bool = False) -> dict[str, float]:
-    """Wall seconds and peak RSS (MiB, largest process) of one batch in a fresh subprocess."""
+              merge: bool = False, extra: tuple[str, ...] = (), prelude: str = "") -> dict[str, float]:
+    """Wall seconds, CPU seconds and peak RSS (MiB, largest process) of one batch in a fresh subprocess."""
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
              "rc = subprocess.call(sys.argv[1:]); "
-             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)")
-    command = [sys.executable, "-m", "docgen.batch", kind, str(rows), "-o", str(out), "--base", str(base),
-               "--jobs", str(jobs), "--to", to, *(["--merge"] if merge else [])]
+             "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+             "print(u.ru_utime + u.ru_stime, time.perf_counter() - t, u.ru_maxrss, rc)")
+    cli = ["-m", "docgen.batch"] if not prelude else [
+        "-c", f"import sys; {prelude}; from docgen.cli import main; sys.exit(main(['batch', *sys.argv[1:]]))"]
+    command = [sys.executable, *cli, kind, str(rows), "-o", str(out), "--base", str(base),
+               "--jobs", str(jobs), "--to", to, *(["--merge"] if merge else []), *extra]
     result = subprocess.run([sys.executable, "-c", probe, *command], cwd=ROOT, capture_output=True, text=True,
                             check=True)
-    wall, rss_kib, rc = result.stdout.split()[-3:]
+    cpu, wall, rss_kib, rc = result.stdout.split()[-4:]
     if rc != "0":
         raise SystemExit(f"batch failed ({rc}): {result.stdout}{result.stderr}")
-    return {"wall": float(wall), "rss_mib": int(rss_kib) / 1024}
+    return {"wall": float(wall), "rss_mib": int(rss_kib) / 1024, "cpu": float(cpu)}
 
 
 def merge_docx(out: Path) -> dict[str, float]:
@@ -130,7 +140,15 @@ def main() -> None:
     parser.add_argument("--kind", default="notice", choices=sorted(SCENARIOS))
     parser.add_argument("--baseline-rows", type=int, default=100, help="rows timed for the docxtpl baseline")
     parser.add_argument("--pdf-rows", type=int, default=None, help="rows for docx+PDF (default: --rows; 0 skips)")
+    parser.add_argument("--executor", default="local", choices=("local", "dask"),
+                        help="dask: compare the Dask executor with the local pool (docx+PDF)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="most Dask workers (with dask)")
+    parser.add_argument("--chunks", default="8,16,32", help="Dask chunk sizes to time at the most workers")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating local/Dask rounds (best kept)")
     args = parser.parse_args()
+    if args.executor == "dask":
+        compare_dask(args)
+        return
     pdf_rows = args.rows if args.pdf_rows is None else args.pdf_rows
     scenario = SCENARIOS[args.kind]
     print(f"{args.kind}, jobs={args.jobs}, cores={os.cpu_count()}, python {sys.version.split()[0]}")
@@ -164,6 +182,71 @@ def _report_pdf_sizes(out: Path, n: int) -> None:
     merged = (out / "merged.pdf").stat().st_size
     print(f"PDF size: {rows / n / 1024:.1f} KiB/row as separate files, merged.pdf {merged / n / 1024:.1f} KiB/row "
           f"({merged / 1024 / 1024:.1f} MiB for {n} rows)", flush=True)
+
+
+def compare_dask(args: argparse.Namespace) -> None:
+    """Rows/s of the local pool and the Dask executor for 1 … workers, task overhead, rows/s per chunk size."""
+    from distributed import Client, LocalCluster
+
+    scenario = SCENARIOS[args.kind]
+    n = args.rows if args.rows != 10_000 or args.pdf_rows is None else args.pdf_rows
+    print(f"{args.kind} docx+pdf, {n} rows, cores={os.cpu_count()}, python {sys.version.split()[0]}, "
+          f"best of {args.rounds} alternating rounds", flush=True)
+    chunks = [int(c) for c in args.chunks.split(",") if c.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        rows = write_rows(tmp_path / "rows.csv", scenario, n)
+        for workers in range(1, args.workers + 1):
+            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                              silence_logs=40) as cluster, Client(cluster) as client:
+                if workers == args.workers:
+                    print(f"scheduler cost per task (1000 empty tasks, {workers} workers, bounded as the executor): "
+                          f"{task_overhead_ms(client):.2f} ms", flush=True)
+                best: dict[str, float] = {}
+                parent_cpu = float("inf")
+                for round_ in range(args.rounds):
+                    for name, extra in (("local", ()), ("dask", ("--executor", "dask", "--scheduler",
+                                                                 cluster.scheduler_address))):
+                        measured = run_batch(rows, tmp_path / f"{name}-{workers}-{round_}", kind=args.kind,
+                                             base=scenario.base, jobs=workers, to="docx,pdf", extra=extra)
+                        best[name] = min(best.get(name, measured["wall"]), measured["wall"])
+                        if name == "dask":  # the batch process renders nothing: its CPU is the parent's share
+                            parent_cpu = min(parent_cpu, measured["cpu"])
+                local, dask = n / best["local"], n / best["dask"]
+                print(f"workers={workers}: local pool {local:6.1f} rows/s, dask {dask:6.1f} rows/s, "
+                      f"dask/local {dask / local:.3f}; parent CPU {parent_cpu / n * 1000:.2f} ms/row", flush=True)
+                if workers == args.workers:
+                    for chunk in chunks:
+                        wall = run_batch(rows, tmp_path / f"chunk-{chunk}", kind=args.kind, base=scenario.base,
+                                         jobs=workers, to="docx,pdf", prelude=f"import docgen.batch.runner as r; "
+                                         f"r.DASK_CHUNK = {chunk}", extra=("--executor", "dask", "--scheduler",
+                                                                           cluster.scheduler_address))["wall"]
+                        print(f"  dask chunk={chunk:>3}: {n / wall:6.1f} rows/s", flush=True)
+
+
+def task_overhead_ms(client: object, tasks: int = 1000) -> float:
+    """Milliseconds per empty task submitted as the executor submits chunks: a few in flight per worker thread."""
+    from distributed import Client, as_completed
+
+    from docgen.batch.cluster import IN_FLIGHT_PER_THREAD
+
+    assert isinstance(client, Client)
+    limit = IN_FLIGHT_PER_THREAD * sum(client.nthreads().values())
+    finished, in_flight = as_completed(), 0
+    started = time.perf_counter()
+    for i in range(tasks):
+        finished.add(client.submit(_nothing, i, pure=False))
+        in_flight += 1
+        if in_flight >= limit:
+            next(finished).result()
+            in_flight -= 1
+    for future in finished:
+        future.result()
+    return (time.perf_counter() - started) / tasks * 1000
+
+
+def _nothing(i: int) -> int:
+    return i
 
 
 def _report(label: str, measured: dict[str, float], n: int, jobs: int, base_ms: float | None) -> None:

@@ -54,6 +54,10 @@ class DaskExecutor:
                 self._client = distributed.Client(self._cluster)
             else:
                 self._client = distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT)
+        except ValueError as exc:
+            if self.scheduler is None:
+                raise
+            raise UsageError(f"Dask 调度器地址「{self.scheduler}」不对（{exc}）；应形如 tcp://10.0.0.5:8786") from None
         except (OSError, TimeoutError) as exc:
             self.__exit__(None, None, None)
             raise ClusterError(f"无法连接 Dask 调度器 {self.scheduler}：{exc}") from None
