@@ -14,7 +14,7 @@ from docgen.batch import cluster as cluster_module
 from docgen.batch import run_batch
 from docgen.batch.manifest import JOURNAL
 from docgen.cli import main
-from docgen.errors import UsageError
+from docgen.errors import ClusterError, UsageError
 
 distributed = pytest.importorskip("distributed")
 
