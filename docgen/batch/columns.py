@@ -85,7 +85,7 @@ class Header:
 
     written: tuple[str, ...]
     paths: tuple[str | None, ...]
-    unknown: tuple[str, ...]  # messages, one per header that maps to nothing
+    unknown: tuple[str, ...]  # the headers (as written) that map to nothing
     ambiguous: tuple[str, ...]  # messages, one per title that names several fields
 
     def written_for(self, path: str) -> str:
@@ -126,7 +126,7 @@ def map_header(written: Iterable[str], kind: str | None, mapping: Mapping[str, s
                              f"请用 --map {header}=字段路径 指明")
         else:
             paths.append(None)
-            unknown.append(f"「{header}」{suggest(key, kind)}")
+            unknown.append(header)
     return Header(written, tuple(paths), tuple(unknown), tuple(ambiguous))
 
 

@@ -12,7 +12,7 @@ import difflib
 from typing import Any
 
 import docgen
-from docgen.batch.columns import Column, batch_columns, normal, row_section
+from docgen.batch.columns import Column, batch_columns, normal, row_section, suggest
 from docgen.batch.merge import overlay, pointer
 from docgen.batch.rows import Table
 from docgen.errors import SheetError
@@ -35,13 +35,14 @@ def check_header(table: Table, kind: str, base: dict[str, Any], *, policy: str |
     if own:
         base.pop(own, None)
     if header.unknown:
-        text = f"以下列不是「{docgen.get_kind(kind).title}」的字段：{'；'.join(header.unknown)}"
+        listed = "；".join(f"「{name}」{suggest(normal(name), kind)}" for name in header.unknown)
+        text = f"以下列不是「{docgen.get_kind(kind).title}」的字段：{listed}"
         if strict:
             errors.append(text)
         else:
             warnings.append(text + "。这些列已忽略")
     missing = [c for c in batch_columns(kind) if c.required and c.path not in header.mapped
-               and not _has(base, c.path)]
+               and _value(base, c.path) is None]
     if missing:
         errors.append("缺少必填列：" + "；".join(_missing(c, header.unknown) for c in missing))
     errors += _base_errors(kind, base, header.mapped, policy)
@@ -51,8 +52,7 @@ def check_header(table: Table, kind: str, base: dict[str, Any], *, policy: str |
 
 
 def _missing(column: Column, unknown: tuple[str, ...]) -> str:
-    written = [u[1:u.index("」")] for u in unknown]
-    close = difflib.get_close_matches(normal(column.title), [normal(w) for w in written], n=1, cutoff=0.4)
+    close = difflib.get_close_matches(normal(column.title), [normal(w) for w in unknown], n=1, cutoff=0.4)
     hint = f"，表中的「{close[0]}」是这一列吗？可用 --map {close[0]}={column.path}" if close else ""
     return f"「{column.title}」（{column.path}{hint}）"
 
@@ -70,24 +70,24 @@ def _related(path: str, column: str) -> bool:
     return path == column or column.startswith(path + "/") or path.startswith(column + "/")
 
 
-def _has(record: dict[str, Any], path: str) -> bool:
+def _value(record: dict[str, Any], path: str) -> Any:
+    """The value at a dotted path, None when there is none."""
     node: Any = record
     for token in path.split("."):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
+        if isinstance(node, dict):
+            node = node.get(token)
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
         else:
-            return False
-    return node is not None
+            return None
+    return node
 
 
 def _stand_in(base: dict[str, Any], path: str) -> Any:
-    if _has(base, path):
-        node: Any = base
-        for token in path.split("."):
-            node = node[int(token)] if isinstance(node, list) else node[token]
-        return node
+    """The base's own value for a column, else a valid value of the field's type."""
+    value = _value(base, path)
+    if value is not None:
+        return value
     schema = schema_at(pointer(path)) or {}
     if schema.get("format") == "date":
         return "2000-01-01"

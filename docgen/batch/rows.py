@@ -165,7 +165,7 @@ def open_table(path: Path, *, kind: str | None = None, mapping: Mapping[str, str
     source = next((i for i, h in enumerate(written) if normal(h) == SOURCE_ROW), None)
     if source is not None:
         header = Header(header.written, tuple(None if i == source else p for i, p in enumerate(header.paths)),
-                        tuple(u for u in header.unknown if SOURCE_ROW not in u), header.ambiguous)
+                        tuple(u for u in header.unknown if normal(u) != SOURCE_ROW), header.ambiguous)
     return Table(path, header, found.number, sheet, notes, source)
 
 
