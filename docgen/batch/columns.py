@@ -36,6 +36,26 @@ def row_section(kind: str) -> str | None:
     return str(value) if value else None
 
 
+def declared_columns(kind: str, base: Mapping[str, Any]) -> dict[str, str]:
+    """Header → path for the extra row fields the base record declares (a notice's ``recipient_fields``).
+
+    Each declared field maps by its title and by its dotted path (``地址`` and ``recipient.address``).
+    """
+    spec = get_kind(kind).schema.get("x-docgen", {})
+    own, where = spec.get("rows"), spec.get("row_fields")
+    if not own or not where:
+        return {}
+    node: Any = base
+    for token in str(where).split("."):
+        node = node.get(token) if isinstance(node, Mapping) else None
+    mapping: dict[str, str] = {}
+    for item in node if isinstance(node, list) else []:
+        if isinstance(item, Mapping) and isinstance(item.get("name"), str) and isinstance(item.get("title"), str):
+            path = f"{own}.{item['name']}"
+            mapping[item["title"]] = mapping[path] = path
+    return mapping
+
+
 @cache
 def batch_columns(kind: str) -> tuple[Column, ...]:
     """Every scalar field of ``kind`` outside lists, in schema order (the kind's row section first)."""

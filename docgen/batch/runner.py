@@ -23,6 +23,7 @@ from typing import Any
 from docgen import __version__
 from docgen.batch import manifest
 from docgen.batch.assemble import PDF_PART_LIMIT_ENV, merge_pdf_part_limit, merge_pdfs
+from docgen.batch.columns import declared_columns
 from docgen.batch.folder import OutputFolder, claim
 from docgen.batch.manifest import Entry, Journal, Note
 from docgen.batch.merge_docx import MERGED_DOCX, PART_LIMIT_ENV, Unmergeable, merge_docx, merge_part_limit
@@ -140,6 +141,7 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
     job = _job(kind, Path(out_dir), base, options, shared=execution.kind == "dask")
     pattern = NamePattern.parse(name_pattern)
     rows_path = Path(rows_path)
+    columns = {**declared_columns(kind, job.base), **(columns or {})}  # a notice's own recipient fields
     table = open_table(rows_path, kind=kind, mapping=columns, sheet=sheet, header_row=header_row)
     summary = BatchSummary()
     summary.warnings += check_header(table, kind, job.base, policy=policy, strict=strict_columns)  # may edit base

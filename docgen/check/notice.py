@@ -8,6 +8,7 @@ finding naming the text and the expression, never an exception.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -23,7 +24,7 @@ from docgen.domain.figures import pct, wan
 from docgen.findings import Finding, Severity
 from docgen.money import format_wan, format_yuan
 from docgen.policies import Policy
-from docgen.schemas import label_for
+from docgen.schemas import label_for, schema_at
 
 _TEXT_KEYS = ("heading1", "heading2", "heading3", "heading4", "paragraph")
 _EXPRESSION = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
@@ -245,3 +246,19 @@ def payment_split_invalid(record: dict[str, Any], policy: Policy) -> Iterator[Fi
 def as_decimal(value: Decimal | int | float) -> Decimal:
     """A ratio as an exact Decimal (JSON and TOML give Decimals already; a Python caller may pass floats)."""
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+@rule("/notice/recipient_fields")  # reads /recipient too, which a notice need not have
+def recipient_field_undeclared(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
+    """A recipient field outside the schema must be declared in notice.recipient_fields (catches misspellings)."""
+    recipient = record.get("recipient")
+    if not isinstance(recipient, dict):
+        return
+    known = set((schema_at("/recipient") or {}).get("properties", {}))
+    declared = {str(f.get("name")) for f in record["notice"].get("recipient_fields", [])}
+    for key in recipient:
+        if key not in known | declared:
+            close = difflib.get_close_matches(key, sorted(known | declared), n=1)
+            hint = f"是否想写「{close[0]}」？" if close else "如是本机关名单中的栏目，请在 notice.recipient_fields 中声明"
+            yield Finding("notice.recipient_field_undeclared", f"/recipient/{key}", key,
+                          f"收文单位没有字段「{key}」；{hint}（可用：{'、'.join(sorted(known | declared))}）")

@@ -122,3 +122,32 @@ def test_a_map_file_does_what_the_options_do(tmp_path):
                         columns=__import__("docgen.batch.columns", fromlist=["x"]).parse_mappings(
                             [str(tmp_path / "map.toml")]))
     assert (summary.rendered, summary.failed) == (3, 0)
+
+
+def test_a_notice_declares_its_own_recipient_fields_that_rows_fill(tmp_path):
+    base = json.loads((ROOT / "examples" / "notice.json").read_text(encoding="utf-8"))
+    base["notice"]["recipient_fields"] = [{"name": "address", "title": "地址"}, {"name": "doc_no", "title": "文号"}]
+    base["notice"]["body"].append({"paragraph": "送达地址：{{ recipient.address }}（来文{{ recipient.doc_no }}）。"})
+    (tmp_path / "base.json").write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([*HEADER, "地址", "文号"])
+    sheet.append([1, "甲协会", "EEDS-0001", "东胜区", 1, 300000, "王丽", "0477-1", "2027-03-10", "东胜区甲路 1 号", 17])
+    sheet.append([2, "乙协会", "EEDS-0002", "东胜区", 1, 300000, "李海", "0477-2", "2027-03-10", None, 18])
+    book.save(tmp_path / "名单.xlsx")
+    out = tmp_path / "out"
+    summary = run_batch("notice", tmp_path / "名单.xlsx", out, base=tmp_path / "base.json", jobs=1,
+                        name_pattern="{row:03d}", columns=dict(m.split("=") for m in MAPS))
+    assert (summary.rendered, summary.failed) == (1, 1)  # row 3's 地址 is blank: its placeholder cannot fill
+    assert "送达地址：东胜区甲路 1 号（来文17）。" in docx_text(out / "002.docx")
+    errors = [r for r in openpyxl.load_workbook(out / "errors.xlsx").active.iter_rows(values_only=True)]
+    assert {line[0] for line in errors[1:]} == {3} and any("recipient.address" in str(line[5]) for line in errors)
+
+
+def test_an_undeclared_recipient_field_is_a_finding():
+    import docgen
+
+    record = json.loads((ROOT / "examples" / "notice.json").read_text(encoding="utf-8"))
+    record["recipient"]["adress"] = "东胜区"
+    codes = {(f.path, f.code) for f in docgen.validate(record, "notice").findings}
+    assert ("/recipient/adress", "notice.recipient_field_undeclared") in codes
