@@ -84,6 +84,19 @@ def _leaves(tokens: list[str], required: bool) -> Iterator[Column]:
     yield Column(".".join(tokens), str(node.get("title", tokens[-1])), required, str(node.get("description", "")))
 
 
+def value_at(record: Any, tokens: Iterable[str]) -> Any:
+    """The value at a path of keys and list indexes, None when there is none."""
+    node = record
+    for token in tokens:
+        if isinstance(node, Mapping):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
 def normal(header: str) -> str:
     """A header as compared: NFKC (full-width letters and brackets), no spaces, no required marks (*)."""
     text = unicodedata.normalize("NFKC", header)

@@ -12,7 +12,7 @@ import difflib
 from typing import Any
 
 import docgen
-from docgen.batch.columns import Column, batch_columns, normal, row_section, suggest
+from docgen.batch.columns import Column, batch_columns, normal, row_section, suggest, value_at
 from docgen.batch.merge import overlay, pointer
 from docgen.batch.rows import Table
 from docgen.errors import SheetError
@@ -42,7 +42,7 @@ def check_header(table: Table, kind: str, base: dict[str, Any], *, policy: str |
         else:
             warnings.append(text + "。这些列已忽略")
     missing = [c for c in batch_columns(kind) if c.required and c.path not in header.mapped
-               and _value(base, c.path) is None]
+               and value_at(base, c.path.split(".")) is None]
     if missing:
         errors.append("缺少必填列：" + "；".join(_missing(c, header.unknown) for c in missing))
     errors += _base_errors(kind, base, header.mapped, policy)
@@ -70,22 +70,9 @@ def _related(path: str, column: str) -> bool:
     return path == column or column.startswith(path + "/") or path.startswith(column + "/")
 
 
-def _value(record: dict[str, Any], path: str) -> Any:
-    """The value at a dotted path, None when there is none."""
-    node: Any = record
-    for token in path.split("."):
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
-
-
 def _stand_in(base: dict[str, Any], path: str) -> Any:
     """The base's own value for a column, else a valid value of the field's type."""
-    value = _value(base, path)
+    value = value_at(base, path.split("."))
     if value is not None:
         return value
     schema = schema_at(pointer(path)) or {}

@@ -260,6 +260,7 @@ def recipient_field_undeclared(record: dict[str, Any], policy: Policy) -> Iterat
     for key in recipient:
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"是否想写「{close[0]}」？" if close else "如是本机关名单中的栏目，请在 notice.recipient_fields 中声明"
+            hint = (f"是否想写「{close[0]}」？" if close
+                    else "如是本机关名单中的栏目，请在 notice.recipient_fields 中声明")
             yield Finding("notice.recipient_field_undeclared", f"/recipient/{key}", key,
                           f"收文单位没有字段「{key}」；{hint}（可用：{'、'.join(allowed)}）")

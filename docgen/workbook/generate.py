@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from docgen.batch.columns import value_at
 from docgen.policies import DEFAULT_POLICY, load_policy
 from docgen.schemas import get_kind
 from docgen.workbook.cells import DATE_FORMAT, MONEY_FORMAT, TEXT_FORMAT, to_cell
@@ -55,7 +56,7 @@ def build_workbook(kind: str, record: Mapping[str, Any] | None = None) -> bytes:
     for sheet in sheets:
         ws = book.create_sheet(sheet.name)
         if sheet.table:
-            _table(ws, sheet, _at(record, sheet.tokens), options)
+            _table(ws, sheet, value_at(record, sheet.tokens), options)
         else:
             _fields(ws, sheet, record, options)
     for ws in book.worksheets:
@@ -149,7 +150,7 @@ def _fields(ws: Worksheet, sheet: Sheet, record: Mapping[str, Any], options: _Op
             label.font = _REQUIRED
         if field.schema.get("description"):
             label.comment = _comment(str(field.schema["description"]))
-        value = ws.cell(row, 2, to_cell(field, _at(record, (*sheet.tokens, *field.tokens))))
+        value = ws.cell(row, 2, to_cell(field, value_at(record, (*sheet.tokens, *field.tokens))))
         value.border, value.alignment = _BOX, _WRAP
         _format(ws, value.coordinate, field, options, sheet.tokens)
         hint = ws.cell(row, 3, _HINTS[field.kind])
@@ -177,7 +178,7 @@ def _table(ws: Worksheet, sheet: Sheet, items: Any, options: _Options) -> None:
         last = max(TABLE_ROWS, len(items) + 50)
         _format(ws, f"{letter}2:{letter}{last}", field, options, sheet.tokens)
         for row, item in enumerate(items, start=2):
-            value = item if not field.tokens else _at(item, field.tokens)
+            value = item if not field.tokens else value_at(item, field.tokens)
             target = ws.cell(row, column, to_cell(field, value))
             target.alignment = _WRAP
     widths = [_width(field) for field in sheet.fields]
@@ -277,15 +278,3 @@ def _width(field: Field) -> float:
     if field.kind in ("text", "json") and not field.schema.get("enum"):
         return 40 if field.schema.get("minLength") or field.required else 24
     return max(12, 2.2 * len(header_of(field)))
-
-
-def _at(record: Any, tokens: tuple[str, ...]) -> Any:
-    node = record
-    for token in tokens:
-        if isinstance(node, Mapping):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
