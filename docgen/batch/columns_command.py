@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.batch.columns import batch_columns
+from docgen.batch.columns import Column, batch_columns, row_section
 from docgen.output import write_atomic
 from docgen.schemas import get_kind
 
@@ -15,7 +15,8 @@ from docgen.schemas import get_kind
 @click.command("columns")
 @click.argument("kind")
 @click.option("--xlsx", "xlsx", type=click.Path(path_type=Path), metavar="FILE",
-              help="另存为空白表格：第 1 行是中文列名（* 为必填），批注中是字段路径和说明")
+              help="另存为空白表格：第 1 行是中文列名（* 为必填），批注中是字段路径和说明；"
+                   "通知只含收文单位的列（其余来自 --base）")
 def columns_command(kind: str, xlsx: Path | None) -> None:
     """列出批量生成某类文书时可用的列：字段路径、中文列名、是否必填."""
     spec = get_kind(kind)
@@ -25,6 +26,15 @@ def columns_command(kind: str, xlsx: Path | None) -> None:
     if xlsx is not None:
         write_atomic(xlsx, empty_sheet(kind))
         click.echo(f"已写入 {xlsx}")
+
+
+def sheet_columns(kind: str) -> list[Column]:
+    """The columns of the empty sheet: the row section's when the kind has one, else every column.
+
+    A blank cell of a column the sheet gives is the row's own blank, so the base record's fields stay out.
+    """
+    own = row_section(kind)
+    return [c for c in batch_columns(kind) if own is None or c.path.startswith(f"{own}.")]
 
 
 def empty_sheet(kind: str) -> bytes:
@@ -37,7 +47,7 @@ def empty_sheet(kind: str) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = get_kind(kind).title[:31]
-    for index, column in enumerate(batch_columns(kind), start=1):
+    for index, column in enumerate(sheet_columns(kind), start=1):
         cell = sheet.cell(1, index, ("*" if column.required else "") + column.title)
         cell.font = Font(bold=True, color="C00000" if column.required else None)
         cell.fill = PatternFill("solid", fgColor="FFDDEBF7")
