@@ -1,6 +1,11 @@
 import csv
 import io
 import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -47,3 +52,24 @@ def docx_text(path: Path) -> str:
 @pytest.fixture
 def base_path() -> Path:
     return BASE
+
+
+def kill_9_when_journaled(command: list[str], out: Path, rows: int, *, seconds: float = 20) -> int:
+    """Run a batch command and ``kill -9`` it once ``rows`` rows are journaled; its return code."""
+    from docgen.batch.manifest import JournalIndex
+
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            deadline = time.monotonic() + seconds
+            while len(JournalIndex(out)) < rows:  # rows are journaled a chunk at a time, once their files are synced
+                if process.poll() is not None:
+                    stderr.seek(0)
+                    raise AssertionError(stderr.read().decode(errors="replace"))
+                assert time.monotonic() < deadline, "the batch produced no output in time"
+                time.sleep(0.005)
+            os.kill(process.pid, signal.SIGKILL)
+            return process.wait(timeout=10)
+        finally:
+            if process.poll() is None:
+                process.kill()

@@ -3,12 +3,10 @@
 import json
 import os
 import signal
-import subprocess
 import sys
-import time
 
 import pytest
-from conftest import ROOT, write_csv
+from conftest import kill_9_when_journaled, write_csv
 
 from docgen.batch import cluster as cluster_module
 from docgen.batch import run_batch
@@ -95,17 +93,7 @@ def test_resume_after_the_run_is_killed_renders_only_what_is_missing(tmp_path, b
     out = tmp_path / "out"
     command = [sys.executable, "-m", "docgen.batch", "application", str(rows), "-o", str(out), "--base",
                str(base_path), "--executor", "dask", "--scheduler", address]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while not ((out / JOURNAL).is_file() and len(_journaled(out)) >= 16):
-            assert process.poll() is None and time.monotonic() < deadline, "the batch journaled nothing in time"
-            time.sleep(0.01)
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
+    assert kill_9_when_journaled(command, out, 16, seconds=60) == -signal.SIGKILL
     before = len(set(_journaled(out)))
     assert 16 <= before < 64, "the kill must land in the middle of the run"
 

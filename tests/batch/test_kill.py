@@ -1,13 +1,10 @@
 """A real ``kill -9`` of a running batch, then ``--resume``: every row exactly once, no temp files left."""
 
 import json
-import os
 import signal
-import subprocess
 import sys
-import time
 
-from conftest import ROOT, write_csv
+from conftest import kill_9_when_journaled, write_csv
 
 from docgen.batch import run_batch
 from docgen.batch.manifest import JournalIndex
@@ -20,21 +17,7 @@ def test_resume_after_kill_9_yields_every_row_exactly_once(tmp_path, base_path):
     out = tmp_path / "out"
     command = [sys.executable, "-m", "docgen.batch", "plan", str(rows), "-o", str(out), "--base", str(base_path),
                "--jobs", "1"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 20
-        while len(JournalIndex(out)) < 3:  # rows are journaled a chunk at a time, once their files are synced
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-            assert time.monotonic() < deadline, "the batch produced no output in time"
-            time.sleep(0.005)
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        if process.stderr:
-            process.stderr.close()
-    assert process.returncode == -signal.SIGKILL
+    assert kill_9_when_journaled(command, out, 3) == -signal.SIGKILL
     done_before = len(JournalIndex(out))
     assert 0 < done_before < ROWS, "the kill must land in the middle of the run"
 
