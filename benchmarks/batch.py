@@ -197,7 +197,7 @@ def compare_dask(args: argparse.Namespace) -> None:
         tmp_path = Path(tmp)
         rows = write_rows(tmp_path / "rows.csv", scenario, n)
         for workers in range(1, args.workers + 1):
-            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                               silence_logs=40) as cluster, Client(cluster) as client:
                 if workers == args.workers:
                     print(f"scheduler cost per task (1000 empty tasks, {workers} workers, bounded as the executor): "

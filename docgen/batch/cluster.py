@@ -48,8 +48,9 @@ class DaskExecutor:
         distributed = _distributed()
         try:
             if self.scheduler is None:
+                # ":0": any free port for the scheduler's HTTP server, which otherwise wants 8787 and fails when taken
                 self._cluster = distributed.LocalCluster(
-                    n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                    n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                     silence_logs=logging.ERROR)
                 self._client = distributed.Client(self._cluster)
             else:
