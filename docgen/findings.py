@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+from docgen.xmlchars import ILLEGAL_CHARACTER, printable
+
 
 class Severity(StrEnum):
     """How bad a finding is: errors stop rendering, warnings do not."""
@@ -32,6 +34,13 @@ class Finding:
     message: str
     severity: Severity = Severity.ERROR
     cell: str = ""
+
+    def __post_init__(self) -> None:
+        # A finding about a lone surrogate or a control character quotes it: escape it, so every output can print it.
+        for name in ("path", "label", "message"):
+            text = getattr(self, name)
+            if ILLEGAL_CHARACTER.search(text):
+                object.__setattr__(self, name, printable(text))
 
     @property
     def is_error(self) -> bool:

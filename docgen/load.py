@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import InputError
+from docgen.values import MAX_DEPTH, MAX_DIGITS, check_depth
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +46,20 @@ class Source:
 def parse_json(text: str | bytes, *, name: str = "<input>") -> Any:
     """Parse JSON keeping decimals exact; raise `InputError` with the line and column on bad JSON."""
     try:
-        return json.loads(text, parse_float=Decimal)
+        data = json.loads(text, parse_float=Decimal, parse_int=_parse_int, parse_constant=Decimal)
+    except RecursionError:
+        raise InputError(f"{name} 的嵌套层数过深，不是有效的记录（最多 {MAX_DEPTH} 层）") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{name} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{_json_reason(exc)}") from None
     except UnicodeDecodeError:
         raise InputError(f"{name} 不是 UTF-8 编码的文本") from None
+    check_depth(data, name=name)
+    return data
+
+
+def _parse_int(text: str) -> int | Decimal:
+    # Python refuses int() of more than 4,300 digits; a Decimal keeps it, and `values` reports it as out of range.
+    return int(text) if len(text) <= MAX_DIGITS else Decimal(text)
 
 
 def read_record(path: str | Path) -> Source:
@@ -74,9 +84,26 @@ def read_record(path: str | Path) -> Source:
 
 
 def from_mapping(data: Mapping[str, Any]) -> Source:
-    """Wrap an in-memory record; its hash is that of its canonical JSON form."""
-    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode()
-    return Source(data=dict(data), sha256=hashlib.sha256(canonical).hexdigest())
+    """Wrap an in-memory record; its hash is that of its canonical JSON form.
+
+    Floats become Decimals by their shortest repr (``1200.5`` → ``Decimal("1200.5")``), the number a
+    person typed; a float that is not finite becomes a Decimal NaN or Infinity, which validation reports.
+    """
+    check_depth(data)
+    exact = _exact(data)
+    canonical = json.dumps(exact, ensure_ascii=False, sort_keys=True, default=str)
+    digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    return Source(data=dict(exact), sha256=digest)
+
+
+def _exact(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, Mapping):
+        return {key: _exact(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_exact(item) for item in value]
+    return value
 
 
 def _json_reason(exc: json.JSONDecodeError) -> str:

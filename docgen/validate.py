@@ -10,6 +10,7 @@ from jsonschema import ValidationError
 
 from docgen.findings import Finding
 from docgen.schemas import enum_labels, join_pointer, label_for, schema_at, split_pointer, validator
+from docgen.values import NUMBER_CODE, screened, value_findings
 
 _TYPE_NAMES = {
     "string": "文本", "number": "数字", "integer": "整数", "boolean": "是/否（true 或 false）",
@@ -18,11 +19,20 @@ _TYPE_NAMES = {
 
 
 def schema_findings(data: dict[str, Any], kind: str) -> list[Finding]:
-    """Validate a record against a kind's schema; return every problem as a finding, in document order."""
+    """Validate a record against a kind's schema; return every problem as a finding, in document order.
+
+    Characters and numbers no document can hold come first (`docgen.values`); the schema's own finding on
+    such a field (e.g. "应为数字") is left out, since it would only repeat the problem less clearly.
+    """
     findings: dict[tuple[str, str], Finding] = {}
-    for error in validator(kind).iter_errors(data):
+    hostile = value_findings(data, label_for)
+    for finding in hostile:
+        findings.setdefault((finding.path, finding.code), finding)
+    numbers = {f.path for f in hostile if f.code == NUMBER_CODE}
+    for error in validator(kind).iter_errors(screened(data)):
         for finding in _translate(error):
-            findings.setdefault((finding.path, finding.code), finding)
+            if finding.path not in numbers:
+                findings.setdefault((finding.path, finding.code), finding)
     return sorted(findings.values(), key=lambda f: document_order(f.path))
 
 

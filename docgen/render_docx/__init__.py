@@ -17,16 +17,23 @@ from typing import Any
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from docgen.context import FILTERS
 from docgen.errors import TemplateError
 from docgen.render_docx import geometry
 from docgen.resources import data_dir
+from docgen.sandbox import Sandbox, data_only
 from docgen.template_check import ensure_usable
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core properties (e.g. a very long project name)
+# docxtpl turns "{_{", "}_}", "{_%", "%_}" in the rendered XML into Jinja tags: data writes its braces as
+# character references, which the XML parser reads back as braces after that step.
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+# Raised by template code itself ({{ 1/0 }}, a filter on the wrong type…): a broken template, not a crash.
+TEMPLATE_CODE_ERRORS = (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError,
+                        SyntaxError)
 
 
 def find_template(kind: str, user_dir: Path | None = None) -> Path:
@@ -47,10 +54,22 @@ def find_template(kind: str, user_dir: Path | None = None) -> Path:
 
 @cache
 def jinja_environment() -> jinja2.Environment:
-    """The sandboxed Jinja environment every template renders in (StrictUndefined, autoescape, our filters)."""
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    """The bounded sandbox every template renders in (StrictUndefined, autoescape, data printed literally)."""
+    env = Sandbox(undefined=jinja2.StrictUndefined, autoescape=True, finalize=printed)
     env.filters.update(FILTERS)
     return env
+
+
+def printed(value: Any) -> Markup:
+    """A value as the document shows it: its text exactly, line breaks as breaks, never a Python repr.
+
+    ``\r\n`` and ``\r`` become ``\n``, which docxtpl writes as a line break; markup (a template's own
+    ``|safe`` XML) passes unchanged.
+    """
+    if isinstance(value, Markup):
+        return value
+    text = str(data_only(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return Markup(str(escape(text)).translate(_BRACES))
 
 
 def render_docx(template: Path, context: Mapping[str, Any], *, properties: Mapping[str, str]) -> bytes:
@@ -67,8 +86,10 @@ def render_docx(template: Path, context: Mapping[str, Any], *, properties: Mappi
         raise TemplateError(f"模板 {template.name} 引用了数据中没有的字段：{exc.message}") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"模板 {template.name} 渲染失败：{exc}") from None
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except zipfile.BadZipFile as exc:
         raise TemplateError(f"模板 {template.name} 不是有效的 Word 文件：{exc}") from None
+    except TEMPLATE_CODE_ERRORS as exc:
+        raise TemplateError(f"模板 {template.name} 渲染失败：{type(exc).__name__}: {exc}") from None
     stamp_properties(doc.docx.core_properties, properties)
     buffer = io.BytesIO()
     doc.save(buffer)

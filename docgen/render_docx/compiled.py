@@ -23,7 +23,15 @@ from docx.opc.oxml import parse_xml, serialize_part_xml
 from docxtpl import DocxTemplate
 
 from docgen.errors import TemplateError
-from docgen.render_docx import _zip, geometry, jinja_environment, normalise_package, render_docx, stamp_properties
+from docgen.render_docx import (
+    TEMPLATE_CODE_ERRORS,
+    _zip,
+    geometry,
+    jinja_environment,
+    normalise_package,
+    render_docx,
+    stamp_properties,
+)
 
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _RENDERED_PROPERTIES = ("identifier", "language")  # docxtpl renders these; docgen sets the others itself
@@ -55,6 +63,8 @@ class CompiledTemplate:
             raise TemplateError(f"模板 {self.path.name} 引用了数据中没有的字段：{exc.message}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"模板 {self.path.name} 渲染失败：{exc}") from None
+        except TEMPLATE_CODE_ERRORS as exc:
+            raise TemplateError(f"模板 {self.path.name} 渲染失败：{type(exc).__name__}: {exc}") from None
         return _zip.pack([dynamic.get(m.name) or m for m in self._members])
 
     def _compile(self) -> None:
