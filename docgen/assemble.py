@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable, Mapping, Sequence
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 from pypdf.generic import ArrayObject, ByteStringObject
 
 from docgen.errors import InputError
@@ -55,6 +57,38 @@ def set_identifier(writer: PdfWriter, contents: Iterable[bytes]) -> None:
         digest.update(hashlib.sha256(content).digest())
     identifier = ByteStringObject(digest.digest())
     writer._ID = ArrayObject([identifier, identifier])  # pypdf's trailer reads it; it has no public setter
+
+
+def pdf_problem(data: bytes, *, max_pages: int) -> str | None:
+    """Why a PDF cannot go into the packet (in Chinese), or None: unreadable, encrypted, too many pages."""
+    encrypted = "PDF 已加密（设有密码或权限限制），无法合并；请提供未加密的 PDF"
+    try:
+        with _quiet():
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                return encrypted
+            pages = len(reader.pages)
+    except DependencyError:  # pypdf needs the cryptography package only to open an AES-encrypted file
+        return encrypted
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        return f"不是有效的 PDF（{type(exc).__name__}）"
+    if pages == 0:
+        return "PDF 没有页面"
+    if pages > max_pages:
+        return f"PDF 有 {pages} 页，超过附件上限 {max_pages} 页"
+    return None
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Pypdf logs what it repairs in a broken file to stderr; the finding says it once, in Chinese."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def page_count(pdf: bytes) -> int:

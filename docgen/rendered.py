@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import __version__
-from docgen.output import sha256_hex, write_atomic
+from docgen.output import sha256_hex, write_set
 from docgen.pdf.diagnostics import LayoutWarning
 from docgen.report import PACKET, Report
 from docgen.schemas import Kind
@@ -83,14 +83,12 @@ class Rendered:
         return _manifest(self) if self.report.scope == PACKET else None
 
     def write(self, out_dir: str | Path) -> list[Path]:
-        """Write every output (and the manifest, for a packet) atomically into ``out_dir``."""
-        out = Path(out_dir)
-        paths = [write_atomic(out / name, data) for name, data in self.files()]
+        """Write every output (and the manifest, for a packet) into ``out_dir`` as one set, atomically."""
+        files = self.files()
         manifest = self.manifest
         if manifest is not None:
-            text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-            paths.append(write_atomic(out / "manifest.json", text.encode()))
-        return paths
+            files.append(("manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()))
+        return write_set(Path(out_dir), files)  # all files or none: a killed run never leaves a mixed set
 
 
 def default_stem(kind: Kind) -> str:
@@ -103,7 +101,7 @@ def document_properties(report: Report, kind: Kind | None) -> dict[str, str]:
     record = report.record
     assert report.policy is not None
     title = kind.title if kind else "工伤预防项目申报材料"
-    if "notice" in record and "project" not in record:  # a notice is its own record: its title and issuer
+    if kind is not None and kind.standalone:  # a notice is its own record: its title and issuer
         name, author = record["notice"]["title"], record["notice"]["issuers"][0]
     else:
         name, author = record["project"]["name"], record["applicant"]["name"]

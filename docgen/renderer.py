@@ -21,7 +21,7 @@ from docgen.pdf.pdfa import creation_date, to_pdfa
 from docgen.render_docx import find_template
 from docgen.render_docx.compiled import CompiledTemplate
 from docgen.rendered import Document, LayoutNote, Rendered, default_stem, document_properties, once
-from docgen.report import PACKET, RecordInput, Report, as_source, check, packet_kinds
+from docgen.report import PACKET, RecordInput, Report, as_source, check, packet_kinds, sections_for
 from docgen.schemas import Kind, get_kind
 from docgen.typeset import PdfStage, check_engine, font_map, glyph_findings
 
@@ -91,7 +91,8 @@ class Renderer:
         """
         assert report.policy is not None  # an unknown policy is an error finding, refused before rendering
         stem = stem or default_stem(kind)
-        context = build_context(report.record, report.policy, kind=kind.name, input_sha256=report.source.sha256)
+        record = sections_for(report.record, kind)  # only what this kind validated: other sections may hold anything
+        context = build_context(record, report.policy, kind=kind.name, input_sha256=report.source.sha256)
         properties = document_properties(report, kind)
         draft = not report.ok  # rendered with --force despite rule errors: marked 草稿 on every page
         libreoffice = self.options.pdf_engine == "libreoffice"

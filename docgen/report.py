@@ -79,7 +79,7 @@ def check(source: Source, scope: str, policy_override: str | None = None) -> Rep
     checked = scope_kinds(scope)
     findings: dict[tuple[str, str], Finding] = {}
     for kind in checked:
-        for finding in schema_findings(_sections_for(source.data, kind), kind.name):
+        for finding in schema_findings(sections_for(source.data, kind), kind.name):
             findings.setdefault((finding.path, finding.code), finding)
     schema_errors = [f.path for f in findings.values()]
     policy, policy_findings = _resolve_policy(source.data, policy_override)
@@ -100,7 +100,7 @@ def in_order(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: document_order(f.path))
 
 
-def _sections_for(data: dict[str, Any], kind: Kind) -> dict[str, Any]:
+def sections_for(data: dict[str, Any], kind: Kind) -> dict[str, Any]:
     """The record as one kind sees it: sections of other kinds left out, unknown keys kept (to report)."""
     known = set(record_schema()["properties"]) - _FREE_KEYS
     return {key: value for key, value in data.items() if key not in known or key in kind.sections}

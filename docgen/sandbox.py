@@ -132,11 +132,12 @@ class Sandbox(ImmutableSandboxedEnvironment):
                     raise LimitError("生成的文字过长")
         return super().call_binop(context, operator, left, right)
 
-    def format_string(self, s: str, args: tuple[Any, ...], kwargs: dict[str, Any],
-                      format_func: Callable[..., Any] | None = None) -> str:
-        """``str.format`` with every width and precision in its specs capped."""
-        _check_spec(s)
-        return super().format_string(s, args, kwargs, format_func)
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``str.format`` of a format string whose widths and precisions are capped (and not nested)."""
+        wrapper = super().wrap_str_format(value)
+        if wrapper is not None:
+            _check_spec(value.__self__)
+        return wrapper
 
 
 class _GuardedFilters(dict[str, Any]):
@@ -189,6 +190,8 @@ def _check_spec(text: str) -> None:
     except ValueError:
         return  # str.format raises the same error itself
     for _, _, spec, _ in parsed:
+        if spec and "{" in spec:
+            raise LimitError("格式中不允许嵌套的宽度")
         if spec and any(int(n) > MAX_ARGUMENT for n in _SPEC_NUMBER.findall(spec)):
             raise LimitError(f"格式「{spec}」要求的宽度过大")
 

@@ -103,8 +103,9 @@ def _character_message(text: str) -> str:
     char, position = match.group(), match.start() + 1
     count = len(ILLEGAL_CHARACTER.findall(text))
     more = f"（共 {count} 处）" if count > 1 else ""
+    before = printable(text[max(0, position - 11):position - 1])
     return (f"第 {position} 个字符是 {_describe(char)}，文书中无法写入{more}；"
-            f"请删除该字符（常见于从其他系统复制粘贴的文字）。前文：「{printable(text[max(0, position - 11):position - 1])}」")
+            f"请删除该字符（常见于从其他系统复制粘贴的文字）。前文：「{before}」")
 
 
 def _describe(char: str) -> str:

@@ -9,5 +9,5 @@ ILLEGAL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\u
 
 
 def printable(text: str) -> str:
-    """``text`` with each XML-illegal character written as ``\\uXXXX``, so a message about it can be printed."""
+    """``text`` with each XML-illegal character written as a Python-style escape, so a message can quote it."""
     return ILLEGAL_CHARACTER.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

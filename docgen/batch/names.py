@@ -67,6 +67,9 @@ def _check_field(pattern: str, name: str, spec: str, conversion: str | None) -> 
     if not name.strip() or conversion is not None or "{" in spec:
         raise UsageError(f"文件名模式「{pattern}」中的字段「{{{name}}}」不允许：只能写列名或 row，"
                          "可带格式如 {row:05d}，不能用 !r 或嵌套字段")
+    # format() would build the whole padded text first: {x:>999999999} is a gigabyte before it is cut.
+    if any(int(number) > MAX_STEM_BYTES for number in re.findall(r"\d+", spec)):
+        raise UsageError(f"文件名模式「{pattern}」中的格式「{spec}」宽度过大：最多 {MAX_STEM_BYTES}")
 
 
 def _format_value(value: Any, spec: str) -> str:

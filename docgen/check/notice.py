@@ -1,9 +1,7 @@
 """Rules on the 通知 (GB/T 9704-2012): the 发文字号, the per-recipient placeholders and the annual plan.
 
-Texts of a notice may hold ``{{ recipient.name }}``-style placeholders, filled per recipient row before the
-docx template renders. They are untrusted (a spreadsheet column can set them), so they render in Jinja's
-sandbox with ``StrictUndefined`` and no loader, and every failure becomes a `notice.placeholder_invalid`
-finding naming the text and the expression, never an exception.
+Placeholders are filled in `docgen.domain.placeholders`; every failure there becomes a
+`notice.placeholder_invalid` finding naming the text and the expression, never an exception.
 """
 
 from __future__ import annotations
@@ -12,128 +10,17 @@ import difflib
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from functools import cache, lru_cache
 from typing import Any
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
-
 from docgen.check.registry import rule
-from docgen.dates import cn_date, parse_date
+from docgen.dates import parse_date
 from docgen.domain.figures import pct, wan
+from docgen.domain.placeholders import PlaceholderError, fill, notice_texts, placeholder_variables
 from docgen.findings import Finding, Severity
-from docgen.money import format_wan, format_yuan
 from docgen.policies import Policy
 from docgen.schemas import label_for, schema_at
 
-_TEXT_KEYS = ("heading1", "heading2", "heading3", "heading4", "paragraph")
-_EXPRESSION = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
 _CODE_FORBIDDEN = re.compile(r"[〔〕\[\]【】﹝﹞()（）0-9０-９号第]")
-_MAX_REPEAT = 10_000  # longest string or list a placeholder may build with "*"
-_PLACEHOLDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, RecursionError)
-
-
-class _Sandbox(SandboxedEnvironment):
-    """The sandbox with the two operators that can exhaust memory or time bounded."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**":
-            raise jinja2.exceptions.SecurityError("占位符中不允许乘方运算")
-        for seq, count in ((left, right), (right, left)):
-            if isinstance(seq, str | list | tuple) and isinstance(count, int) and len(seq) * count > _MAX_REPEAT:
-                raise jinja2.exceptions.SecurityError("占位符生成的文字过长")
-        return super().call_binop(context, operator, left, right)
-
-
-@cache
-def _environment() -> _Sandbox:
-    # An empty DictLoader: {% include %} / {% import %} fail as TemplateNotFound instead of reading files.
-    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=False, loader=jinja2.DictLoader({}))
-    env.filters.update({"cndate": cn_date, "wan": format_wan, "yuan": format_yuan})
-    return env
-
-
-class PlaceholderError(ValueError):
-    """A placeholder that cannot be filled: the expression and the reason, in Chinese."""
-
-    def __init__(self, expression: str, reason: str) -> None:
-        super().__init__(f"{expression}：{reason}")
-        self.expression = expression
-        self.reason = reason
-
-
-def fill(text: str, variables: Mapping[str, Any]) -> str:
-    """Render the placeholders of one text in the sandbox; raises `PlaceholderError` naming the culprit."""
-    if "{" not in text:
-        return text
-    try:
-        return _render(text, variables)
-    except _PLACEHOLDER_ERRORS as exc:
-        raise PlaceholderError(_culprit(text, variables), _reason(exc)) from None
-
-
-def _render(text: str, variables: Mapping[str, Any]) -> str:
-    return _compiled(text).render(dict(variables))
-
-
-@lru_cache(maxsize=1024)
-def _compiled(text: str) -> jinja2.Template:
-    # Every text is filled twice per notice (checked, then printed), and in a batch every row shares the
-    # base notice's texts: compile each once. A syntax error raises here and is not cached.
-    return _environment().from_string(text)
-
-
-def _culprit(text: str, variables: Mapping[str, Any]) -> str:
-    """The first ``{{ … }}`` expression that fails on its own (the whole text when none does alone)."""
-    for match in _EXPRESSION.finditer(text):
-        if match.group(1) is None:
-            continue
-        try:
-            _render(match.group(0), variables)
-        except _PLACEHOLDER_ERRORS:
-            return match.group(1).strip()
-    return text.strip()[:60]
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, jinja2.UndefinedError):
-        return "数据中没有这个字段，或不允许访问（只能使用收文单位的字段，如 recipient.name）"
-    if isinstance(exc, jinja2.exceptions.SecurityError):
-        return f"不允许的操作（{exc}）"
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"占位符写法有误（{exc.message}）"
-    return "无法计算（占位符只能引用字段，如 {{ recipient.name }}）"
-
-
-def placeholder_variables(record: Mapping[str, Any]) -> dict[str, Any]:
-    """What placeholders may use: the recipient's fields (an empty recipient when the record has none)."""
-    return {"recipient": dict(record.get("recipient") or {})}
-
-
-def notice_texts(notice: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """(JSON Pointer, text) of every text of a notice that may hold placeholders."""
-    yield "/notice/title", notice["title"]
-    yield "/notice/addressee", notice["addressee"]
-    yield from _block_texts(notice["body"], "/notice/body")
-    for i, attachment in enumerate(notice.get("attachments", [])):
-        yield f"/notice/attachments/{i}/title", attachment["title"]
-        yield from _block_texts(attachment["body"], f"/notice/attachments/{i}/body")
-
-
-def _block_texts(blocks: list[dict[str, Any]], base: str) -> Iterator[tuple[str, str]]:
-    for i, block in enumerate(blocks):
-        for key in _TEXT_KEYS:
-            if key in block:
-                yield f"{base}/{i}/{key}", block[key]
-        table = block.get("table")
-        if table is not None:
-            for c, column in enumerate(table["columns"]):
-                yield f"{base}/{i}/table/columns/{c}", column
-            for r, row in enumerate(table["rows"]):
-                for c, cell in enumerate(row):
-                    yield f"{base}/{i}/table/rows/{r}/{c}", cell
 
 
 def doc_number(notice: Mapping[str, Any]) -> str:

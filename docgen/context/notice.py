@@ -9,6 +9,7 @@ from typing import Any
 
 from docgen.check import notice as notice_rules
 from docgen.dates import cn_date
+from docgen.domain import placeholders
 from docgen.domain.figures import pct
 from docgen.money import format_wan
 
@@ -30,7 +31,7 @@ _HEADINGS = ("heading1", "heading2", "heading3", "heading4")
 def notice_view(record: dict[str, Any]) -> dict[str, Any]:
     """The 通知 as printed: 发文字号, numbered headings, 附件说明, dates, with placeholders filled."""
     notice = record["notice"]
-    variables = notice_rules.placeholder_variables(record)
+    variables = placeholders.placeholder_variables(record)
     text = _filler(variables)
     attachments: list[dict[str, Any]] = [
         {"label": f"附件{i}" if len(notice.get("attachments", [])) > 1 else "附件",
@@ -193,8 +194,8 @@ def _longest_word(text: str) -> float:
 def _filler(variables: dict[str, Any]) -> Callable[[str], str]:
     def text(value: str) -> str:
         try:
-            return notice_rules.fill(value, variables)
-        except notice_rules.PlaceholderError:
+            return placeholders.fill(value, variables)
+        except placeholders.PlaceholderError:
             return value  # reported by notice.placeholder_invalid; printed as written (only with --force)
 
     return text

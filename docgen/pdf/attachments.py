@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
+from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -14,6 +16,26 @@ from docgen.errors import FontError, InputError
 from docgen.pdf.fonts import FontMap, find_file, load_font
 
 _MARGIN = 15 * mm
+
+
+def image_problem(path: Path, *, max_pixels: int) -> str | None:
+    """Why an image cannot be placed on a page (in Chinese), or None: unreadable, truncated, too many pixels.
+
+    The size is read from the header before any pixel is decoded, so a decompression bomb costs nothing.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+                if width * height > max_pixels:
+                    return f"图片为 {width}×{height} 像素，超过上限 {max_pixels // 1_000_000} 百万像素；请降低分辨率"
+                image.load()  # decodes every pixel: a truncated or corrupt file fails here
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "图片像素数过大（疑似压缩炸弹），无法放入文书"
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        return f"图片无法读取或已损坏（{type(exc).__name__}）"
+    return None
 
 
 def image_pdf(path: Path, fontmap: FontMap | None = None) -> bytes:

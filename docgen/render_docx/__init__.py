@@ -63,7 +63,7 @@ def jinja_environment() -> jinja2.Environment:
 def printed(value: Any) -> Markup:
     """A value as the document shows it: its text exactly, line breaks as breaks, never a Python repr.
 
-    ``\r\n`` and ``\r`` become ``\n``, which docxtpl writes as a line break; markup (a template's own
+    CR LF and a lone CR become LF, which docxtpl writes as a line break; markup (a template's own
     ``|safe`` XML) passes unchanged.
     """
     if isinstance(value, Markup):
