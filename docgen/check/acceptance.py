@@ -55,7 +55,7 @@ def deadline_missed(record: dict[str, Any], policy: Policy) -> Iterator[Finding]
     yield from _deadline_findings(deadlines(record, policy))
 
 
-@rule("/acceptance/date", "/acceptance/rectification_date", *_EVALUATION_INPUTS)
+@rule("/acceptance/date", "/acceptance/rectification_date", "/project/end_date", *_EVALUATION_INPUTS)
 def rectification_missed(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
     """After a 不合格 verdict, 整改 must be completed within the profile's working days."""
     verdict = evaluate(record, policy).verdict

@@ -100,7 +100,7 @@ def third_party_missing(record: dict[str, Any], policy: Policy) -> Iterator[Find
                       "（内人社发〔2020〕16号 四（五））")
 
 
-@rule("/agreement/payee", "/project/implementation", "/project/third_party")
+@rule("/agreement/payee", "/applicant/name", "/project/implementation", "/project/third_party")
 def payee_mismatch(record: dict[str, Any], policy: Policy) -> Iterator[Finding]:
     """The payee must be a party to the agreement, and the account should be held in its name."""
     role = payee_role(record)

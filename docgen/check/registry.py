@@ -8,8 +8,9 @@ from typing import Any
 
 from docgen.findings import Finding
 from docgen.policies import Policy
-from docgen.schemas import split_pointer
+from docgen.schemas import record_schema, split_pointer
 
+_FREE_KEYS = {"policy", "extra", "attachments"}  # not sections of a kind: every rule may read them
 RuleFunc = Callable[[dict[str, Any], Policy], Iterator[Finding]]
 
 
@@ -50,8 +51,18 @@ def run_rules(record: dict[str, Any], policy: Policy, *, sections: Iterable[str]
     findings: list[Finding] = []
     for registered in _RULES:
         if registered.sections <= scope and not registered.blocked_by(errors):
-            findings.extend(registered.func(record, policy))
+            findings.extend(registered.func(_view(record, registered.sections), policy))
     return findings
+
+
+def _view(record: dict[str, Any], sections: frozenset[str]) -> dict[str, Any]:
+    """The record without the project sections a rule does not declare.
+
+    Errors in those sections do not block the rule, so a rule reading one would see values whose schema
+    failed; without them it fails in the tests instead.
+    """
+    undeclared = set(record_schema()["properties"]) - sections - _FREE_KEYS
+    return {key: value for key, value in record.items() if key not in undeclared}
 
 
 def _load_rule_modules() -> None:
