@@ -17,7 +17,7 @@ from docgen.policies import Policy
 from docgen.schemas import label_for
 
 _RESULTS = "/acceptance/results"
-_EVALUATION_INPUTS = ("/acceptance/results", "/acceptance/verdict", "/agreement/kpis")
+_EVALUATION_INPUTS = ("/acceptance/results", "/acceptance/verdict", "/agreement/kpis", "/project/categories")
 
 
 @rule(*_EVALUATION_INPUTS)
