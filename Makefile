@@ -20,7 +20,7 @@ SYSTEM_PACKAGES += icc-profiles-free
 # qpdf: the hostile-input suite checks every PDF it makes with `qpdf --check`.
 SYSTEM_PACKAGES += qpdf
 
-.PHONY: demo test setup system lint clean
+.PHONY: demo test fuzz setup system lint clean
 
 # The filing packet (docx, PDF, packet.pdf, manifest), the agency documents, the annual plan and a
 # batch of notices (one per row of examples/notices.xlsx, plus merged.docx and merged.pdf).
@@ -37,6 +37,10 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# The hostile-input suite with many more inputs than `make test` draws (FUZZ_EXAMPLES per kind, default 400).
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/fuzz
 
 setup: system $(STAMP)
 

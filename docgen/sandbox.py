@@ -22,7 +22,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from jinja2 import pass_eval_context
 from jinja2.exceptions import SecurityError
+from jinja2.nodes import EvalContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_SECONDS = 15.0  # one render; the longest shipped template renders in well under a second
@@ -39,10 +41,13 @@ class LimitError(SecurityError):
     """A template or placeholder asked for more work or memory than a document needs."""
 
 
-def data_only(value: Any) -> Any:
+@pass_eval_context
+def data_only(eval_ctx: EvalContext, value: Any) -> Any:
     """The finalizer of templates: ``value`` itself when it is data (text, number, date), else `LimitError`.
 
     So a template never prints ``<class '…'>``, ``<bound method …>`` or a dict's repr into a document.
+    Taking the eval context keeps Jinja from folding constant output at compile time, where it would
+    stringify (and escape) ``{{ ''.format }}`` before any finalizer could see it.
     """
     if isinstance(value, bool) or not isinstance(value, DATA_TYPES):
         raise LimitError(f"只能输出文字、数字和日期，不能输出 {type(value).__name__}")

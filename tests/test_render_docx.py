@@ -217,3 +217,33 @@ def test_a_name_longer_than_word_properties_allow_still_renders(record):
     form = open_docx(docgen.render(record, "application").documents[0].data)
     assert _row_starting(form.tables[0], "单位名称")[1] == "甲" * 300
     assert form.core_properties.author == "甲" * 255
+
+
+@pytest.mark.parametrize("value", ["回车\r\n换行", "单独\r回车", "{_{ x }_}", "a{_%b%_}c", "+cmd|' /C calc'!A0",
+                                   "=HYPERLINK(\"http://x\")", "{{ applicant.name }}", "{% if 1 %}y{% endif %}",
+                                   "&#0;&amp;<w:br/>", "制表\t符"])
+def test_data_is_printed_literally(record, value):
+    """#11 silent wrong content: CR LF lost its break; {_{ x }_} printed as {{ x }} (docxtpl's escape syntax)."""
+    record["applicant"]["profile"] = value
+    document = open_docx(docgen.render(record, "application").documents[0].data)
+    expected = value.replace("\r\n", "\n").replace("\r", "\n")
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert any(expected in text for text in cells)
+
+
+def test_a_user_template_that_loops_forever_is_a_template_error(tmp_path, _record_master):
+    custom = docx.Document()
+    custom.add_paragraph("{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}")
+    custom.save(tmp_path / "application.docx")
+    with pytest.raises(TemplateError, match="application.docx"):  # hung > 45 s
+        docgen.render(_record_master, "application", templates=tmp_path)
+
+
+@pytest.mark.parametrize("expression", ["{{ ''.format }}", "{{ applicant }}", "{{ applicant.update({'name': 'x'}) }}",
+                                        "{{ 1 / 0 }}", "{{ applicant.name|center(999999999) }}"])
+def test_a_user_template_prints_only_data(tmp_path, _record_master, expression):
+    custom = docx.Document()
+    custom.add_paragraph(expression)
+    custom.save(tmp_path / "application.docx")
+    with pytest.raises(TemplateError, match="application.docx"):
+        docgen.render(_record_master, "application", templates=tmp_path)

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
+from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
 from docgen.context import FILTERS
@@ -60,7 +61,8 @@ def jinja_environment() -> jinja2.Environment:
     return env
 
 
-def printed(value: Any) -> Markup:
+@jinja2.pass_eval_context  # see sandbox.data_only: no constant folding past the finalizer
+def printed(eval_ctx: EvalContext, value: Any) -> Markup:
     """A value as the document shows it: its text exactly, line breaks as breaks, never a Python repr.
 
     CR LF and a lone CR become LF, which docxtpl writes as a line break; markup (a template's own
@@ -68,7 +70,7 @@ def printed(value: Any) -> Markup:
     """
     if isinstance(value, Markup):
         return value
-    text = str(data_only(value)).replace("\r\n", "\n").replace("\r", "\n")
+    text = str(data_only(eval_ctx, value)).replace("\r\n", "\n").replace("\r", "\n")
     return Markup(str(escape(text)).translate(_BRACES))
 
 

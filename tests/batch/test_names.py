@@ -54,3 +54,9 @@ def test_pattern_fields_are_plain_lookups():
 def test_bad_patterns_are_usage_errors(text):
     with pytest.raises(UsageError):
         NamePattern.parse(text)
+
+
+@pytest.mark.parametrize("text", ["{recipient.name:>999999999}", "{row:0999999999d}", "{x:.999999999}"])
+def test_huge_format_widths_are_usage_errors_not_hangs(text):
+    with pytest.raises(UsageError, match="宽度过大"):  # #11: --name '{recipient.name:>999999999}' hung
+        NamePattern.parse(text)
