@@ -25,7 +25,7 @@ def schema_findings(data: dict[str, Any], kind: str) -> list[Finding]:
     such a field (e.g. "应为数字") is left out, since it would only repeat the problem less clearly.
     """
     findings: dict[tuple[str, str], Finding] = {}
-    hostile = value_findings(data, label_for)
+    hostile = value_findings(data)
     for finding in hostile:
         findings.setdefault((finding.path, finding.code), finding)
     numbers = {f.path for f in hostile if f.code == NUMBER_CODE}

@@ -16,6 +16,7 @@ from typing import Any
 
 from docgen.errors import InputError
 from docgen.findings import Finding
+from docgen.schemas import label_for
 from docgen.xmlchars import ILLEGAL_CHARACTER, printable
 
 MAX_DEPTH = 64  # a record is about 6 levels deep; ``extra`` is free-form, but 64 levels is no form
@@ -38,7 +39,7 @@ def check_depth(data: Any, *, name: str = "记录") -> None:
             stack.extend((value, depth + 1) for value in node)
 
 
-def value_findings(data: Any, label_for: Any) -> list[Finding]:
+def value_findings(data: Any) -> list[Finding]:
     """One error finding per string with an XML-illegal character and per number out of range, in ``data``."""
     check_depth(data)
     findings = []
