@@ -71,7 +71,7 @@ def test_disk_full_leaves_the_old_set_and_no_temp_files(tmp_path, monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(docgen.output.os, "fsync", full)
-    with pytest.raises(OutputError, match="磁盘空间不足"):
+    with pytest.raises(OutputError, match="磁盘空间已满"):
         write_set(tmp_path, NEW)
     assert _contents(tmp_path) == dict(OLD)
 
@@ -132,7 +132,7 @@ def test_cli_output_path_that_is_a_file_is_exit_2_in_one_line(tmp_path, capsys):
     assert main(["render", "application", str(ROOT / "examples" / "project.json"), "-o", str(tmp_path / "out"),
                  "--to", "docx"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("错误：") and "不是目录" in err[-1] and "Traceback" not in "\n".join(err)
+    assert err[-1].startswith("错误：") and "无法创建输出目录" in err[-1] and "Traceback" not in "\n".join(err)
 
 
 def test_cli_disk_full_is_exit_2_and_no_file_at_a_final_name(tmp_path, capsys, monkeypatch):
@@ -142,7 +142,7 @@ def test_cli_disk_full_is_exit_2_and_no_file_at_a_final_name(tmp_path, capsys, m
     monkeypatch.setattr(docgen.output.os, "fsync", full)
     out = tmp_path / "out"
     assert main(["packet", str(ROOT / "examples" / "project.json"), "-o", str(out), "--to", "docx"]) == 2
-    assert "磁盘空间不足" in capsys.readouterr().err
+    assert "磁盘空间已满" in capsys.readouterr().err
     assert list(out.iterdir()) == []
 
 
