@@ -24,8 +24,11 @@ PDF_PART_LIMIT_ENV = "DOCGEN_MERGE_PDF_PART_MB"
 
 
 def merge_pdfs(out_dir: Path, parts: Iterable[tuple[str, Path]], *, title: str,
-               part_limit: int | None = None) -> list[Path]:
+               part_limit: int | None = None, duplex: bool = True) -> list[Path]:
     """Write ``merged.pdf`` from ``(bookmark title, pdf path)`` pairs; each part's pages numbered from 1.
+
+    ``duplex``: each part starts on an odd physical page (the front of a sheet), a blank page following a
+    part with an odd page count, so that no row is printed on the back of another's last sheet.
 
     Above ``part_limit`` bytes of input PDFs (default `merge_pdf_part_limit`) the rows are split into
     ``merged-001.pdf`` … (see `docgen.batch.parts`). Returns the files written.
@@ -37,7 +40,7 @@ def merge_pdfs(out_dir: Path, parts: Iterable[tuple[str, Path]], *, title: str,
     paths = part_paths(target, len(groups))
     try:
         for number, (path, group) in enumerate(zip(paths, groups, strict=True), start=1):
-            write_atomic(path, _merged(group, part_title(title, number, len(groups))))
+            write_atomic(path, _merged(group, part_title(title, number, len(groups)), duplex))
     except BaseException:
         for path in paths:  # no part of an incomplete merge stays
             path.unlink(missing_ok=True)
@@ -50,7 +53,7 @@ def merge_pdf_part_limit() -> int:
     return limit_from_env(PDF_PART_LIMIT_ENV, PDF_PART_LIMIT_MB)
 
 
-def _merged(parts: Iterable[tuple[str, Path]], title: str) -> bytes:
+def _merged(parts: Iterable[tuple[str, Path]], title: str, duplex: bool) -> bytes:
     writer = PdfWriter()
     writer.add_metadata({"/Title": title, "/Producer": "docgen batch"})
     digests = []  # of each row's PDF, for the file identifier
@@ -63,6 +66,9 @@ def _merged(parts: Iterable[tuple[str, Path]], title: str) -> bytes:
         end = len(writer.pages) - 1
         writer.add_outline_item(title=bookmark, page_number=start)
         writer.set_page_label(page_index_from=start, page_index_to=end, style=PageLabelStyle.DECIMAL, start=1)
+        if duplex and (end - start) % 2 == 0:  # an odd number of pages: the back of its last sheet stays blank
+            box = writer.pages[end].mediabox
+            writer.add_blank_page(width=box.width, height=box.height)
     share_cff_subsets(writer, FontMap.default())
     set_identifier(writer, digests)
     buffer = io.BytesIO()

@@ -26,6 +26,8 @@ from docgen.options import RenderOptions, cli_options
 @click.option("--merge", is_flag=True,
               help="另按行序合并成功的行：--to 含 docx 时生成 merged.docx（每行一节，分节符另起一页），"
                    "含 pdf 时生成 merged.pdf（每行一个书签）；页码每行从 1 开始")
+@click.option("--single-sided", is_flag=True,
+              help="merged.pdf 供单面打印：每行紧接上一行（默认双面：页数为奇数的行后加一空白页，每行从正面开始）")
 @click.option("--resume", is_flag=True, help="续做：只生成输出缺失或数据有变化的行")
 @click.option("--name", "name_pattern", default="{row:05d}", show_default=True, metavar="PATTERN",
               help="文件名模式，如 {row:05d}-{applicant.name}")
@@ -41,7 +43,7 @@ from docgen.options import RenderOptions, cli_options
               help="Dask 调度器地址，如 tcp://10.0.0.5:8786（不给则在本机启动 --jobs 个工作进程）；"
                    "输出目录、模板和字体目录须在每个工作进程上以同一路径可见")
 def batch_command(kind: str, rows: Path, out_dir: Path, base: Path | None, jobs: int | None, merge: bool,
-                  resume: bool, name_pattern: str, maps: tuple[str, ...], sheet: str | None,
+                  single_sided: bool, resume: bool, name_pattern: str, maps: tuple[str, ...], sheet: str | None,
                   header_row: int | None, strict_columns: bool, executor: str, scheduler: str | None,
                   options: RenderOptions) -> int:
     """按表格（.xlsx/.csv/.jsonl）每行生成一份文书；有问题的行写入 errors.xlsx 和 failed-rows.xlsx，不影响其他行."""
@@ -51,7 +53,7 @@ def batch_command(kind: str, rows: Path, out_dir: Path, base: Path | None, jobs:
                             templates=options.templates, fonts=options.fonts, force=options.force,
                             progress=progress, pdf_engine=options.pdf_engine, columns=parse_mappings(maps),
                             sheet=sheet, header_row=header_row, strict_columns=strict_columns,
-                            executor=executor, scheduler=scheduler)
+                            executor=executor, scheduler=scheduler, pdfa=options.pdfa, single_sided=single_sided)
     for note in summary.layout:
         click.echo(f"[排版] {note.message}  〔{note.code}〕", err=True)
     click.echo(summary.line())

@@ -95,7 +95,7 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
               fonts: str | Path | None = None, force: bool = False, progress: ProgressCallback | None = None,
               pdf_engine: str = DEFAULT_ENGINE, columns: Mapping[str, str] | None = None, sheet: str | None = None,
               header_row: int | None = None, strict_columns: bool = False, executor: str = "local",
-              scheduler: str | None = None) -> BatchSummary:
+              scheduler: str | None = None, pdfa: bool = False, single_sided: bool = False) -> BatchSummary:
     """Render one document of ``kind`` per row of ``rows_path`` into ``out_dir``.
 
     Args:
@@ -123,6 +123,9 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         executor: ``local`` (a process pool on this machine) or ``dask`` (a Dask distributed cluster; see
             `docgen.batch.cluster`: ``out_dir``, templates and fonts must be at the same path on every worker).
         scheduler: The Dask scheduler's address (``tcp://host:8786``); None starts a local cluster.
+        pdfa: Write each row's PDF as PDF/A-2b.
+        single_sided: In ``merged.pdf`` start each row on the next page, not on the next odd page (for printers
+            that print one side only; by default a blank page follows a row with an odd page count).
 
     Returns:
         The counts, the errors and warnings files (if any), run-wide layout notes, the manifest and merged file
@@ -136,7 +139,7 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
     """
     started = time.perf_counter()
     options = RenderOptions(formats=parse_formats(tuple(to)), policy=policy, templates=as_path(templates),
-                            fonts=as_path(fonts), pdf_engine=pdf_engine, force=force)
+                            fonts=as_path(fonts), pdf_engine=pdf_engine, force=force, pdfa=pdfa)
     execution = Execution.of(executor, jobs, scheduler)
     job = _job(kind, Path(out_dir), base, options, shared=execution.kind == "dask")
     pattern = NamePattern.parse(name_pattern)
@@ -157,7 +160,7 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         summary.manifest = manifest.write_summary(job.out_dir, _header(job, rows_path, summary), run.numbers)
         folder.wrote([summary.manifest.name])
         if merge:
-            _merge(job, run.numbers, summary)
+            _merge(job, run.numbers, summary, duplex=not single_sided)
             folder.wrote(path.name for path in summary.merged_files)
     summary.elapsed = time.perf_counter() - started
     return summary
@@ -384,7 +387,7 @@ def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _merge(job: Job, numbers: list[int], summary: BatchSummary) -> None:
+def _merge(job: Job, numbers: list[int], summary: BatchSummary, *, duplex: bool) -> None:
     """merged.docx and/or merged.pdf, as the formats ask; a merged.docx that cannot be made is a warning."""
     title = f"{get_kind(job.kind).title}（合并）"
     if "docx" in job.options.formats:
@@ -397,7 +400,7 @@ def _merge(job: Job, numbers: list[int], summary: BatchSummary) -> None:
             _note_parts(summary, files, "Word 正文", merge_part_limit(), PART_LIMIT_ENV)
     if job.options.wants_pdf:
         parts = ((path.stem, path) for path in _ok_outputs(job.out_dir, numbers, ".pdf"))
-        files = merge_pdfs(job.out_dir, parts, title=title)
+        files = merge_pdfs(job.out_dir, parts, title=title, duplex=duplex)
         summary.merged = files[0]
         _note_parts(summary, files, "PDF 文件", merge_pdf_part_limit(), PDF_PART_LIMIT_ENV)
 

@@ -49,3 +49,27 @@ def test_merged_pdf_over_the_part_limit_is_split_between_rows_issue_17_8(tmp_pat
     assert summary.warnings == ["合并的 PDF 文件超过 1e-06 MB，已按行分为 3 个文件：merged-001.pdf 至 merged-003.pdf；"
                                 "可用环境变量 DOCGEN_MERGE_PDF_PART_MB 调整每个文件的上限（MB）"]
     assert "合并为 merged-001.pdf、merged-002.pdf、merged-003.pdf" in summary.line()
+
+
+def _pages(path, count, size=(595, 842)):
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), pagesize=size, invariant=1)
+    for _ in range(count):
+        canvas.rect(10, 10, 50, 50)
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+@pytest.mark.parametrize(("duplex", "starts", "total"), [(True, [0, 4, 6], 10), (False, [0, 3, 5], 8)])
+def test_merged_pdf_rows_start_on_the_front_of_a_sheet_unless_single_sided(tmp_path, duplex, starts, total):
+    from docgen.batch.assemble import merge_pdfs
+
+    parts = [(f"row{n}", _pages(tmp_path / f"row{n}.pdf", count)) for n, count in enumerate((3, 2, 3))]
+    (merged_path,) = merge_pdfs(tmp_path, parts, title="t", duplex=duplex)
+    merged = PdfReader(merged_path)
+    assert [merged.get_destination_page_number(item) for item in merged.outline] == starts
+    assert len(merged.pages) == total
+    if duplex:  # the inserted pages are blank, the size of the row's last page
+        assert merged.pages[3].get_contents() is None and merged.pages[3].mediabox == merged.pages[2].mediabox

@@ -82,3 +82,16 @@ def test_pdfa_is_deterministic_and_dated_by_source_date_epoch(pdfa: bytes, monke
     monkeypatch.setenv(SOURCE_DATE_EPOCH, "1767225600")  # 2026-01-01T00:00:00Z
     info = PdfReader(io.BytesIO(notice_pdf(pdfa=True))).metadata
     assert info["/CreationDate"] == "D:20260101000000+00'00'"
+
+
+def test_batch_rows_are_pdfa_too(tmp_path) -> None:
+    from docgen.batch import run_batch
+
+    summary = run_batch("notice", ROOT / "examples" / "notices.xlsx", tmp_path, base=ROOT / "examples" / "notice.json",
+                        jobs=1, to=("pdf",), pdfa=True, name_pattern="{row:02d}")
+    assert summary.rendered >= 1
+    for path in tmp_path.glob("0*.pdf"):
+        reader = PdfReader(path)
+        description = xmp(reader).find("rdf:RDF/rdf:Description", NS)
+        assert description.findtext("pdfaid:part", namespaces=NS) == "2"
+        assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
