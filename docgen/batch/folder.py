@@ -24,6 +24,7 @@ from docgen.output import os_reason
 
 LOCK = ".docgen-batch.lock"
 
+
 class OutputFolder:
     """A claimed output folder: locked while the run lasts, rolled back when the run raises."""
 

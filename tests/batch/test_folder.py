@@ -193,7 +193,8 @@ def test_a_second_batch_into_a_busy_folder_exits_2_and_touches_nothing_issue_17_
     finally:
         holder.communicate("", timeout=10)
     assert holder.returncode == 0 and not (out / LOCK).exists()
-    assert run_batch("plan", rows, out, base=base_path, jobs=1).rendered == ROWS
+    two = write_csv(tmp_path / "two.csv", ["applicant.name"], [["甲公司"], ["乙公司"]])
+    assert run_batch("plan", two, out, base=base_path, jobs=1).rendered == 2  # free once the holder is gone
 
 
 def test_a_running_batch_holds_the_folder_lock_issue_17_6(tmp_path, rows, base_path):
