@@ -148,8 +148,8 @@ def open_table(path: Path, *, kind: str | None = None, mapping: Mapping[str, str
         raise InputError(f"不支持的数据文件类型：{path.name}（可用 .xlsx、.csv、.jsonl）")
     if not path.is_file():
         raise InputError(f"找不到文件：{path}")
-    if suffix == ".jsonl":
-        return Table(path, map_header([], None), header_row=0)
+    if suffix == ".jsonl":  # no header line: the first object's keys stand for the columns every row gives
+        return Table(path, map_header(_first_keys(path), kind, mapping), header_row=0)
     notes: list[str] = []
     if suffix == ".xlsx":
         sheet = _choose_sheet(path, sheet, notes)
@@ -186,12 +186,7 @@ def _table_rows(table: Table) -> Iterator[Row]:
 
 def columns(path: Path) -> list[str]:
     """The column names of a table file (the keys of the first object for .jsonl)."""
-    table = open_table(path)
-    if path.suffix.lower() != ".jsonl":
-        return [p for p in table.header.paths if p]
-    for row in read_rows(table):
-        return list(row.cells)
-    return []
+    return [p for p in open_table(path).header.paths if p]
 
 
 def raw_table(path: Path) -> Iterator[list[Any]]:
@@ -331,6 +326,12 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
             if not isinstance(data, dict):
                 raise InputError(f"{path} 第 {number} 行应为 JSON 对象（{{…}}）")
             yield Row(number, _flatten_keys(data))
+
+
+def _first_keys(path: Path) -> list[str]:
+    for row in _jsonl_rows(path):
+        return list(row.cells)
+    return []
 
 
 def _flatten_keys(data: dict[str, Any]) -> dict[str, Any]:

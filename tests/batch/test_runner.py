@@ -156,3 +156,17 @@ def test_a_file_that_cannot_be_written_stops_the_run_and_journals_no_row_without
     summary = run_batch("plan", rows, out, base=base_path, jobs=1, resume=True)
     assert (summary.skipped, summary.rendered) == (0, 12)
     assert len(JournalIndex(out)) == 12
+
+
+def test_notice_rows_from_json_lines_render_without_a_header_line(tmp_path):
+    """Regression: a .jsonl file has no header line, so every notice batch from JSON Lines failed the header check
+    with 缺少必填列「收文单位名称」 although each row gave the recipient whole."""
+    from conftest import ROOT, write_jsonl
+
+    recipient = json.loads((ROOT / "examples" / "notice.json").read_text(encoding="utf-8"))["recipient"]
+    rows = write_jsonl(tmp_path / "rows.jsonl", [{"recipient": {**recipient, "name": name}} for name in ("甲协会", "乙协会")])
+    summary = run_batch("notice", rows, tmp_path / "out", base=ROOT / "examples" / "notice.json", jobs=1,
+                        name_pattern="{row:02d}-{recipient.name}")
+    assert summary.ok and summary.rendered == 2
+    assert "甲协会" in docx_text(tmp_path / "out" / "01-甲协会.docx")
+    assert "乙协会" in docx_text(tmp_path / "out" / "02-乙协会.docx")
