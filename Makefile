@@ -17,6 +17,8 @@ SYSTEM_PACKAGES += chromium
 SYSTEM_PACKAGES += fonts-noto-cjk fonts-arphic-gkai00mp texlive-lang-chinese
 # sRGB ICC profile for the output intent of PDF/A (--pdfa).
 SYSTEM_PACKAGES += icc-profiles-free
+# PostgreSQL server binaries: tests/web/test_store.py runs the store on a throw-away cluster (docgen serve --db URL).
+SYSTEM_PACKAGES += postgresql
 # qpdf: the hostile-input suite checks every PDF it makes with `qpdf --check`.
 SYSTEM_PACKAGES += qpdf
 
