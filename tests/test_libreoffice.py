@@ -15,7 +15,6 @@ from pypdf import PdfReader
 import docgen
 from docgen import libreoffice
 from docgen.api import document_properties
-from docgen.cli import main
 from docgen.errors import EngineError, EngineTimeoutError, UsageError
 from docgen.typeset import to_pdf
 from tests.conftest import ROOT
@@ -24,15 +23,6 @@ from tests.pdf.builders import normalise, pdftotext
 
 AGREEMENT = ROOT / "examples" / "agreement-two-party.json"
 AMOUNT_IN_WORDS = "人民币贰拾玖万肆仟肆佰零捌元玖角整"  # 294,408.90, written by hand
-
-
-@pytest.fixture
-def run(capsys):
-    def run(*argv):
-        code = main([str(arg) for arg in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
 
 
 def _alive(pid: int) -> bool:
