@@ -21,6 +21,11 @@ Props = dict[str, dict[str, str]]
 
 # Elements whose attributes merge one by one across layers (Word does this for spacing, indents and fonts).
 _ATTRIBUTE_MERGED = {"spacing", "ind", "rFonts"}
+# w:ind attributes that set one indent each (ECMA-376 17.3.1.12): the first of each tuple names the slot.
+# start/end are the 2010 names of left/right; a layer setting hanging or firstLine sets the one first-line slot.
+_IND_SLOTS = (
+    ("start", "left"), ("startChars", "leftChars"), ("end", "right"), ("endChars", "rightChars"),
+)
 # Elements whose children are properties in their own right (each border side, each margin, each tab).
 _CONTAINERS = {"pBdr", "tblBorders", "tcBorders", "tblCellMar", "tcMar", "tblPrEx", "numPr"}
 _NUMPR = qn("w:numPr")
@@ -44,6 +49,8 @@ def merge(props: Props, element: etree._Element | None) -> Props:
             _merge_tabs(props, child)
         elif tag == "rFonts":
             _merge_fonts(props.setdefault(tag, {}), attrs(child))
+        elif tag == "ind":
+            _merge_indents(props.setdefault(tag, {}), attrs(child))
         elif tag in _ATTRIBUTE_MERGED:
             props.setdefault(tag, {}).update(attrs(child))
         else:
@@ -59,6 +66,30 @@ def _merge_fonts(fonts: dict[str, str], layer: dict[str, str]) -> None:
             other = "cs" if key.lower() == "cstheme" else "cstheme"
         fonts.pop(other, None)
         fonts[key] = value
+
+
+def _merge_indents(ind: dict[str, str], layer: dict[str, str]) -> None:
+    """Merge one layer's w:ind over the inherited slots (ECMA-376 17.3.1.12), each slot inherited on its own.
+
+    The slots are start, end and first line, each once in twips and once in hundredths of a character:
+    ``first``/``firstChars`` hold the signed first-line offset (negative: hanging). hanging and firstLine are
+    one property, so a layer giving either replaces what a lower layer gave with the other (LibreOffice saves
+    ``w:hanging="0"`` in Normal under a body style's ``w:firstLine="640"``); within one layer hanging wins over
+    firstLine and hangingChars over firstLineChars, as the standard has it.
+    """
+    for slot, alias in _IND_SLOTS:
+        value = layer.get(slot, layer.get(alias))
+        if value is not None:
+            ind[slot] = value
+    for slot, hanging, first in (("first", "hanging", "firstLine"), ("firstChars", "hangingChars", "firstLineChars")):
+        if hanging in layer:
+            ind[slot] = _negated(layer[hanging])
+        elif first in layer:
+            ind[slot] = layer[first]
+
+
+def _negated(value: str) -> str:
+    return value[1:] if value.startswith("-") else f"-{value}"
 
 
 def _merge_tabs(props: Props, tabs: etree._Element) -> None:
@@ -346,9 +377,9 @@ def paragraph_format(props: Props, char_width: float) -> ParagraphFormat:
     line = spacing.get("line")
     return ParagraphFormat(
         align=_ALIGN.get(props.get("jc", {}).get("val", "left"), "left"),  # type: ignore[arg-type]
-        left=_indent(ind, ("start", "left"), char_width),
-        right=_indent(ind, ("end", "right"), char_width),
-        first_line=_first_line(ind, char_width),
+        left=_indent(ind, "start", char_width),
+        right=_indent(ind, "end", char_width),
+        first_line=_indent(ind, "first", char_width),
         space_before=_spacing(spacing, "before", char_width),
         space_after=_spacing(spacing, "after", char_width),
         line_rule="auto" if rule not in ("exact", "atLeast") else rule,  # type: ignore[arg-type]
@@ -356,7 +387,7 @@ def paragraph_format(props: Props, char_width: float) -> ParagraphFormat:
         keep_next=_flag(props, "keepNext"),
         keep_lines=_flag(props, "keepLines"),
         page_break_before=_flag(props, "pageBreakBefore"),
-        widow_control=_flag(props, "widowControl", default=False),
+        widow_control=_flag(props, "widowControl", default=True),  # Word and LibreOffice: on unless turned off
         snap_to_grid=_flag(props, "snapToGrid", default=True),
         contextual_spacing=_flag(props, "contextualSpacing"),
         autospace_latin=_flag(props, "autoSpaceDE", default=True),
@@ -375,25 +406,23 @@ def is_bottom_frame(props: Props) -> bool:
     return frame.get("yAlign") == "bottom" and frame.get("vAnchor", "margin") == "margin"
 
 
-def _indent(ind: dict[str, str], names: tuple[str, str], char_width: float) -> float:
-    for name in names:
-        chars = ind.get(f"{name}Chars")
-        if chars is not None and float(chars) != 0:
-            return float(chars) / 100.0 * char_width
-    for name in names:
-        if name in ind:
-            return twips(ind[name])
-    return 0.0
+def _indent(ind: dict[str, str], slot: str, char_width: float) -> float:
+    """An indent slot of merged w:ind (``_merge_indents``) in points.
+
+    A non-zero value in characters wins over the one in twips (hundredths of a character of the paragraph's font
+    size); zero characters, as Word writes to cancel a style's, leave the twips value in force.
+    """
+    chars = _number(ind.get(f"{slot}Chars"))
+    if chars:
+        return chars / 100.0 * char_width
+    return twips(ind.get(slot))
 
 
-def _first_line(ind: dict[str, str], char_width: float) -> float:
-    if ind.get("hangingChars") not in (None, "0"):
-        return -float(ind["hangingChars"]) / 100.0 * char_width
-    if ind.get("firstLineChars") not in (None, "0"):
-        return float(ind["firstLineChars"]) / 100.0 * char_width
-    if "hanging" in ind:
-        return -twips(ind["hanging"])
-    return twips(ind.get("firstLine"))
+def _number(value: str | None) -> float:
+    try:
+        return float(value) if value is not None else 0.0
+    except ValueError:
+        return 0.0
 
 
 def _spacing(spacing: dict[str, str], name: str, char_width: float) -> float:

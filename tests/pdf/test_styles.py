@@ -71,3 +71,40 @@ def test_borders_from_pbdr() -> None:
     props = merge({}, element('<w:pBdr><w:bottom w:val="single" w:sz="24" w:space="4" w:color="FF0000"/></w:pBdr>'))
     border = paragraph_format(props, 16.0).borders["bottom"]
     assert (border.width, border.space, border.color) == (3.0, 4.0, "FF0000")
+
+
+def _first_line(*layers: str, size: float = 16.0) -> float:
+    """The first-line indent (points; negative: hanging) of w:ind layers merged lowest first."""
+    props: dict = {}
+    for layer in layers:
+        merge(props, element(f"<w:ind {layer}/>"))
+    return paragraph_format(props, size).first_line
+
+
+def test_a_lower_hanging_zero_gives_way_to_a_higher_first_line() -> None:
+    """LibreOffice saves Normal with w:hanging="0" under the body style's w:firstLine: the body keeps its indent."""
+    assert _first_line('w:hanging="0"', 'w:firstLine="640"') == 32.0
+    assert _first_line('w:firstLine="640"', 'w:hanging="420"') == -21.0
+
+
+def test_hanging_wins_over_first_line_in_one_layer() -> None:
+    assert _first_line('w:firstLine="640" w:hanging="420"') == -21.0
+    assert _first_line('w:firstLineChars="200" w:hangingChars="100"') == -16.0
+
+
+def test_character_units_win_over_twips_and_zero_characters_give_way() -> None:
+    assert _first_line('w:firstLineChars="200" w:firstLine="100"') == 32.0
+    assert _first_line('w:firstLineChars="200"', 'w:firstLine="0"') == 32.0  # inherited per attribute
+    assert _first_line('w:firstLineChars="200"', 'w:firstLineChars="0" w:firstLine="100"') == 5.0
+    assert _first_line('w:hangingChars="150"', size=12.0) == -18.0  # hundredths of a character of the font
+    assert _first_line('w:hangingChars="200"', 'w:firstLine="640"') == -32.0
+
+
+def test_start_and_end_are_left_and_right() -> None:
+    props = merge({}, element('<w:ind w:left="420" w:right="210"/>'))
+    merge(props, element('<w:ind w:start="840" w:endChars="100"/>'))
+    fmt = paragraph_format(props, 16.0)
+    assert (fmt.left, fmt.right) == (42.0, 16.0)
+    props = merge({}, element('<w:ind w:leftChars="200" w:left="100"/>'))
+    merge(props, element('<w:ind w:leftChars="0" w:left="300"/>'))
+    assert paragraph_format(props, 16.0).left == 15.0
