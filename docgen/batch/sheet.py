@@ -8,6 +8,8 @@ top-left cell only; Excel shows one value across the range).
 
 from __future__ import annotations
 
+import posixpath
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from docgen.batch.rows import Line, excel_value
 from docgen.errors import InputError, UsageError
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 def _open(path: Path) -> Any:
@@ -66,6 +69,31 @@ def xlsx_lines(path: Path, sheet: str | None) -> Iterator[Line]:
             yield _line(number, cells, formulas, spans, carried)
     finally:
         book.close()
+
+
+def uncomputed_formulas(path: Path) -> dict[str, dict[str, str]]:
+    """Sheet name → {cell → formula text} for every formula the file holds no saved result of.
+
+    For a workbook opened whole (not streamed), where openpyxl does not say which part holds which sheet: the
+    sheets are found through ``xl/workbook.xml`` and its relationships.
+    """
+    found: dict[str, dict[str, str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = etree.fromstring(archive.read("xl/workbook.xml"))
+            rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+            for sheet in book.iter(f"{_NS}sheet"):
+                target = targets.get(sheet.get(f"{_REL}id"), "")
+                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                if part in archive.namelist():
+                    with archive.open(part) as xml:
+                        formulas, _merges = _scan(xml)
+                    if formulas:
+                        found[sheet.get("name", "")] = formulas
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise InputError(f"{path} 不是有效的 Excel 文件（.xlsx）：{exc}") from None
+    return found
 
 
 def _line(number: int, cells: Any, formulas: dict[str, str], spans: dict[tuple[int, int], tuple[str, int, int]],

@@ -3,7 +3,9 @@
 The sections come from ``说明!D1`` (written by `docgen.workbook.generate`); a workbook without it is read
 against the packet's sheets. On a fields sheet each row's field is named by the hidden column D (or, if a
 person deleted it, by its label); on a table sheet each column by its header. Blank cells are left out; a
-section with no value at all is left out (the schema then says it is missing, at its sheet).
+section with no value at all is left out (the schema then says it is missing, at its sheet). A formula the
+file holds no result of (written by a program, never opened in Excel) is an error at its cell, never a blank;
+the computed cells the workbook writes itself (totals) sit where no field is read, so they are never read.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from docgen.batch.columns import normal
+from docgen.batch.sheet import uncomputed_formulas
 from docgen.errors import DocgenError, InputError
 from docgen.findings import Finding, Severity
 from docgen.load import Source
@@ -36,10 +41,26 @@ from docgen.workbook.layout import (
 class _Reading:
     """What reading collects: the record, where each field sits, and the findings on the way."""
 
-    def __init__(self) -> None:
+    def __init__(self, formulas: dict[str, dict[str, str]] | None = None) -> None:
         self.record: dict[str, Any] = {}
         self.cells: dict[str, str] = {}
         self.findings: list[Finding] = []
+        self.formulas = formulas or {}  # sheet → cell → formula, for formulas the file has no result of
+
+    def read(self, field: Field, tokens: tuple[str, ...], raw: Any, sheet: str, ref: str) -> None:
+        """Put one cell's value at ``tokens``; a formula with no saved result is an error, never a blank."""
+        where = f"{sheet}!{ref}"
+        formula = self.formulas.get(sheet, {}).get(ref)
+        if raw is None and formula is not None:
+            pointer = join_pointer(tokens)
+            self.cells.setdefault(pointer, where)
+            message = (f"{where} 是公式「={formula}」，文件中没有保存它的计算结果，读不到值（程序生成、未用 Excel "
+                       f"保存过的文件常见）；请用 Excel、WPS 或 LibreOffice 打开并保存，或直接填写数值")
+            self.findings.append(Finding("workbook.formula_without_value", pointer, label_for(pointer) or field.label,
+                                         message, Severity.ERROR, where))
+            return
+        value, note = from_cell(field, raw)
+        self.put(tokens, value, where, note)
 
     def put(self, tokens: tuple[str, ...], value: Any, where: str, note: str) -> None:
         pointer = join_pointer(tokens)
@@ -85,7 +106,7 @@ def read_workbook(path: Path) -> Source:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise InputError(f"{path} 不是有效的 Excel 文件（.xlsx）：{exc}") from None
-    reading = _Reading()
+    reading = _Reading(uncomputed_formulas(path))
     sheets = _sheets(book)
     names = {sheet.name for sheet in sheets}
     if GUIDE in book.sheetnames:
@@ -133,8 +154,7 @@ def _read_fields(ws: Any, root: tuple[str, ...], fields: tuple[Field, ...], read
         where = f"{ws.title}!B{row}"
         for depth in range(len(root), len(root) + len(field.tokens)):
             reading.mark((*root, *field.tokens)[:depth], where)
-        value, note = from_cell(field, ws.cell(row, 2).value)
-        reading.put((*root, *field.tokens), value, where, note)
+        reading.read(field, (*root, *field.tokens), ws.cell(row, 2).value, ws.title, f"B{row}")
 
 
 def _read_table(ws: Any, sheet: Sheet, reading: _Reading) -> None:
@@ -145,18 +165,19 @@ def _read_table(ws: Any, sheet: Sheet, reading: _Reading) -> None:
         if found is not None:
             columns[column] = found
     reading.mark(sheet.tokens, f"{ws.title}!A2")
+    formulas = reading.formulas.get(ws.title, {})
     index = 0
     for row in range(2, ws.max_row + 1):
+        refs = {column: f"{get_column_letter(column)}{row}" for column in columns}
         values = {column: ws.cell(row, column).value for column in columns}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+        if all(_blank(v) and refs[c] not in formulas for c, v in values.items()):
             continue
         item = (*sheet.tokens, str(index))
         reading.mark(item, f"{ws.title}!A{row}")
         for column, field in columns.items():
-            where = f"{ws.title}!{ws.cell(row, column).column_letter}{row}"
-            value, note = from_cell(field, values[column])
-            if field.tokens:
-                reading.put((*item, *field.tokens), value, where, note)
-            else:
-                reading.put(item, value, where, note)
+            reading.read(field, (*item, *field.tokens), values[column], ws.title, refs[column])
         index += 1
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -228,3 +228,25 @@ def test_render_and_validate_take_a_workbook_from_the_cli(tmp_path, capsys):
     text = "\n".join(p.text for p in docx.Document(next((tmp_path / "out").glob("*.docx"))).paragraphs)
     assert "鄂尔多斯市煤炭行业协会" in text
     assert main(["workbook", "nosuchkind"]) == 2
+
+
+def test_a_formula_with_no_saved_result_is_an_error_at_its_cell_not_a_blank(tmp_path):
+    path = tmp_path / "项目.xlsx"
+    path.write_bytes(build_workbook(PACKET, read_record(ROOT / "examples" / "project.json").data))
+    book = openpyxl.load_workbook(path)
+    applicant = book["申报单位"]
+    name_row = _row(applicant, "name")
+    applicant[f"B{name_row}"] = '=CONCAT("金岭泉","煤矿")'  # openpyxl saves formulas without a result
+    book["预算明细"]["C3"] = "=2*1500"
+    book.save(path)
+    source = read_workbook(path)
+    found = {f.cell: f for f in source.findings}
+    assert set(found) == {f"申报单位!B{name_row}", "预算明细!C3"}
+    name = found[f"申报单位!B{name_row}"]
+    assert (name.code, name.path, name.is_error) == ("workbook.formula_without_value", "/applicant/name", True)
+    assert name.label == "单位名称" and 'CONCAT("金岭泉","煤矿")' in name.message
+    assert name.message.startswith(f"申报单位!B{name_row} 是公式")
+    assert "name" not in source.data["applicant"] and "amount" not in source.data["budget"]["items"][1]
+    report = docgen.validate_packet(source)
+    assert not report.ok
+    assert any(f.code == "workbook.formula_without_value" and f.cell == "预算明细!C3" for f in report.findings)
