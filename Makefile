@@ -9,6 +9,8 @@ OUT    ?= output
 SYSTEM_PACKAGES := poppler-utils fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation fonts-dejavu-core
 # LibreOffice Writer: the optional PDF engine, and the oracle of the `libreoffice` tests (templates saved by it).
 SYSTEM_PACKAGES += libreoffice-writer
+# LibreOffice Calc: recalculates the fill-in workbook's total formulas in tests/workbook (the `libreoffice` tests).
+SYSTEM_PACKAGES += libreoffice-calc
 # Chromium: the browser the web app's tests drive (tests/web, Playwright).
 SYSTEM_PACKAGES += chromium
 # The free faces of the 公文 roles (docgen/pdf/fonts.toml): Noto Serif/Sans CJK SC (宋体, 小标宋, 黑体), AR PL KaitiM GB

@@ -28,6 +28,8 @@ from docgen.workbook.layout import GUIDE, OPTIONS, PACKET, Field, Sheet, header_
 TABLE_ROWS = 300  # rows of a list sheet that carry validation and formats
 PATH_COLUMN = "D"  # the hidden column of a fields sheet naming each row's field
 MARKER = "docgen:"  # 说明!D1 holds the kind and the sections the workbook was made for
+COMPUTED = "（自动计算）"
+COMPUTED_PATH = "docgen:computed"  # column D of a fields sheet's rows of totals: the reader skips them
 # Free-text fields whose drop-down is a list in the default policy: path (no list indexes) → (rule, key).
 _SUGGESTIONS: dict[tuple[str, ...], tuple[str, str]] = {("budget", "items", "category"): ("budget_categories", "names")}
 _HINTS = {"yuan": "金额（元），可带千分位，最多两位小数", "date": "日期，如 2027-03-01 或 2027年3月1日",
@@ -40,6 +42,7 @@ _THIN = Side(style="thin", color="FFBFBFBF")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _FIELD_WIDTHS = (34, 70, 34)
+_GUIDE_WIDTHS = (30, 70, 60)
 _LINE = 15.0  # points per line of 11-point text
 
 
@@ -56,9 +59,9 @@ def build_workbook(kind: str, record: Mapping[str, Any] | None = None) -> bytes:
     for sheet in sheets:
         ws = book.create_sheet(sheet.name)
         if sheet.table:
-            _table(ws, sheet, value_at(record, sheet.tokens), options)
+            _table(ws, sheet, value_at(record, sheet.tokens), options, _holder(sheet, sheets))
         else:
-            _fields(ws, sheet, record, options)
+            _fields(ws, sheet, record, options, sheets)
     for ws in book.worksheets:
         _printable(ws)
     book.move_sheet(OPTIONS, offset=len(book.sheetnames))
@@ -92,7 +95,8 @@ def _guide(ws: Worksheet, kind: str, sections: tuple[str, ...], sheets: tuple[Sh
         "可以插入行，但不要改动第 1 行的列名。",
         "3. 金额以元为单位，可写 12,846,520.00；日期可写 2027-03-01、2027/3/1 或 2027年3月1日；"
         "下拉列表中的选项也可直接输入中文。",
-        "4. 合计、比例等由程序重新计算并核对，无需自己计算；有问题时，程序会指出工作表和单元格（如 预算明细!C7）。",
+        "4. 合计、比例等由程序重新计算并核对，无需自己计算；标有“（自动计算）”的汇总行是公式，填写时可参考，"
+        "程序不读取。有问题时，程序会指出工作表和单元格（如 预算明细!C7）。",
         f"5. 填好保存后运行：docgen validate {kind} 本文件.xlsx 检查；docgen "
         + ("packet" if kind == PACKET else f"render {kind}") + " 本文件.xlsx 生成文书。",
         "6. 政策规则决定预算上限、费用标准等：按项目所在地选择（没有本地规则时选全国通用规则）。",
@@ -117,6 +121,7 @@ def _guide(ws: Worksheet, kind: str, sections: tuple[str, ...], sheets: tuple[Sh
     for row, sheet in enumerate(sheets, start=head + 1):
         ws.cell(row, 1, sheet.name).hyperlink = f"#{quote_sheetname(sheet.name)}!A1"
         ws.cell(row, 1).font = Font(color="FF0563C1", underline="single")
+        ws.cell(row, 1).alignment = _WRAP
         what = "列表，每行一项" if sheet.table else f"逐项填写（{len(sheet.fields)} 项）"
         what += f"：{sheet.description}" if sheet.description else ""
         ws.cell(row, 2, what).alignment = _WRAP
@@ -125,12 +130,14 @@ def _guide(ws: Worksheet, kind: str, sections: tuple[str, ...], sheets: tuple[Sh
         ws.cell(row, 3, needed_text).alignment = _WRAP
         for column in range(1, 4):
             ws.cell(row, column).border = _BOX
-    for letter, width in zip("ABC", (30, 70, 60), strict=True):
+        _fit_height(ws, row, [(what, _GUIDE_WIDTHS[1]), (needed_text, _GUIDE_WIDTHS[2])])
+    for letter, width in zip("ABC", _GUIDE_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.column_dimensions[PATH_COLUMN].hidden = True
 
 
-def _fields(ws: Worksheet, sheet: Sheet, record: Mapping[str, Any], options: _Options) -> None:
+def _fields(ws: Worksheet, sheet: Sheet, record: Mapping[str, Any], options: _Options,
+            sheets: tuple[Sheet, ...]) -> None:
     ws["A1"] = sheet.name + (f"：{sheet.description}" if sheet.description else "")
     ws["A1"].font = Font(bold=True, size=14)
     for column, text in enumerate(("项目", "填写内容", "填写说明"), start=1):
@@ -158,19 +165,22 @@ def _fields(ws: Worksheet, sheet: Sheet, record: Mapping[str, Any], options: _Op
         ws[f"{PATH_COLUMN}{row}"] = ".".join(field.tokens)
         _fit_height(ws, row, [(label.value, _FIELD_WIDTHS[0]), (value.value, _FIELD_WIDTHS[1])])
         row += 1
+    _totals(ws, row + 1, sheet, sheets)
     for letter, width in zip("ABC", _FIELD_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.column_dimensions[PATH_COLUMN].hidden = True
     ws.freeze_panes = "B3"
 
 
-def _table(ws: Worksheet, sheet: Sheet, items: Any, options: _Options) -> None:
+def _table(ws: Worksheet, sheet: Sheet, items: Any, options: _Options, holder: Sheet | None) -> None:
     items = items if isinstance(items, list) else []
+    summed = _summed(sheet)
     for column, field in enumerate(sheet.fields, start=1):
         cell = ws.cell(1, column, ("*" if field.required else "") + header_of(field))
         cell.font = _REQUIRED if field.required else Font(bold=True)
         cell.fill, cell.border, cell.alignment = _HEAD_FILL, _BOX, Alignment(wrap_text=True, vertical="center")
-        note = "；".join(p for p in (str(field.schema.get("description", "")), _HINTS[field.kind]) if p)
+        total = f"合计见「{holder.name}」工作表下方（自动计算）" if column == summed and holder is not None else ""
+        note = "；".join(p for p in (str(field.schema.get("description", "")), _HINTS[field.kind], total) if p)
         if note:
             cell.comment = _comment(note)
         letter = get_column_letter(column)
@@ -186,6 +196,58 @@ def _table(ws: Worksheet, sheet: Sheet, items: Any, options: _Options) -> None:
         _fit_height(ws, row, [(ws.cell(row, c + 1).value, w) for c, w in enumerate(widths)])
     ws.freeze_panes = "A2"
     ws.row_dimensions[1].height = 30
+
+
+def _totals(ws: Worksheet, row: int, section: Sheet, sheets: tuple[Sheet, ...]) -> int:
+    """Live totals of the section's lists, below its fields, as Excel formulas; the row after them.
+
+    For each list of the section with a required 元 column: the sum of that column and, where a column of the
+    list takes the policy's names (the budget's 科目), the sum and share of each name. Column D marks the rows
+    `COMPUTED`, so the reader never reads them (docgen recomputes every total it uses).
+    """
+    for table in sheets:
+        summed = _summed(table)
+        if summed is None or _holder(table, sheets) is not section:
+            continue
+        field = table.fields[summed - 1]
+        source = f"{quote_sheetname(table.name)}!${get_column_letter(summed)}:${get_column_letter(summed)}"
+        lines = [(f"{table.name}{field.label.removesuffix('（元）')}合计（元）", f"=SUM({source})")]
+        grouped = next(((i, names) for i, f in enumerate(table.fields, start=1)
+                        if (names := _suggestion((*table.tokens, *f.tokens)))), None)
+        if grouped is not None:
+            key = f"{quote_sheetname(table.name)}!${get_column_letter(grouped[0])}:${get_column_letter(grouped[0])}"
+            first, last = row + 2, row + 1 + len(grouped[1])
+            lines += [(name, f"=SUMIF({key},$A{at},{source})") for at, name in enumerate(grouped[1], start=first)]
+            lines.append((f"其他{table.fields[grouped[0] - 1].label}", f"=B{row + 1}-SUM(B{first}:B{last})"))
+        ws.cell(row, 1, f"{table.name}汇总{COMPUTED}").font = Font(bold=True)
+        ws.cell(row, 2, "程序会重新计算并核对，此处仅供填写时参考").font = Font(color="FF808080")
+        ws.cell(row, 3, "占比" if grouped is not None else None).font = Font(color="FF808080")
+        for column in range(1, 4):
+            ws.cell(row, column).fill = _GROUP_FILL
+        ws[f"{PATH_COLUMN}{row}"] = COMPUTED_PATH
+        total = row + 1
+        for at, (text, formula) in enumerate(lines, start=total):
+            label, value = ws.cell(at, 1, text), ws.cell(at, 2, formula)
+            label.border, value.border, value.number_format = _BOX, _BOX, MONEY_FORMAT
+            label.font = value.font = Font(bold=at == total)
+            ws[f"{PATH_COLUMN}{at}"] = COMPUTED_PATH
+            if grouped is not None:
+                share = ws.cell(at, 3, f'=IF($B${total}=0,"",B{at}/$B${total})')
+                share.number_format, share.border = "0.0%", _BOX
+        row += len(lines) + 1
+    return row
+
+
+def _summed(table: Sheet) -> int | None:
+    """The column (1-based) of a list whose total the workbook shows: its first required 元 column."""
+    if not table.table:
+        return None
+    return next((i for i, f in enumerate(table.fields, start=1) if f.kind == "yuan" and f.required), None)
+
+
+def _holder(table: Sheet, sheets: tuple[Sheet, ...]) -> Sheet | None:
+    """The fields sheet of the section a list belongs to (where its totals are shown)."""
+    return next((s for s in sheets if not s.table and table.tokens[:len(s.tokens)] == s.tokens), None)
 
 
 def _format(ws: Worksheet, cells: str, field: Field, options: _Options, root: tuple[str, ...]) -> None:
@@ -263,7 +325,7 @@ def _fit_height(ws: Worksheet, row: int, cells: list[tuple[Any, float]]) -> None
     lines = 1
     for value, width in cells:
         if isinstance(value, str) and value:
-            columns = max(1, int(width) - 1)
+            columns = max(1, int(width * 0.9) - 1)  # CJK glyphs run a little wider than two columns
             lines = max(lines, sum(-(-max(1, _units(part)) // columns) for part in value.split("\n")))
     if lines > 1:
         ws.row_dimensions[row].height = min(409.0, _LINE * lines)

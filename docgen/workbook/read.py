@@ -23,7 +23,7 @@ from docgen.findings import Finding, Severity
 from docgen.load import Source
 from docgen.schemas import join_pointer, label_for
 from docgen.workbook.cells import from_cell
-from docgen.workbook.generate import MARKER, PATH_COLUMN
+from docgen.workbook.generate import COMPUTED_PATH, MARKER, PATH_COLUMN
 from docgen.workbook.layout import (
     GUIDE,
     OPTIONS,
@@ -148,6 +148,8 @@ def _read_fields(ws: Any, root: tuple[str, ...], fields: tuple[Field, ...], read
     by_label = {normal(f.label): f for f in fields}
     for row in range(2, ws.max_row + 1):
         path = ws[f"{PATH_COLUMN}{row}"].value
+        if path == COMPUTED_PATH:  # the workbook's own totals (formulas): docgen recomputes, never reads them
+            continue
         field = by_path.get(str(path)) if path else by_label.get(normal(str(ws.cell(row, 1).value or "")))
         if field is None:
             continue

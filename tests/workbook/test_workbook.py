@@ -1,6 +1,8 @@
 """Fill-in workbooks (issue #12): generated from the schema, filled as people type, read back with cells."""
 
 import json
+import shutil
+import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -250,3 +252,58 @@ def test_a_formula_with_no_saved_result_is_an_error_at_its_cell_not_a_blank(tmp_
     report = docgen.validate_packet(source)
     assert not report.ok
     assert any(f.code == "workbook.formula_without_value" and f.cell == "预算明细!C3" for f in report.findings)
+
+
+def _budget_totals(sheet):
+    """The computed rows of the 项目预算 sheet: label → (formula, share formula)."""
+    return {sheet[f"A{r}"].value: (sheet[f"B{r}"].value, sheet[f"C{r}"].value)
+            for r in range(1, sheet.max_row + 1) if sheet[f"D{r}"].value == "docgen:computed" and sheet[f"B{r}"].value
+            and str(sheet[f"B{r}"].value).startswith("=")}
+
+
+def test_budget_totals_are_formulas_the_reader_ignores(tmp_path):
+    record = read_record(ROOT / "examples" / "project.json").data
+    path = tmp_path / "项目.xlsx"
+    path.write_bytes(build_workbook(PACKET, record))
+    book = openpyxl.load_workbook(path)
+    totals = _budget_totals(book["项目预算"])
+    assert totals["预算明细金额合计（元）"][0] == "=SUM('预算明细'!$C:$C)"
+    assert totals["专家费"][0].startswith("=SUMIF('预算明细'!$A:$A,$A") and totals["专家费"][0].endswith(",'预算明细'!$C:$C)")
+    assert len(totals) == 14 and "其他科目" in totals  # the total, the 12 科目 and the rest
+    budget = book["项目预算"]
+    for row in range(1, budget.max_row + 1):
+        if budget[f"D{row}"].value == "docgen:computed" and budget[f"B{row}"].value:
+            budget[f"B{row}"] = "=1/0"  # whatever a person does to them, no computed cell is read
+    book.save(path)
+    back = read_workbook(path)
+    assert back.findings == ()
+    assert normalise_money(back.data) == normalise_money(record)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not on PATH")
+def test_libreoffice_computes_the_totals_and_its_saved_workbook_reads_back_the_same(tmp_path):
+    from docgen.libreoffice import profile_dir
+
+    record = read_record(ROOT / "examples" / "project.json").data
+    path = tmp_path / "项目.xlsx"
+    path.write_bytes(build_workbook(PACKET, record))
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation={profile_dir().as_uri()}",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "saved"), str(path)],
+                   check=True, capture_output=True, timeout=120)
+    saved = tmp_path / "saved" / "项目.xlsx"
+    budget = openpyxl.load_workbook(saved, data_only=True)["项目预算"]
+    shown = {budget[f"A{r}"].value: (budget[f"B{r}"].value, budget[f"C{r}"].value)
+             for r in range(1, budget.max_row + 1) if budget[f"D{r}"].value == "docgen:computed"}
+    items = record["budget"]["items"]
+    total = sum(Decimal(str(i["amount"])) for i in items)
+    assert Decimal(str(shown["预算明细金额合计（元）"][0])).quantize(Decimal("0.01")) == total == Decimal("294408.90")
+    for category in {i["category"] for i in items}:
+        expected = sum(Decimal(str(i["amount"])) for i in items if i["category"] == category)
+        amount, share = shown[category]
+        assert Decimal(str(amount)).quantize(Decimal("0.01")) == expected
+        assert abs(Decimal(str(share)) - expected / total) < Decimal("1e-9")
+    assert shown["其他科目"][0] == 0
+    back = read_workbook(saved)
+    assert back.findings == ()
+    assert normalise_money(back.data) == normalise_money(record)
