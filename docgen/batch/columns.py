@@ -19,6 +19,8 @@ from typing import Any
 from docgen.errors import InputError, UsageError
 from docgen.schemas import get_kind, join_pointer, schema_at
 
+DECLARED = "自定义栏目：在基础记录中声明（通知为 notice.recipient_fields），批量时由各行填写"
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -36,23 +38,28 @@ def row_section(kind: str) -> str | None:
     return str(value) if value else None
 
 
+def declared_fields(kind: str, base: Mapping[str, Any]) -> list[Column]:
+    """The extra row fields the base record declares (a notice's ``recipient_fields``), as optional columns."""
+    spec = get_kind(kind).schema.get("x-docgen", {})
+    own, where = spec.get("rows"), spec.get("row_fields")
+    if not own or not where:
+        return []
+    node: Any = base
+    for token in str(where).split("."):
+        node = node.get(token) if isinstance(node, Mapping) else None
+    return [Column(f"{own}.{item['name']}", item["title"], False, DECLARED)
+            for item in (node if isinstance(node, list) else [])
+            if isinstance(item, Mapping) and isinstance(item.get("name"), str) and isinstance(item.get("title"), str)]
+
+
 def declared_columns(kind: str, base: Mapping[str, Any]) -> dict[str, str]:
     """Header → path for the extra row fields the base record declares (a notice's ``recipient_fields``).
 
     Each declared field maps by its title and by its dotted path (``地址`` and ``recipient.address``).
     """
-    spec = get_kind(kind).schema.get("x-docgen", {})
-    own, where = spec.get("rows"), spec.get("row_fields")
-    if not own or not where:
-        return {}
-    node: Any = base
-    for token in str(where).split("."):
-        node = node.get(token) if isinstance(node, Mapping) else None
     mapping: dict[str, str] = {}
-    for item in node if isinstance(node, list) else []:
-        if isinstance(item, Mapping) and isinstance(item.get("name"), str) and isinstance(item.get("title"), str):
-            path = f"{own}.{item['name']}"
-            mapping[item["title"]] = mapping[path] = path
+    for column in declared_fields(kind, base):
+        mapping[column.title] = mapping[column.path] = column.path
     return mapping
 
 

@@ -67,12 +67,19 @@ def _text(field: Field, value: Any) -> tuple[Any, str]:
         if _MONTH.match(str(field.schema.get("pattern", ""))):
             return f"{day.year:04d}-{day.month:02d}", ""
         return day.isoformat(), ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and _numbers_allowed(field):
+        return (int(value) if float(value).is_integer() else _exact(value)), ""  # a declared field may be a number
     if isinstance(value, float):
         value = int(value) if value.is_integer() else _exact(value)
     text = str(value).replace("\r\n", "\n").replace("_x000D_", "").strip()
     if field.tokens and field.tokens[-1] == "credit_code":
         text = "".join(unicodedata.normalize("NFKC", text).split()).upper()
     return text, ""
+
+
+def _numbers_allowed(field: Field) -> bool:
+    kinds = field.schema.get("type")
+    return isinstance(kinds, list) and bool({"integer", "number"} & set(kinds))
 
 
 def _money(field: Field, value: Any) -> tuple[Any, str]:

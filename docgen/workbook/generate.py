@@ -23,7 +23,17 @@ from docgen.batch.columns import value_at
 from docgen.policies import DEFAULT_POLICY, load_policy
 from docgen.schemas import get_kind
 from docgen.workbook.cells import DATE_FORMAT, MONEY_FORMAT, TEXT_FORMAT, to_cell
-from docgen.workbook.layout import GUIDE, OPTIONS, PACKET, Field, Sheet, header_of, policy_field, sheets_for
+from docgen.workbook.layout import (
+    GUIDE,
+    OPTIONS,
+    PACKET,
+    Field,
+    Sheet,
+    header_of,
+    policy_field,
+    sheets_for,
+    with_declared,
+)
 
 TABLE_ROWS = 300  # rows of a list sheet that carry validation and formats
 PATH_COLUMN = "D"  # the hidden column of a fields sheet naming each row's field
@@ -50,6 +60,7 @@ def build_workbook(kind: str, record: Mapping[str, Any] | None = None) -> bytes:
     """The fill-in workbook for ``kind`` (or ``packet``), filled from ``record`` when given."""
     record = dict(record or {})
     sections, sheets = sheets_for(kind, tuple(record))
+    sheets = with_declared(sheets, record)
     book = Workbook()
     guide = book.active
     assert guide is not None

@@ -9,7 +9,8 @@ Sheet names are the schema titles, made unique with the parent's title when two 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -108,6 +109,46 @@ def sheets_for(kind: str, present: tuple[str, ...] = ()) -> tuple[tuple[str, ...
     else:
         required = set(get_kind(kind).sections)
     return sections, layout(sections, frozenset(required))
+
+
+def with_declared(sheets: tuple[Sheet, ...], record: Mapping[str, Any]) -> tuple[Sheet, ...]:
+    """The sheets with the fields ``record`` declares added to their section's sheet.
+
+    A notice's recipient gets the agency's own columns from ``notice.recipient_fields``, as batch rows do.
+    """
+    return tuple(replace(s, fields=s.fields + extra) if (extra := declared(s, record)) else s for s in sheets)
+
+
+def declared(sheet: Sheet, record: Mapping[str, Any]) -> tuple[Field, ...]:
+    """The extra fields ``record`` declares for the section this fields sheet holds (none for most)."""
+    from docgen.batch.columns import declared_fields
+
+    kind = _rows_kind(sheet)
+    if kind is None:
+        return ()
+    node = _node(sheet.tokens).get("additionalProperties")
+    schema = node if isinstance(node, dict) else {"type": "string"}
+    have = {f.tokens for f in sheet.fields}
+    return tuple(Field((c.path.split(".", 1)[1],), c.title, {**schema, "description": c.description}, False)
+                 for c in declared_fields(kind, record) if (c.path.split(".", 1)[1],) not in have)
+
+
+def declaring_sheet(sheet: Sheet, sheets: tuple[Sheet, ...]) -> Sheet | None:
+    """The list sheet where extra fields of this sheet's section are declared (收文单位自定义字段), if any."""
+    kind = _rows_kind(sheet)
+    if kind is None:
+        return None
+    where = tuple(str(get_kind(kind).schema.get("x-docgen", {}).get("row_fields", "")).split("."))
+    return next((s for s in sheets if s.tokens == where), None)
+
+
+def _rows_kind(sheet: Sheet) -> str | None:
+    """The kind whose batch rows give this fields sheet's section (``notice`` for 收文单位), if any."""
+    from docgen.batch.columns import row_section
+
+    if sheet.table or len(sheet.tokens) != 1:
+        return None
+    return next((name for name in kinds() if row_section(name) == sheet.tokens[0]), None)
 
 
 def header_of(field: Field) -> str:

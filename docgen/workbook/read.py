@@ -30,6 +30,8 @@ from docgen.workbook.layout import (
     PACKET,
     Field,
     Sheet,
+    declared,
+    declaring_sheet,
     header_of,
     layout,
     policy_field,
@@ -119,7 +121,10 @@ def read_workbook(path: Path) -> Source:
         else:
             if sheet.required:  # its required fields are each reported at their cell, not the section as one
                 reading.record.setdefault(sheet.tokens[0], {})
-            _read_fields(book[sheet.name], sheet.tokens, sheet.fields, reading)
+            fields = sheet.fields + declared(sheet, reading.record)  # sheets declaring them come first
+            declares = declaring_sheet(sheet, sheets)
+            hint = f"；如是本机关名单中的栏目，请先在「{declares.name}」工作表中声明" if declares else ""
+            _read_fields(book[sheet.name], sheet.tokens, fields, reading, unknown=hint)
     for name in book.sheetnames:
         if name not in names and name not in (GUIDE, OPTIONS) and book[name].max_row > 1:
             message = f"工作表「{name}」不是本表格的一部分，未读取"
@@ -143,15 +148,22 @@ def _sheets(book: Any) -> tuple[Sheet, ...]:
         return layout(sections)
 
 
-def _read_fields(ws: Any, root: tuple[str, ...], fields: tuple[Field, ...], reading: _Reading) -> None:
+def _read_fields(ws: Any, root: tuple[str, ...], fields: tuple[Field, ...], reading: _Reading, *,
+                 unknown: str | None = None) -> None:
+    """Read label/value rows; with ``unknown`` (a hint, may be ""), a filled row naming no field is a warning."""
     by_path = {".".join(f.tokens): f for f in fields}
     by_label = {normal(f.label): f for f in fields}
     for row in range(2, ws.max_row + 1):
         path = ws[f"{PATH_COLUMN}{row}"].value
         if path == COMPUTED_PATH:  # the workbook's own totals (formulas): docgen recomputes, never reads them
             continue
-        field = by_path.get(str(path)) if path else by_label.get(normal(str(ws.cell(row, 1).value or "")))
+        label = str(ws.cell(row, 1).value or "").strip()
+        field = by_path.get(str(path)) if path else by_label.get(normal(label))
         if field is None:
+            if unknown is not None and row > 2 and label and not _blank(ws.cell(row, 2).value):
+                message = (f"第 {row} 行的项目「{label}」不是本工作表的项目，{ws.title}!B{row} 的内容未读取{unknown}")
+                reading.findings.append(Finding("workbook.unknown_row", join_pointer(root), label, message,
+                                                Severity.WARNING, f"{ws.title}!A{row}"))
             continue
         where = f"{ws.title}!B{row}"
         for depth in range(len(root), len(root) + len(field.tokens)):

@@ -307,3 +307,39 @@ def test_libreoffice_computes_the_totals_and_its_saved_workbook_reads_back_the_s
     back = read_workbook(saved)
     assert back.findings == ()
     assert normalise_money(back.data) == normalise_money(record)
+
+
+def _declaring_notice():
+    record = read_record(ROOT / "examples" / "notice.json").data
+    record["notice"]["recipient_fields"] = [{"name": "address", "title": "地址"}, {"name": "doc_no", "title": "文号"}]
+    record["recipient"].update(address="东胜区甲路 1 号", doc_no=17)
+    return record
+
+
+def test_a_notices_declared_recipient_fields_are_rows_of_the_recipient_sheet(tmp_path):
+    record = _declaring_notice()
+    path = tmp_path / "通知.xlsx"
+    path.write_bytes(build_workbook("notice", record))
+    book = openpyxl.load_workbook(path)
+    recipient = book["收文单位"]
+    assert recipient[f"A{_row(recipient, 'address')}"].value == "地址"
+    assert recipient[f"B{_row(recipient, 'address')}"].value == "东胜区甲路 1 号"
+    assert recipient[f"B{_row(recipient, 'doc_no')}"].value == 17
+    assert "notice.recipient_fields" in recipient[f"A{_row(recipient, 'doc_no')}"].comment.text
+    back = read_workbook(path)
+    assert back.findings == ()
+    assert normalise_money(back.data) == normalise_money(record)  # the number stays a number
+    assert docgen.validate(back, "notice").ok
+
+    declared = book["收文单位自定义字段"]  # a person declares one more and adds its row by hand (no column D)
+    declared.append(["leader", "负责人"])
+    last = recipient.max_row
+    recipient[f"A{last + 1}"], recipient[f"B{last + 1}"] = "负责人", "张三"
+    recipient[f"A{last + 2}"], recipient[f"B{last + 2}"] = "传真", "0477-1"  # not declared: said, not lost silently
+    book.save(path)
+    back = read_workbook(path)
+    assert back.data["recipient"]["leader"] == "张三" and "传真" not in str(back.data)
+    [unknown] = back.findings
+    assert (unknown.code, unknown.cell, unknown.is_error) == ("workbook.unknown_row", f"收文单位!A{last + 2}", False)
+    assert "「传真」" in unknown.message and f"收文单位!B{last + 2}" in unknown.message
+    assert "「收文单位自定义字段」工作表中声明" in unknown.message
