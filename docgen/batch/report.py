@@ -4,7 +4,8 @@ The errors report has one line per problem: the row number in the user's sheet, 
 name, or its first column), the column as the user wrote it, the value found, the problem and its code.
 ``failed-rows.xlsx`` holds just the failed rows in the sheet's own layout (title rows and header kept, the
 offending cells marked and commented) plus a 原行号 column, so it can be fixed and passed back with
-``--resume``: each row keeps its number and file name. Text a spreadsheet would run as a formula stays text
+``--resume``: each row keeps its number and file name. For ``.jsonl`` input it is ``failed-rows.jsonl``: the
+failed objects as written, each with a 原行号 key. Text a spreadsheet would run as a formula stays text
 (``xlsx``: a string cell; ``csv``: a leading apostrophe), and characters XML cannot hold are shown escaped.
 ``warnings.xlsx``/``warnings.csv`` list what to look at in rows that were rendered: rule warnings, missing glyphs,
 layout notes and errors rendered past with ``--force``.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,7 @@ from typing import Any
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from docgen.batch.manifest import Note
-from docgen.batch.rows import SOURCE_ROW, Line, Table, read_rows
+from docgen.batch.rows import SOURCE_ROW, Line, Table, jsonl_objects, read_rows, source_number
 from docgen.batch.worker import Problem
 from docgen.output import write_atomic
 
@@ -31,6 +33,7 @@ WIDTHS = (8, 30, 20, 24, 24, 80, 28)
 XLSX = "errors.xlsx"
 CSV = "errors.csv"
 FAILED = "failed-rows.xlsx"
+FAILED_JSONL = "failed-rows.jsonl"
 WARNINGS_HEADER = ("行号", "列", "字段", "级别", "问题", "代码")
 WARNINGS_WIDTHS = (8, 20, 24, 8, 80, 28)
 WARNINGS_XLSX = "warnings.xlsx"
@@ -51,7 +54,7 @@ class _Failed:
 def write_errors(out_dir: Path, problems: Sequence[Problem], table: Table | None = None) -> list[Path]:
     """Write the reports atomically when there are problems; remove stale ones from an earlier run when not."""
     if not problems:
-        for name in (XLSX, CSV, FAILED):
+        for name in (XLSX, CSV, FAILED, FAILED_JSONL):
             (out_dir / name).unlink(missing_ok=True)
         return []
     given = table.header.mapped if table is not None else set()
@@ -59,10 +62,16 @@ def write_errors(out_dir: Path, problems: Sequence[Problem], table: Table | None
     failed = _failed_rows(table, {p.row for p in ordered}) if table is not None else {}
     lines = [_line(p, table, failed.get(p.row)) for p in ordered]
     written = [write_atomic(out_dir / XLSX, _xlsx(lines)), write_atomic(out_dir / CSV, _csv(lines))]
-    if table is not None and table.path.suffix.lower() != ".jsonl":
-        written.append(write_atomic(out_dir / FAILED, _failed_book(table, failed, ordered)))
+    if table is None:
+        stale = [FAILED, FAILED_JSONL]
+    elif table.path.suffix.lower() == ".jsonl":
+        written.append(write_atomic(out_dir / FAILED_JSONL, _failed_lines(table, failed)))
+        stale = [FAILED]
     else:
-        (out_dir / FAILED).unlink(missing_ok=True)
+        written.append(write_atomic(out_dir / FAILED, _failed_book(table, failed, ordered)))
+        stale = [FAILED_JSONL]
+    for name in stale:
+        (out_dir / name).unlink(missing_ok=True)
     return written
 
 
@@ -79,6 +88,21 @@ def _failed_rows(table: Table, numbers: set[int]) -> dict[int, _Failed]:
         if data is not None and data.number in numbers:
             found[data.number] = _Failed(line, data.cells)
     return found
+
+
+def _failed_lines(table: Table, failed: dict[int, _Failed]) -> bytes:
+    """The failed objects of a .jsonl file as written, each with its 原行号 first (kept if it has one)."""
+    lines = []
+    for number, text, data in jsonl_objects(table.path):
+        source = source_number(data.get(SOURCE_ROW), number)
+        if source not in failed:
+            continue
+        if SOURCE_ROW not in data:
+            key = json.dumps(SOURCE_ROW, ensure_ascii=False).encode()
+            inner = text[1:].lstrip()
+            text = b"{" + key + b": " + str(number).encode() + (b"" if inner.startswith(b"}") else b", ") + inner
+        lines.append(text + b"\n")
+    return b"".join(lines)
 
 
 def _line(problem: Problem, table: Table | None, row: _Failed | None) -> tuple[Any, ...]:

@@ -33,7 +33,7 @@ from docgen.errors import InputError
 from docgen.load import parse_json
 
 SUFFIXES = (".xlsx", ".csv", ".jsonl")
-SOURCE_ROW = "原行号"  # the column failed-rows.xlsx adds: the row's number in the sheet it came from
+SOURCE_ROW = "原行号"  # the column (key in .jsonl) failed-rows adds: the row's number in the file it came from
 _HEADER_SCAN = 20  # title rows above the header: at most this many
 _ZEROS = re.compile(r"0{2,}")
 
@@ -136,7 +136,7 @@ class Table:
             return None
         number = line.number
         if self.source_column is not None and self.source_column < len(line.values):
-            number = _source_number(line.values[self.source_column], number)
+            number = source_number(line.values[self.source_column], number)
         return Row(number, cells, problems)
 
 
@@ -241,7 +241,8 @@ def _letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def _source_number(value: Any, default: int) -> int:
+def source_number(value: Any, default: int) -> int:
+    """A 原行号 cell as a row number (``default`` when it is not one)."""
     try:
         return int(str(value).strip())
     except ValueError:
@@ -317,6 +318,14 @@ def _decode(path: Path) -> str:
 # ---- jsonl -----------------------------------------------------------------------------------------------
 
 def _jsonl_rows(path: Path) -> Iterator[Row]:
+    for number, _text, data in jsonl_objects(path):
+        if SOURCE_ROW in data:  # a failed-rows.jsonl passed back: each row keeps its number
+            number = source_number(data.pop(SOURCE_ROW), number)
+        yield Row(number, _flatten_keys(data))
+
+
+def jsonl_objects(path: Path) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
+    """Each non-blank line of a .jsonl file: its line number, its text as written and the object it holds."""
     with path.open("rb") as fh:
         for number, line in enumerate(fh, start=1):
             line = line.removeprefix(b"\xef\xbb\xbf").strip() if number == 1 else line.strip()
@@ -325,7 +334,7 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
             data = parse_json(line, name=f"{path} 第 {number} 行")
             if not isinstance(data, dict):
                 raise InputError(f"{path} 第 {number} 行应为 JSON 对象（{{…}}）")
-            yield Row(number, _flatten_keys(data))
+            yield number, line, data
 
 
 def _first_keys(path: Path) -> list[str]:

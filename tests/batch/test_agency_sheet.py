@@ -151,3 +151,26 @@ def test_an_undeclared_recipient_field_is_a_finding():
     record["recipient"]["adress"] = "东胜区"
     codes = {(f.path, f.code) for f in docgen.validate(record, "notice").findings}
     assert ("/recipient/adress", "notice.recipient_field_undeclared") in codes
+
+
+def test_json_lines_get_failed_rows_jsonl_to_fix_and_pass_back_with_resume(tmp_path):
+    from docgen.batch.report import FAILED_JSONL
+
+    recipient = json.loads((ROOT / "examples" / "notice.json").read_text(encoding="utf-8"))["recipient"]
+    lines = [json.dumps({"recipient": {**recipient, "name": name, "amount": 300000.5}}, ensure_ascii=False)
+             for name in ("甲协会", None, "丙协会")]
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(lines[0] + "\n\n" + "\n".join(lines[1:]) + "\n", encoding="utf-8")  # row 2 is line 3
+    out = tmp_path / "out"
+    args = ["--base", str(ROOT / "examples" / "notice.json"), "-o", str(out), "--name", "{row:02d}", "--jobs", "1"]
+    assert main(["batch", "notice", str(rows), *args]) == 1
+    assert not (out / FAILED).exists()
+    written = (out / FAILED_JSONL).read_text(encoding="utf-8")
+    assert written == '{"原行号": 3, ' + lines[1][1:] + "\n"  # the object as written, its line number first
+    failed = json.loads(written)
+    failed["recipient"]["name"] = "乙协会"
+    fixed = tmp_path / "fixed.jsonl"
+    fixed.write_text(json.dumps(failed, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["batch", "notice", str(fixed), *args, "--resume"]) == 0
+    assert "乙协会" in docx_text(out / "03.docx") and "甲协会" in docx_text(out / "01.docx")
+    assert not (out / FAILED_JSONL).exists() and not (out / "errors.xlsx").exists()
