@@ -2,16 +2,22 @@
 
 A template edited in Word, WPS or LibreOffice breaks in ways docxtpl does not report, or reports with no place:
 a one-brace typo swallows the text up to the next ``}}`` (whole paragraphs gone, exit 0), a tag written inside
-an XML attribute is dropped on the next save, Word's AutoCorrect turns the quotes of ``b.kind == 'p'`` into
-“smart” ones, a misspelt field fails with "'dict object' has no attribute". `check_template` reads every
-paragraph of the body, headers and footers, finds the tags in its text (tags may span runs, as docxtpl joins
-them, but not paragraphs) and reports, each with its place and an excerpt of the paragraph:
+an XML attribute is dropped on the next save, a Chinese input method types ``｛｛ ｝｝`` or ``（）``, a misspelt
+field fails with "'dict object' has no attribute". `check_template` reads every part a user can type tags in
+(`docgen.template_parts`: body, tables, text boxes, headers and footers, footnotes; endnotes, comments and
+properties, which docxtpl leaves alone), finds the tags in each paragraph's text (tags may span runs, as
+docxtpl joins them, but not paragraphs) and reports, each with its place and an excerpt of the paragraph:
 
-- tags left open or closed without an opening (``{{ x }``), stray braces next to a tag, tags across paragraphs;
+- tags left open or closed without an opening (``{{ x }``), stray braces next to a tag, tags across paragraphs,
+  full-width braces;
 - ``{% %}`` blocks that do not nest (``for`` without ``endfor``…), Jinja syntax errors in one tag;
 - paragraph and row tags (``{%p``, ``{%tr``) that share their paragraph or row with text docxtpl deletes;
-- tags in XML attributes or field codes, smart quotes inside tags, unknown filters;
-- variables not in the kind's context, with the nearest known name.
+- tags in XML attributes or field codes, tags half inside a hyperlink, field or tracked change (docxtpl then
+  breaks the document's structure), tags in a field's result (a field update replaces them);
+- full-width punctuation, invisible characters and quotes Jinja cannot read inside tags (docxtpl itself
+  straightens “” and ‘’, so those pass), unknown filters;
+- variables not in the kind's context, with the nearest known name;
+- unaccepted tracked changes (docxtpl executes deleted tags too), tags where docxtpl replaces nothing.
 """
 
 from __future__ import annotations
@@ -31,14 +37,32 @@ from lxml import etree
 
 from docgen.errors import TemplateError
 from docgen.pdf.ooxml import local, qn
+from docgen.template_parts import (
+    WRAPPERS,
+    Property,
+    Segment,
+    Story,
+    Template,
+    read_paragraph,
+    read_template,
+    text_boxes,
+)
 
 Severity = Literal["error", "warning"]
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _PREFIX = re.compile(r"^\{([{%])-?\s*(p|r|tr|tc)(?=\s)")
-_SMART_QUOTES = "“”‘’„‟″′"
+# docxtpl straightens “” and ‘’ inside tags before Jinja reads them; these others Jinja cannot read.
+_STRAIGHTENED = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+_SMART_QUOTES = "„‟″′«»"
+# What a Chinese input method types instead of the ASCII Jinja needs: full-width forms and CJK punctuation.
+_HALF_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"。": ".", "、": ",", "【": "[", "】": "]",
+                                                                       "《": "<", "》": ">"}
+_INVISIBLE = {"\u00ad": "软连字符", "\u200b": "零宽空格", "\u200c": "零宽非连接符", "\u200d": "零宽连接符",
+              "\u2060": "零宽不换行空格", "\ufeff": "零宽不换行空格"}
+_FULL_WIDTH_BRACES = re.compile(r"[｛｝]{2}|[｛｝][{}%％]|[{}%％][｛｝]|\{％|％\}")
+_ANY_TAG = re.compile(r"\{[{%#]|[}%#]\}")
 _EXCERPT = 30
-_STORY_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 # Names every context has besides the record's sections (docgen.context.build_context).
 _COMMON = {
     "policy": {"id": {}, "name": {}, "region": {}, "document": {}},
@@ -76,6 +100,8 @@ class _Paragraph:
     where: str
     text: str
     row: _Row | None = None  # the table row holding it, for {%tr tags
+    segments: list[Segment] = field(default_factory=list)  # the text's pieces and the markup around each
+    deleted: list[str] = field(default_factory=list)  # text of tracked deletions: docxtpl renders it too
 
 
 @dataclass
@@ -111,23 +137,33 @@ def check_template(path: Path, kind: str | None = None) -> list[TemplateIssue]:
     """The problems of the template at ``path``; the variable check needs ``kind``. Raises for an unreadable file."""
     try:
         with zipfile.ZipFile(path) as package:
-            parts = {name: package.read(name) for name in package.namelist() if _STORY_PARTS.match(name)}
-    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+            if "word/document.xml" not in package.namelist():
+                raise TemplateError(f"模板 {path.name} 不是有效的 Word 文件：缺少 word/document.xml")
+            template = read_template(package)
+    except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise TemplateError(f"模板 {path.name} 不是有效的 Word 文件：{exc}") from None
-    if "word/document.xml" not in parts:
-        raise TemplateError(f"模板 {path.name} 不是有效的 Word 文件：缺少 word/document.xml")
-    return _Checker(kind).run(parts)
+    return _Checker(kind).run(template)
 
 
 def errors_of(path: Path, kind: str) -> list[TemplateIssue]:
     """The errors (not the warnings) of a template, memoised by file, size and time: batches ask once per row."""
+    return [issue for issue in issues_of(path, kind) if issue.severity == "error"]
+
+
+def warnings_of(path: Path, kind: str) -> list[TemplateIssue]:
+    """The warnings of a user's template (unaccepted revisions, tags that stay as typed…), memoised likewise."""
+    return [issue for issue in issues_of(path, kind) if issue.severity == "warning"]
+
+
+def issues_of(path: Path, kind: str) -> list[TemplateIssue]:
+    """Every problem of a template, memoised by file, size and time."""
     stat = path.stat()
-    return _errors(path.resolve(), kind, stat.st_size, stat.st_mtime_ns)
+    return _issues(path.resolve(), kind, stat.st_size, stat.st_mtime_ns)
 
 
 @cache
-def _errors(path: Path, kind: str, size: int, mtime: int) -> list[TemplateIssue]:
-    return [issue for issue in check_template(path, kind) if issue.severity == "error"]
+def _issues(path: Path, kind: str, size: int, mtime: int) -> list[TemplateIssue]:
+    return check_template(path, kind)
 
 
 def ensure_usable(path: Path, kind: str) -> None:
@@ -145,20 +181,62 @@ class _Checker:
         self.issues: list[TemplateIssue] = []
         self.known = known_names(kind) if kind is not None else None
         self.env = _environment()
+        self.unreadable: set[int] = set()  # tags already reported for characters Jinja cannot read
+        self.revised: list[_Paragraph] = []  # paragraphs with unaccepted tracked changes
+        self.boxes = 0
 
     def report(self, code: str, severity: Severity, paragraph: _Paragraph | _Row | None, message: str) -> None:
         where, excerpt = (paragraph.where, _excerpt(paragraph.text)) if paragraph is not None else ("", "")
         self.issues.append(TemplateIssue(code, severity, where, excerpt, message))
 
-    def run(self, parts: dict[str, bytes]) -> list[TemplateIssue]:
-        tags: list[_Tag] = []
-        for name in sorted(parts, key=lambda n: (n != "word/document.xml", n)):
-            root = etree.fromstring(parts[name], etree.XMLParser(resolve_entities=False, no_network=True))
-            story = {"document": "正文"}.get(Path(name).stem, "页眉" if "header" in name else "页脚")
-            for paragraph in self._story(root, story):
-                tags.extend(self._tags(paragraph))
-        self._blocks(tags)
+    def run(self, template: Template) -> list[TemplateIssue]:
+        for story in template.stories:
+            if story.rendered:
+                self._blocks(self._story_tags(story))
+            else:
+                self._not_rendered(story)
+        for prop in template.properties:
+            self._property(prop)
+        if self.revised:
+            first = self.revised[0]
+            self.report("tracked_changes", "warning", first,
+                        f"模板中有未接受的修订（{len(self.revised)} 段带修订标记，第一处在此）：docxtpl 会把"
+                        "已删除的文字也当作模板执行，生成的文书也会带着修订标记。"
+                        "请在 Word 中点「审阅 → 接受 → 接受所有修订」"
+                        "（WPS：「审阅 → 接受 → 接受对文档所做的所有修订」），保存后再使用")
         return self.issues
+
+    def _story_tags(self, story: Story) -> list[_Tag]:
+        tags: list[_Tag] = []
+        self.boxes = 0
+        for paragraph in self._story(story.root, story.label):
+            tags.extend(self._tags(paragraph))
+        return tags
+
+    def _not_rendered(self, story: Story) -> None:
+        """Endnotes and comments: docxtpl leaves them as typed, so a tag there is printed as is (or does nothing)."""
+        for paragraph in self._story(story.root, story.label):
+            if not _ANY_TAG.search(paragraph.text):
+                continue
+            if story.kind == "comment":
+                self.report("tag_not_rendered", "warning", paragraph,
+                            "批注中的标签不会被替换，也不起作用（docxtpl 不处理批注）：标签请写在正文中")
+            else:
+                self.report("tag_not_rendered", "warning", paragraph,
+                            "此处的标签不会被替换（docxtpl 不处理尾注，会原样印出）：请改用脚注或写在正文中")
+
+    def _property(self, prop: Property) -> None:
+        if not _ANY_TAG.search(prop.text):
+            return
+        place = _Paragraph(prop.label, prop.text)
+        if not prop.rendered:
+            self.report("tag_not_rendered", "warning", place,
+                        "此处的标签不会被替换（docxtpl 只处理文档属性中的标题、主题、作者、备注、标识和语言）")
+            return
+        self._blocks(self._tags(place))  # rendered: a broken tag here fails the whole document
+        if prop.stamped:
+            self.report("tag_not_rendered", "warning", place,
+                        f"docgen 生成文书时按数据重写{prop.label}，此处的标签不会出现在文书中")
 
     # -- reading the stories ------------------------------------------------------------------------------
 
@@ -167,25 +245,32 @@ class _Checker:
         counts = {"p": 0, "tbl": 0}
         body = root.find(qn("w:body"))
         container = body if body is not None else root
-        yield from self._blocks_of(container, story, counts, None)
+        yield from self._blocks_of(container, story, counts, None, story)
 
     def _blocks_of(self, container: etree._Element, story: str, counts: dict[str, int],
-                   cell: str | None) -> Iterator[_Paragraph]:
+                   cell: str | None, part: str) -> Iterator[_Paragraph]:
         for child in container:
             tag = local(child)
             if tag == "p":
                 counts["p"] += 1
                 where = f"{cell}第 {counts['p']} 段" if cell else f"{story}第 {counts['p']} 段"
-                paragraph = _Paragraph(where, _text(child))
+                read = read_paragraph(child)
+                paragraph = _Paragraph(where, read.text, segments=read.segments, deleted=read.deleted)
+                if read.revised:
+                    self.revised.append(paragraph)
                 self._attributes(child, paragraph)
                 yield paragraph
+                for box in text_boxes(child):
+                    self.boxes += 1
+                    label = f"{'' if part == '正文' else part}文本框 {self.boxes} "
+                    yield from self._blocks_of(box, label, {"p": 0, "tbl": 0}, None, part)
             elif tag == "tbl":
                 counts["tbl"] += 1
-                yield from self._table(child, f"{story}表格 {counts['tbl']} " if not cell else f"{cell}嵌套表格")
+                yield from self._table(child, f"{story}表格 {counts['tbl']} " if not cell else f"{cell}嵌套表格", part)
             elif tag in ("sdt", "sdtContent", "customXml"):
-                yield from self._blocks_of(child, story, counts, cell)
+                yield from self._blocks_of(child, story, counts, cell, part)
 
-    def _table(self, tbl: etree._Element, where: str) -> Iterator[_Paragraph]:
+    def _table(self, tbl: etree._Element, where: str, part: str) -> Iterator[_Paragraph]:
         table_place = _Paragraph(where, "")
         for prop in (tbl.find(qn("w:tblPr")), tbl.find(qn("w:tblGrid"))):
             if prop is not None:
@@ -195,7 +280,7 @@ class _Checker:
             self.report("tag_in_attribute", "error", table_place,
                         "标签写在表格结构（tblGrid）中：编辑软件保存时会丢掉它，请删除")
         for r, tr in enumerate(tbl.iterfind(qn("w:tr")), start=1):
-            row = _Row(f"{where}第 {r} 行", _text(tr))
+            row = _Row(f"{where}第 {r} 行", read_paragraph(tr).text)
             trpr = tr.find(qn("w:trPr"))
             if trpr is not None:
                 self._attributes(trpr, _Paragraph(row.where, row.text))
@@ -203,8 +288,8 @@ class _Checker:
                 tcpr = tc.find(qn("w:tcPr"))
                 place = f"{where}第 {r} 行第 {c} 列"
                 if tcpr is not None:
-                    self._attributes(tcpr, _Paragraph(place, _text(tc)))
-                for paragraph in self._blocks_of(tc, "", {"p": 0, "tbl": 0}, place):
+                    self._attributes(tcpr, _Paragraph(place, read_paragraph(tc).text))
+                for paragraph in self._blocks_of(tc, "", {"p": 0, "tbl": 0}, place, part):
                     paragraph.row = row
                     yield paragraph
 
@@ -228,29 +313,54 @@ class _Checker:
     # -- tags of a paragraph --------------------------------------------------------------------------------
 
     def _tags(self, paragraph: _Paragraph) -> list[_Tag]:
-        text = paragraph.text
-        found: list[_Tag] = []
-        rest: list[str] = []
-        at = 0
-        for match in _TAG.finditer(text):
-            rest.append(text[at:match.start()])
-            rest.append("\0")  # where a tag was: stray braces next to it are reported as such
-            at = match.end()
-            source = match.group()
-            prefix = _PREFIX.match(source)
-            body = source if prefix is None else source[0] + source[1] + source[prefix.end():]
-            tag = _Tag(source, body, paragraph, prefix.group(2) if prefix else "")
-            if not source.startswith("{#"):
-                found.append(tag)
-        rest.append(text[at:])
-        self._leftovers("".join(rest), paragraph)
-        for tag in found:
+        found, rest = _split_tags(paragraph.text, paragraph)
+        full_width = _FULL_WIDTH_BRACES.search(paragraph.text)
+        if full_width:
+            self.report("full_width_brace", "error", paragraph,
+                        f"「{full_width.group()}」是全角（中文输入法）的花括号或百分号：标签必须用半角（英文）字符"
+                        "写作 {{ 名称 }} 或 {% … %}，否则会原样印出。请切换到英文输入法重新输入")
+        self._leftovers(rest, paragraph, brackets_reported=full_width is not None)
+        for tag, (start, end) in found:
+            self._markup(tag, start, end)
             self._tag_text(tag)
-        return found
+        for text in paragraph.deleted:
+            for tag, _ in _split_tags(text, paragraph)[0]:
+                self.report("tag_in_deletion", "warning", paragraph,
+                            f"标签 {tag.source} 在已删除（未接受的修订）的文字中：docxtpl 仍会执行它。请接受所有修订")
+                self._tag_text(tag)
+                found.append((tag, (0, 0)))
+        return [tag for tag, _ in found]
 
-    def _leftovers(self, rest: str, paragraph: _Paragraph) -> None:
+    def _markup(self, tag: _Tag, start: int, end: int) -> None:
+        """A tag's pieces must sit in the same hyperlink, field, revision… docxtpl strips the markup between them."""
+        pieces = [s for s in tag.paragraph.segments if s.start < end and s.end > start and s.end > s.start]
+        if not pieces:
+            return
+        first, last = pieces[0].wrappers, pieces[-1].wrappers
+        if first != last:
+            kinds = "、".join(dict.fromkeys(WRAPPERS[k] for k, _ in set(first) ^ set(last)))
+            self.unreadable.add(id(tag))
+            self.report("tag_across_markup", "error", tag.paragraph,
+                        f"标签 {tag.source} 一部分在{kinds}中、一部分在外：docxtpl 会因此弄乱文档结构（段落错位、"
+                        f"文字丢失）。请删掉整个标签，在{kinds}之外重新输入")
+            return
+        inside = {key for piece in pieces for key in piece.wrappers}
+        fields = {key for key in inside if key[0] == "field"} - set(first)
+        if fields:
+            self.unreadable.add(id(tag))
+            self.report("tag_across_markup", "error", tag.paragraph,
+                        f"标签 {tag.source} 中夹着一个域（如页码、日期）：docxtpl 会删掉这个域并把它的结果当作标签的"
+                        "一部分。请把域移到标签之外")
+        elif any(kind in ("field", "fldSimple") for kind, _ in first):
+            self.report("tag_in_field_result", "warning", tag.paragraph,
+                        f"标签 {tag.source} 位于一个域的结果中：生成时能替换，但在 Word 中更新域（F9、打印前更新域）"
+                        "会把它换回域的结果。请删除这个域，只保留标签文字")
+
+    def _leftovers(self, rest: str, paragraph: _Paragraph, *, brackets_reported: bool) -> None:
         """What is left of the paragraph once its whole tags are taken out: no tag delimiter may remain."""
         for opening, closing in (("{{", "}}"), ("{%", "%}")):
+            if brackets_reported:
+                break  # a half-width brace next to a full-width one: the full-width report says what to do
             if opening in rest:
                 self.report("unclosed_tag", "error", paragraph,
                             f"「{opening}」没有对应的「{closing}」（标签不能跨段落；常见原因是少写或多写了花括号，"
@@ -267,10 +377,7 @@ class _Checker:
                         "文字中有单花括号包住的名称（如 {name}）：这不是标签，会原样印出；标签写作 {{ name }}")
 
     def _tag_text(self, tag: _Tag) -> None:
-        if any(quote in tag.body for quote in _SMART_QUOTES):
-            self.report("smart_quotes", "error", tag.paragraph,
-                        f"标签 {tag.source} 中有中文引号（“”‘’）：Jinja 只认英文引号，请改为 ' 或 \""
-                        "（可关闭 Word 的“自动套用格式”中的“直引号替换为弯引号”）")
+        self._characters(tag)
         if tag.prefix == "p" and tag.paragraph.text.strip() != tag.source.strip():
             others = tag.paragraph.text.replace(tag.source, "").strip()
             if _TAG.sub("", others).strip():
@@ -281,6 +388,27 @@ class _Checker:
             if others:
                 self.report("row_tag_text", "error", tag.paragraph,
                             f"行标签 {tag.source} 所在表格行的其他文字会被整行删除：请把它放在单独的一行")
+
+    def _characters(self, tag: _Tag) -> None:
+        """Report characters Jinja cannot read outside a tag's string literals (full-width, invisible, odd quotes)."""
+        code = _outside_strings(tag.body)
+        quotes = sorted({c for c in tag.body if c in _SMART_QUOTES})
+        wide = sorted({c for c in code if c in _HALF_WIDTH})
+        invisible = sorted({c for c in code if c in _INVISIBLE})
+        if quotes:
+            self.report("smart_quotes", "error", tag.paragraph,
+                        f"标签 {tag.source} 中有 Jinja 不认识的引号「{'」「'.join(quotes)}」：请改为英文引号 ' 或 \"")
+        if wide:
+            pairs = "、".join(f"「{c}」→「{_HALF_WIDTH[c]}」" for c in wide)
+            self.report("full_width_in_tag", "error", tag.paragraph,
+                        f"标签 {tag.source} 中有全角（中文输入法）字符：{pairs}。标签里的括号、逗号、点、运算符等"
+                        "必须用半角（英文）字符；引号内的文字不受限制")
+        if invisible:
+            names = "、".join(dict.fromkeys(_INVISIBLE[c] for c in invisible))
+            self.report("invisible_in_tag", "error", tag.paragraph,
+                        f"标签 {tag.source} 中有看不见的字符（{names}），Jinja 无法读取：请删掉整个标签后重新输入")
+        if quotes or wide or invisible:
+            self.unreadable.add(id(tag))
 
     # -- blocks, expressions and names -----------------------------------------------------------------------
 
@@ -352,6 +480,8 @@ class _Checker:
     def _expression(self, tag: _Tag, source: str, stack: list[_Scope]) -> tuple[str, ...]:
         """Check one expression; the path it names when it is a plain access chain (for loop variables)."""
         source = source.strip()
+        if id(tag) in self.unreadable:
+            return ()
         if not source:
             self.report("syntax", "error", tag.paragraph, f"标签 {tag.source} 中缺少表达式")
             return ()
@@ -451,6 +581,46 @@ def _chain(node: nodes.Node) -> tuple[str, ...] | None:
     return None
 
 
+def _split_tags(text: str, paragraph: _Paragraph) -> tuple[list[tuple[_Tag, tuple[int, int]]], str]:
+    """The tags of a text with their spans, and the text with each tag replaced by a NUL (for stray braces)."""
+    found: list[tuple[_Tag, tuple[int, int]]] = []
+    rest: list[str] = []
+    at = 0
+    for match in _TAG.finditer(text):
+        rest.append(text[at:match.start()])
+        rest.append("\0")  # where a tag was: stray braces next to it are reported as such
+        at = match.end()
+        source = match.group()
+        prefix = _PREFIX.match(source)
+        body = source if prefix is None else source[0] + source[1] + source[prefix.end():]
+        if not source.startswith("{#"):
+            tag = _Tag(source, body.translate(_STRAIGHTENED), paragraph, prefix.group(2) if prefix else "")
+            found.append((tag, match.span()))
+    rest.append(text[at:])
+    return found, "".join(rest)
+
+
+def _outside_strings(source: str) -> str:
+    """``source`` with the contents of its string literals blanked out."""
+    out: list[str] = []
+    quote = ""
+    escaped = False
+    for char in source:
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = ""
+            out.append(" ")
+        else:
+            if char in "'\"":
+                quote = char
+            out.append(char if not quote else " ")
+    return "".join(out)
+
+
 def _suggest(wrong: str, options: list[str]) -> str:
     close = difflib.get_close_matches(wrong, options, n=1, cutoff=0.6)
     return f"；是否应为「{close[0]}」？" if close else ""
@@ -459,17 +629,6 @@ def _suggest(wrong: str, options: list[str]) -> str:
 def _excerpt(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
-
-
-def _text(element: etree._Element) -> str:
-    """The text of a paragraph (or row) as docxtpl joins it: w:t and tabs, field codes left out."""
-    out: list[str] = []
-    for node in element.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
-        if local(node) == "t":
-            out.append(node.text or "")
-        elif local(node) == "tab" and local(node.getparent()) == "r":
-            out.append("\t")
-    return "".join(out)
 
 
 @cache
@@ -536,8 +695,7 @@ def _shipped_names(kind: str) -> dict[str, Any]:
         return {}
     recorder = _Recorder()
     with zipfile.ZipFile(shipped) as package:
-        parts = {name: package.read(name) for name in package.namelist() if _STORY_PARTS.match(name)}
-    recorder.run(parts)
+        recorder.run(read_template(package))
     return recorder.tree
 
 

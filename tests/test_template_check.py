@@ -67,11 +67,17 @@ def test_an_unknown_top_level_name_is_an_error(tmp_path):
     assert found.severity == "error" and "是否应为「agreement」" in found.message
 
 
-def test_smart_quotes_unknown_filters_and_stray_braces(tmp_path):
+def test_odd_quotes_unknown_filters_and_stray_braces(tmp_path):
     path = edited(tmp_path, "agreement", "项目编号：{{ project.get('number', '') }}",
-                  "项目编号：{{ project.get(‘number’, ‘’) }} {{ project.name|upper2 }} {{ project.name }}}")
+                  "项目编号：{{ project.get(„number‟, '') }} {{ project.name|upper2 }} {{ project.name }}}")
     codes = {code for code, _, _ in issues(path)}
     assert {"smart_quotes", "unknown_filter", "stray_brace"} <= codes
+
+
+def test_word_smart_quotes_pass_because_docxtpl_straightens_them(tmp_path):
+    path = edited(tmp_path, "agreement", "项目编号：{{ project.get('number', '') }}",
+                  "项目编号：{{ project.get(‘number’, “”) }}")
+    assert issues(path) == []
 
 
 def test_unbalanced_blocks_name_where_they_open(tmp_path):
