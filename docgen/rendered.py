@@ -36,7 +36,8 @@ class LayoutNote:
 
     def __str__(self) -> str:
         where = f"{self.file} {self.where}".strip()
-        return f"[排版] {where}：{self.message}  〔{self.code}〕"
+        label = "模板" if self.code.startswith("template.") else "排版"
+        return f"[{label}] {where}：{self.message}  〔{self.code}〕"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from docgen.render_docx.compiled import CompiledTemplate
 from docgen.rendered import Document, LayoutNote, Rendered, default_stem, document_properties, once
 from docgen.report import PACKET, RecordInput, Report, as_source, check, packet_kinds, sections_for
 from docgen.schemas import Kind, get_kind
+from docgen.template_check import warnings_of
 from docgen.typeset import PdfStage, check_engine, font_map, glyph_findings
 
 _NOT_RENDERABLE = ("schema.", "policy.")  # findings after which the record's text is not worth a glyph check
@@ -99,15 +100,16 @@ class Renderer:
         with self._lock:
             docx = self._template(kind.name).render(context, properties=properties)
             marked = mark_docx(docx) if draft else docx
+            template_notes = self._template_notes(kind.name)
             pdf_stage = self._pdf_stage()
             if pdf_stage is None:
-                return Document(kind.name, stem, marked), []
+                return Document(kind.name, stem, marked), template_notes
             # LibreOffice draws the docx's watermark; our engine does not draw VML, so its PDF is stamped instead.
             result = pdf_stage(marked if libreoffice else docx, metadata=properties, name=f"{stem}.docx")
         pdf = mark_pdf(result.pdf, font_map(self.options.fonts)) if draft and not libreoffice else result.pdf
         if self.options.pdfa:
             pdf = to_pdfa(pdf, creation_date(report.record))
-        notes = [LayoutNote.of(f"{stem}.pdf", warning) for warning in result.warnings]
+        notes = template_notes + [LayoutNote.of(f"{stem}.pdf", warning) for warning in result.warnings]
         return Document(kind.name, stem, marked, pdf, result.pages), notes
 
     def _renderable(self, report: Report) -> Report:
@@ -123,6 +125,14 @@ class Renderer:
         if compiled is None or compiled.stamp != stamp:  # a template edited while a long-lived renderer runs
             compiled = self._templates[kind] = _Compiled(stamp, CompiledTemplate(path))
         return compiled.template
+
+    def _template_notes(self, kind: str) -> list[LayoutNote]:
+        """The checker's warnings on a user's template (unaccepted revisions…): rendered, but worth a look."""
+        if self.options.templates is None:
+            return []
+        path = find_template(kind, self.options.templates)
+        return [LayoutNote(path.name, f"template.{issue.code}", issue.where, issue.message)
+                for issue in warnings_of(path, kind)]
 
     def _pdf_stage(self) -> PdfStage | None:
         if self._pdf is None and self.options.wants_pdf:

@@ -336,6 +336,12 @@ class _Checker:
         pieces = [s for s in tag.paragraph.segments if s.start < end and s.end > start and s.end > s.start]
         if not pieces:
             return
+        if any(s.start == s.end and start < s.start < end for s in tag.paragraph.segments):
+            self.unreadable.add(id(tag))
+            self.report("tag_across_markup", "error", tag.paragraph,
+                        f"标签 {tag.source} 中间有一个空的文字元素（多见于用程序改过的文件）：docxtpl 会因此"
+                        "读错标签。请删掉整个标签后重新输入")
+            return
         first, last = pieces[0].wrappers, pieces[-1].wrappers
         if first != last:
             kinds = "、".join(dict.fromkeys(WRAPPERS[k] for k, _ in set(first) ^ set(last)))

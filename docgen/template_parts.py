@@ -147,7 +147,7 @@ def _headers_footers(package: zipfile.ZipFile, document: etree._Element,
         for ref in section:
             if local(ref) in ("headerReference", "footerReference"):
                 usage.setdefault(ref.get(qn("r:id"), ""), (number, ref.get(qn("w:type"), "default")))
-    for rid, (rel_type, part) in sorted(rels.items(), key=lambda item: item[1][1]):
+    for rid, (rel_type, part) in sorted(rels.items(), key=lambda item: (item[1][0] != "header", item[1][1])):
         if rel_type not in ("header", "footer") or part not in package.namelist():
             continue
         word = "页眉" if rel_type == "header" else "页脚"
@@ -250,6 +250,8 @@ def _run(run: etree._Element, wrappers: tuple[tuple[str, int], ...], out: Paragr
                 fields.pop()
         elif name in ("t", "tab"):
             text = node.text or "" if name == "t" else "\t"
+            if not text and not node.attrib:
+                continue  # <w:t/>: docxtpl reads past it; an empty <w:t xml:space="preserve"/> it does not
             around = wrappers + tuple(("field", f) for f in fields if f > 0)
             out.segments.append(Segment(len(out.text), len(out.text) + len(text), around))
             out.text += text
