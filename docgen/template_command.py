@@ -8,32 +8,64 @@ from pathlib import Path
 
 import click
 
-from docgen.errors import EXIT_DATA, EXIT_OK, TemplateError, UsageError
+from docgen.errors import EXIT_DATA, EXIT_OK, TemplateError, UnknownKindError, UsageError
 from docgen.output import write_atomic
 from docgen.render_docx import find_template
-from docgen.schemas import get_kind, kinds
+from docgen.schemas import kinds
 from docgen.template_check import check_template
 
 
-@click.group("template")
+def kind_list() -> str:
+    """The kinds with their Chinese titles, for messages: ``application（…申请表）、…``."""
+    return "、".join(f"{kind.name}（{kind.title}）" for kind in kinds().values())
+
+
+class _ListsKinds(click.Command):
+    """A command whose help ends with the document kinds (read when help is shown, not at import)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        with formatter.section("文书类型 KIND"):
+            formatter.write_dl([(kind.name, kind.title) for kind in kinds().values()])
+
+
+class _GroupListsKinds(_ListsKinds, click.Group):
+    pass
+
+
+@click.group("template", cls=_GroupListsKinds)
 def template_group() -> None:
-    """导出模板以便在 Word/WPS/LibreOffice 中修改，并检查修改后的模板。"""
+    r"""导出模板以便在 Word/WPS/LibreOffice 中修改，并检查修改后的模板。
+
+    \b
+    步骤：docgen template export KIND 目录 → 在 Word 中修改 → docgen template check 目录/KIND.docx
+          → docgen render KIND 数据.json --templates 目录
+    """
 
 
-@template_group.command("export")
-@click.argument("kind")
+@template_group.command("export", cls=_ListsKinds)
+@click.argument("kind", required=False)
 @click.argument("directory", required=False, type=click.Path(path_type=Path), default=Path("."))
-@click.option("--force", is_flag=True, help="覆盖目录中已有的同名模板")
-def export_command(kind: str, directory: Path, force: bool) -> None:
+@click.option("--force", is_flag=True, help="覆盖目录中已修改过的同名模板")
+def export_command(kind: str | None, directory: Path, force: bool) -> None:
     """把 KIND 的内置模板复制到 DIRECTORY（默认当前目录），供编辑后用 --templates DIRECTORY 使用。"""
-    get_kind(kind)
+    if kind is None:
+        raise UsageError(f"请指定要导出的文书类型 KIND，可用的类型：{kind_list()}。"
+                         "例如：docgen template export agreement 我的模板")
+    if kind not in kinds():
+        raise UnknownKindError(f"没有名为「{kind}」的文书类型；可用的类型：{kind_list()}")
     source = find_template(kind)
     target = directory / source.name
-    if target.exists() and not force:
-        raise UsageError(f"{target} 已存在，未覆盖（如确需覆盖，请加 --force）")
-    write_atomic(target, source.read_bytes())
-    click.echo(f"已导出 {target}")
-    click.echo(f"修改后可先检查：docgen template check {target}")
+    shipped = source.read_bytes()
+    if target.is_file() and target.read_bytes() == shipped:
+        click.echo(f"{target} 已是内置模板，无需导出")
+    elif target.exists() and not force:
+        raise UsageError(f"{target} 已存在且与内置模板不同（可能是您修改过的模板），未覆盖。"
+                         "如确需用内置模板覆盖，请先备份，再加 --force")
+    else:
+        write_atomic(target, shipped)
+        click.echo(f"已导出 {target}")
+    click.echo(f"修改后先检查：docgen template check {target}")
     click.echo(f"生成时使用：docgen render {kind} 数据.json --templates {directory}")
 
 
@@ -48,8 +80,8 @@ def check_command(ctx: click.Context, file: Path, kind: str | None, as_json: boo
         raise UsageError(f"找不到模板文件：{file}")
     if kind is None and file.stem in kinds():
         kind = file.stem
-    if kind is not None:
-        get_kind(kind)
+    if kind is not None and kind not in kinds():
+        raise UnknownKindError(f"没有名为「{kind}」的文书类型；可用的类型：{kind_list()}")
     try:
         issues = check_template(file, kind)
     except TemplateError as exc:

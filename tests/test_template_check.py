@@ -116,14 +116,35 @@ def test_check_command_exit_codes_and_json(run, tmp_path):
     assert code == 2 and "找不到模板文件" in err
 
 
-def test_export_writes_the_shipped_template_and_refuses_to_overwrite(run, tmp_path):
+def test_export_writes_the_shipped_template_and_refuses_to_overwrite_an_edited_one(run, tmp_path):
     code, out, _ = run("template", "export", "notice", tmp_path)
     assert code == 0 and (tmp_path / "notice.docx").read_bytes() == (SHIPPED / "notice.docx").read_bytes()
+    assert run("template", "export", "notice", tmp_path)[0] == 0  # unchanged: nothing to lose
+    edited(tmp_path, "notice", "{{ notice.addressee }}", "{{ notice.addressee }}（修订稿）")
+    mine = (tmp_path / "notice.docx").read_bytes()
     code, _, err = run("template", "export", "notice", tmp_path)
-    assert code == 2 and "已存在" in err
+    assert code == 2 and "已存在且与内置模板不同" in err and "--force" in err
+    assert (tmp_path / "notice.docx").read_bytes() == mine
     assert run("template", "export", "notice", tmp_path, "--force")[0] == 0
-    code, _, err = run("template", "export", "nosuchkind", tmp_path)
-    assert code == 2 and "没有名为" in err
+    assert (tmp_path / "notice.docx").read_bytes() == (SHIPPED / "notice.docx").read_bytes()
+
+
+@pytest.mark.parametrize("argv", [("export",), ("export", "nosuchkind"), ("check", "x.docx", "--kind", "nosuchkind")])
+def test_a_missing_or_unknown_kind_lists_the_kinds_in_chinese(run, tmp_path, argv):
+    (tmp_path / "x.docx").write_bytes((SHIPPED / "plan.docx").read_bytes())
+    code, _, err = run("template", *[tmp_path / a if a.endswith(".docx") else a for a in argv])
+    assert code == 2 and "agreement（服务协议）" in err and "notice（通知）" in err
+
+
+def test_template_help_lists_the_kinds(run):
+    code, out, _ = run("template", "--help")
+    assert code == 0 and "文书类型 KIND" in out and "可行性研究报告" in out
+
+
+def test_check_exits_2_for_a_file_that_is_not_a_template(run, tmp_path):
+    (tmp_path / "agreement.docx").write_text("不是 Word 文件")
+    code, _, err = run("template", "check", tmp_path / "agreement.docx")
+    assert code == 2 and "不是有效的 Word 文件" in err
 
 
 def test_render_refuses_a_broken_user_template_with_its_place(run, tmp_path):
