@@ -34,10 +34,14 @@ class LayoutNote:
         """The note of a typesetter warning in ``file``."""
         return cls(file, warning.code, warning.where, warning.message)
 
+    @property
+    def label(self) -> str:
+        """What the note is about, as printed before it: 排版 (the PDF engine) or 模板 (a user's template)."""
+        return "模板" if self.code.startswith("template.") else "排版"
+
     def __str__(self) -> str:
         where = f"{self.file} {self.where}".strip()
-        label = "模板" if self.code.startswith("template.") else "排版"
-        return f"[{label}] {where}：{self.message}  〔{self.code}〕"
+        return f"[{self.label}] {where}：{self.message}  〔{self.code}〕"
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,11 +127,14 @@ class Renderer:
         return compiled.template
 
     def _template_notes(self, kind: str) -> list[LayoutNote]:
-        """The checker's warnings on a user's template (unaccepted revisions…): rendered, but worth a look."""
+        """The checker's warnings on a user's template (unaccepted revisions…): rendered, but worth a look.
+
+        Run-wide notes (no ``where``): a batch reports them once, not on every row.
+        """
         if self.options.templates is None:
             return []
         path = find_template(kind, self.options.templates)
-        return [LayoutNote(path.name, f"template.{issue.code}", issue.where, issue.message)
+        return [LayoutNote(path.name, f"template.{issue.code}", "", f"{issue.where}：{issue.message}")
                 for issue in warnings_of(path, kind)]
 
     def _pdf_stage(self) -> PdfStage | None:

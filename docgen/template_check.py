@@ -116,6 +116,7 @@ class _Tag:
     body: str  # the Jinja tag docxtpl makes of it: prefix removed
     paragraph: _Paragraph
     prefix: str = ""
+    unreadable: bool = False  # reported for characters or markup Jinja cannot read: not parsed again
 
     @property
     def kind(self) -> str:
@@ -181,7 +182,6 @@ class _Checker:
         self.issues: list[TemplateIssue] = []
         self.known = known_names(kind) if kind is not None else None
         self.env = _environment()
-        self.unreadable: set[int] = set()  # tags already reported for characters Jinja cannot read
         self.revised: list[_Paragraph] = []  # paragraphs with unaccepted tracked changes
         self.boxes = 0
 
@@ -337,7 +337,7 @@ class _Checker:
         if not pieces:
             return
         if any(s.start == s.end and start < s.start < end for s in tag.paragraph.segments):
-            self.unreadable.add(id(tag))
+            tag.unreadable = True
             self.report("tag_across_markup", "error", tag.paragraph,
                         f"标签 {tag.source} 中间有一个空的文字元素（多见于用程序改过的文件）：docxtpl 会因此"
                         "读错标签。请删掉整个标签后重新输入")
@@ -345,7 +345,7 @@ class _Checker:
         first, last = pieces[0].wrappers, pieces[-1].wrappers
         if first != last:
             kinds = "、".join(dict.fromkeys(WRAPPERS[k] for k, _ in set(first) ^ set(last)))
-            self.unreadable.add(id(tag))
+            tag.unreadable = True
             self.report("tag_across_markup", "error", tag.paragraph,
                         f"标签 {tag.source} 一部分在{kinds}中、一部分在外：docxtpl 会因此弄乱文档结构（段落错位、"
                         f"文字丢失）。请删掉整个标签，在{kinds}之外重新输入")
@@ -353,7 +353,7 @@ class _Checker:
         inside = {key for piece in pieces for key in piece.wrappers}
         fields = {key for key in inside if key[0] == "field"} - set(first)
         if fields:
-            self.unreadable.add(id(tag))
+            tag.unreadable = True
             self.report("tag_across_markup", "error", tag.paragraph,
                         f"标签 {tag.source} 中夹着一个域（如页码、日期）：docxtpl 会删掉这个域并把它的结果当作标签的"
                         "一部分。请把域移到标签之外")
@@ -414,7 +414,7 @@ class _Checker:
             self.report("invisible_in_tag", "error", tag.paragraph,
                         f"标签 {tag.source} 中有看不见的字符（{names}），Jinja 无法读取：请删掉整个标签后重新输入")
         if quotes or wide or invisible:
-            self.unreadable.add(id(tag))
+            tag.unreadable = True
 
     # -- blocks, expressions and names -----------------------------------------------------------------------
 
@@ -486,8 +486,8 @@ class _Checker:
     def _expression(self, tag: _Tag, source: str, stack: list[_Scope]) -> tuple[str, ...]:
         """Check one expression; the path it names when it is a plain access chain (for loop variables)."""
         source = source.strip()
-        if id(tag) in self.unreadable:
-            return ()
+        if tag.unreadable:
+            return ()  # already reported: a syntax error on top would say the same less clearly
         if not source:
             self.report("syntax", "error", tag.paragraph, f"标签 {tag.source} 中缺少表达式")
             return ()

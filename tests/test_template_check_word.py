@@ -317,4 +317,18 @@ def test_render_with_templates_warns_about_revisions(run, tmp_path):
     code, _, err = run("render", "agreement", ROOT / "examples" / "agreement-two-party.json",
                              "--templates", folder, "-o", tmp_path / "out", "--to", "docx")
     assert code == 0, err
-    assert "[模板] agreement.docx 正文第 2 段" in err and "接受所有修订" in err
+    assert "[模板] agreement.docx：正文第 2 段：模板中有未接受的修订" in err and "接受所有修订" in err
+
+
+def test_a_batch_reports_the_template_warning_once_not_per_row(run, tmp_path):
+    source = docx.Document(str(ROOT / "templates" / "zh" / "notice.docx"))
+    paragraph = next(p for p in source.paragraphs if p.text == "{{ notice.addressee }}")
+    paragraph._p.append(docx.oxml.parse_xml(f'<w:del {NAMESPACES} w:id="91" {REVISION}>'
+                                            '<w:r><w:delText>各有关单位：</w:delText></w:r></w:del>'))
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    source.save(str(folder / "notice.docx"))
+    code, _, err = run("batch", "notice", ROOT / "examples" / "notices.xlsx", "--base", ROOT / "examples" / "notice.json",
+                       "--templates", folder, "-o", tmp_path / "out", "--to", "docx", "--jobs", "1")
+    assert code == 0, err
+    assert err.count("[模板]") == 1 and "未接受的修订" in err

@@ -55,7 +55,7 @@ def batch_command(kind: str, rows: Path, out_dir: Path, base: Path | None, jobs:
                             sheet=sheet, header_row=header_row, strict_columns=strict_columns,
                             executor=executor, scheduler=scheduler, pdfa=options.pdfa, single_sided=single_sided)
     for note in summary.layout:
-        click.echo(f"[排版] {note.message}  〔{note.code}〕", err=True)
+        click.echo(f"[{note.label}] {note.message}  〔{note.code}〕", err=True)
     click.echo(summary.line())
     for warning in summary.warnings:
         click.echo(f"警告：{warning}", err=True)
