@@ -332,3 +332,9 @@ def test_a_batch_reports_the_template_warning_once_not_per_row(run, tmp_path):
                        "--templates", folder, "-o", tmp_path / "out", "--to", "docx", "--jobs", "1")
     assert code == 0, err
     assert err.count("[模板]") == 1 and "未接受的修订" in err
+
+
+def test_check_exits_0_when_there_are_only_warnings(run, tmp_path):
+    path = word_file(tmp_path / "t.docx", para(text_run("甲方："), inserted("{{ x }}")))
+    code, out, _ = run("template", "check", path)
+    assert code == 0 and "[提醒] 正文第 1 段" in out and "0 处错误，1 处提醒" in out
