@@ -4,6 +4,7 @@ Every 大写 below is written by hand, independently of docgen.money (预付款 
 """
 
 import copy
+import subprocess
 import re
 from decimal import Decimal
 
@@ -319,3 +320,33 @@ def test_cli_renders_both_kinds(tmp_path):
     assert main(["render", "acceptance", str(EXAMPLES / "acceptance-pass.json"), "-o", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "04-服务协议.docx", "04-服务协议.pdf", "05-评估验收报告.docx", "05-评估验收报告.pdf"]
+
+
+def test_the_agencys_signatory_and_account_are_printed_under_its_name_in_docx_and_pdf(two_party, tmp_path):
+    two_party = copy.deepcopy(two_party)
+    party_a = two_party["agreement"]["party_a"]
+    party_a["signatory"] = "李晓东"
+    party_a["account"] = {"bank": "中国建设银行鄂尔多斯康巴什支行", "account_name": party_a["name"],
+                          "account_number": "1505 0169 6100 0000 0321"}
+    rendered = docgen.render(two_party, "agreement", to=["docx", "pdf"])
+    [document] = rendered.documents
+    lines = [p.text for p in open_docx(document.data).paragraphs]
+    start, end = lines.index(f"甲方：{party_a['name']}"), lines.index(f"乙方：{two_party['applicant']['name']}")
+    assert lines[start:end] == [
+        f"甲方：{party_a['name']}", f"统一社会信用代码：{party_a['credit_code']}", f"地址：{party_a['address']}",
+        "法定代表人：王建国", "授权代表：李晓东", "联系人：赵敏", "联系电话：0477-8588126",
+        "开户银行：中国建设银行鄂尔多斯康巴什支行", f"账户名称：{party_a['name']}", "银行账号：1505 0169 6100 0000 0321"]
+    applicant_block = lines[end:lines.index(next(line for line in lines if line.startswith("根据《工伤保险条例》")))]
+    assert not [line for line in applicant_block if line.startswith(("授权代表", "开户银行"))]  # 乙方 gave none
+    path = tmp_path / "agreement.pdf"
+    path.write_bytes(document.pdf)
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())
+    assert "法定代表人：王建国授权代表：李晓东联系人：赵敏" in text
+    assert "开户银行：中国建设银行鄂尔多斯康巴什支行" in text and "银行账号：15050169610000000321" in text
+
+
+def test_a_signatory_who_is_the_legal_representative_is_not_printed_twice(two_party):
+    two_party = copy.deepcopy(two_party)
+    two_party["agreement"]["party_a"]["signatory"] = "王建国"
+    assert "授权代表：" not in docx_text(_render(two_party, "agreement"))

@@ -12,8 +12,9 @@ The context contract (templates are written against exactly this):
   服务协议 or the 评估验收报告 (the only kinds that show them):
 - ``agreement_terms``: ``{three_party, parties, payee, schedule, period, kpis, copies_each, copies_total}``:
   ``parties`` lists 甲方 (the agency), 乙方 (the applicant) and, for a three-party agreement, 丙方 (the
-  third party), each ``{role, title, name, credit_code, address, legal_representative, contact, phone}``
-  (missing optional facts as ``""``); ``payee`` is ``{role, name, bank, account_name, account_number}``;
+  third party), each ``{role, title, name, credit_code, address, legal_representative, signatory, contact,
+  phone, bank, account_name, account_number}`` (missing optional facts as ``""``; ``signatory`` only when
+  it differs from the legal representative); ``payee`` is ``{role, name, bank, account_name, account_number}``;
   ``schedule`` is ``{amount, ratio, prepayment, balance, ratio_text, balance_ratio_text}`` (Decimal 元,
   预付款 rounded half-up to the 分, 余款 the rest, so they always add up); ``period`` is
   ``{start, end, months, text}`` of the service period; ``kpis`` lists the effective targets

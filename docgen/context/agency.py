@@ -61,9 +61,14 @@ def _parties(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _party(role: str, title: str, data: dict[str, Any], contact: str, phone: str) -> dict[str, Any]:
+    account = data.get("account", {})
+    representative = data.get("legal_representative", "")
+    signatory = data.get("signatory", "")
     return {"role": role, "title": title, "name": data["name"], "credit_code": data.get("credit_code", ""),
-            "address": data.get("address", ""), "legal_representative": data.get("legal_representative", ""),
-            "contact": contact, "phone": phone}
+            "address": data.get("address", ""), "legal_representative": representative,
+            "signatory": signatory if signatory != representative else "",  # printed only when it adds a name
+            "contact": contact, "phone": phone,
+            **{key: account.get(key, "") for key in ("bank", "account_name", "account_number")}}
 
 
 def acceptance_report(record: dict[str, Any], policy: Policy) -> dict[str, Any]:
