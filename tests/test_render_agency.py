@@ -4,8 +4,8 @@ Every 大写 below is written by hand, independently of docgen.money (预付款 
 """
 
 import copy
-import subprocess
 import re
+import subprocess
 from decimal import Decimal
 
 import docx

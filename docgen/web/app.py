@@ -9,6 +9,8 @@ import zipfile
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from threading import Lock
 from typing import Any
@@ -34,6 +36,7 @@ from docgen.load import Source, from_mapping, parse_json
 from docgen.options import RenderOptions
 from docgen.rendered import Rendered
 from docgen.renderer import Renderer
+from docgen.schemas import label_for
 from docgen.web import forms, lifecycle
 from docgen.web.records import plain
 from docgen.web.store import Project, Role, Store, User
@@ -62,7 +65,8 @@ class Config:
 def create_app(config: Config) -> Starlette:
     """The ASGI app over one store."""
     templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
-    templates.globals.update(pages=forms.pages, role_label=lambda role: Role(role).label)
+    templates.globals.update(pages=forms.pages, role_label=lambda role: Role(role).label, label=label_for)
+    templates.filters["when"] = _when
     web = _Web(config, templates)
     routes = [
         Route("/", web.home),
@@ -126,7 +130,6 @@ class _Web:
 
     def __init__(self, config: Config, templates: Environment):
         self.config, self.store, self.templates = config, config.store, templates
-        self._users: dict[int, User | None] = {}
 
     # ---- helpers ----------------------------------------------------------------------------------------------
     def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -139,10 +142,8 @@ class _Web:
         uid = request.session.get("uid")
         if not isinstance(uid, int):
             return None
-        user = self._users.get(uid)
-        if user is None:  # users are never changed or removed while serving, so one lookup each will do
-            user = self._users[uid] = self.store.user(uid)
-        return user
+        user = self.store.user(uid)  # read each time: `docgen users` may change or disable it while serving
+        return user if user is not None and not user.disabled else None
 
     def _require_user(self, request: Request) -> User:
         user = self._user(request)
@@ -219,16 +220,26 @@ class _Web:
         user = self._require_user(request)
         if not user.is_agency:
             raise HTTPException(403, "只有经办机构人员可以修改机构设置")
-        message = ""
-        if request.method == "POST":
-            posted, problems = forms.parse((await self._form(request)).multi_items())  # type: ignore[arg-type]
-            agreement = posted.get("agreement", {})
-            self.store.set_setting(lifecycle.AGENCY_SETTING,
-                                   {key: agreement[key] for key in _SETTING_FIELDS if key in agreement})
-            message = "已保存机构设置" if not problems else "；".join(f.message for f in problems)
+        message, errors = "", []
         agency = self.store.setting(lifecycle.AGENCY_SETTING, {})
+        kept = pattern = agency.get(lifecycle.NUMBER_PATTERN, lifecycle.DEFAULT_NUMBER_PATTERN)
+        if request.method == "POST":
+            form = await self._form(request)
+            posted, problems = forms.parse(form.multi_items())  # type: ignore[arg-type]
+            agreement = posted.get("agreement", {})
+            agency = {key: agreement[key] for key in _SETTING_FIELDS if key in agreement}
+            pattern = str(form.get(lifecycle.NUMBER_PATTERN, "")).strip()
+            errors = [f"{f.label}：{f.message}" for f in problems]
+            problem = lifecycle.number_problem(pattern)
+            if problem:
+                errors.append(problem)
+            agency[lifecycle.NUMBER_PATTERN] = kept if problem else pattern  # the old pattern stays in use
+            self.store.set_setting(lifecycle.AGENCY_SETTING, agency)
+            message = "已保存机构设置" + ("；以下内容未能保存，请改正：" if errors else "")
         nodes = forms.build_fields([f"/agreement/{key}" for key in _SETTING_FIELDS], {"agreement": agency})
-        return self.html(request, "settings.html", nodes=nodes, message=message)
+        example = "" if lifecycle.number_problem(pattern) else lifecycle.format_number(pattern, 1, date.today())
+        return self.html(request, "settings.html", status=400 if errors else 200, nodes=nodes, message=message,
+                         errors=errors, pattern=pattern, example=example)
 
     # ---- projects ---------------------------------------------------------------------------------------------
     async def projects(self, request: Request) -> Response:
@@ -316,23 +327,42 @@ class _Web:
             changed = request.query_params.get("changed", "0")
             saved = (f"已保存为第 {request.query_params['saved']} 版（{changed} 处修改）" if changed != "0"
                      else "没有修改，未生成新版本")
-        findings, ready = await run_in_threadpool(self._checks, project.record, page.kind.name)
-        stage = {page.kind.name} | ({_PACKET, *_packet_kinds()} if page.kind.name == "application" else set())
-        issued = [i for i in self.store.issued(project) if i.kind in stage]
+        findings, ready = await run_in_threadpool(self._checks, project, page.kind.name)
+        all_issued = self.store.issued(project)
+        stages = {p.kind.name: [i for i in all_issued if _stage(i.kind) == p.kind.name] for p in forms.pages()}
+        targets = lifecycle.agreed_targets(project.record, findings) if page.kind.name == "acceptance" else []
         return self.html(request, "page.html", project=project, page=page, nodes=forms.build(page, project.record),
-                         findings=findings, ready=ready, saved=saved, issued=issued,
+                         findings=[_finding(f) for f in findings], ready=ready, saved=saved,
+                         issued=stages[page.kind.name], stages=stages, targets=targets,
                          uploads=self.store.uploads(project) if page.kind.name == "application" else [],
                          agency=self.store.setting(lifecycle.AGENCY_SETTING))
 
-    def _checks(self, record: dict[str, Any], kind: str) -> tuple[list[dict[str, str]], dict[str, bool]]:
+    def _checks(self, project: Project, kind: str) -> tuple[list[Finding], dict[str, bool]]:
+        """The findings of the page ``kind`` and, for every page, whether its document can be generated."""
         ready = {}
         findings: list[Finding] = []
         for page in forms.pages():
-            report = docgen.validate(self._source(record, hashed=False), page.kind.name)
-            ready[page.kind.name] = report.ok
+            found = self._findings(project, project.record, page.kind.name)
+            ready[page.kind.name] = not any(f.is_error for f in found)
             if page.kind.name == kind:
-                findings = report.findings
-        return [_finding(f) for f in findings], ready
+                findings = found
+        return findings, ready
+
+    def _findings(self, project: Project, record: dict[str, Any], kind: str) -> list[Finding]:
+        """What `docgen validate` says about ``kind``, plus what only the store knows or the page adds.
+
+        The store knows a 协议编号 already in use; the page adds a result below its target while typing.
+        """
+        findings = list(docgen.validate(self._source(record, hashed=False), kind).findings)
+        if kind == "agreement":
+            number = record.get("agreement", {}).get("number")
+            other = self.store.agreement_numbers(exclude=project.id).get(number) if number else None
+            if other is not None:
+                findings.append(Finding("agreement.number_taken", "/agreement/number", label_for("/agreement/number"),
+                                        f"协议编号「{number}」已用于项目「{other[1]}」；每份协议的编号须不同"))
+        elif kind == "acceptance":
+            findings += lifecycle.unmet_targets(record, findings)
+        return findings
 
     async def check(self, request: Request) -> Response:
         user = self._require_user(request)
@@ -341,9 +371,9 @@ class _Web:
         form = await self._form(request)
         posted, problems = forms.parse(form.multi_items())  # type: ignore[arg-type]
         record = forms.merge(project.record, page, posted)
-        report = await run_in_threadpool(docgen.validate, self._source(record, hashed=False), page.kind.name)
+        found = await run_in_threadpool(self._findings, project, record, page.kind.name)
         unreadable = {f.path for f in problems}
-        findings = problems + [f for f in report.findings if f.path not in unreadable]
+        findings = problems + [f for f in found if f.path not in unreadable]
         return JSONResponse({"findings": [_finding(f) for f in findings],
                              "ready": not any(f.is_error for f in findings)})
 
@@ -354,7 +384,14 @@ class _Web:
         await self._form(request)
         record = dict(project.record)
         if page.kind.name == "agreement":
-            record["agreement"] = lifecycle.agreement_draft(record, self.store.setting(lifecycle.AGENCY_SETTING, {}))
+            agency, today = self.store.setting(lifecycle.AGENCY_SETTING, {}), date.today()
+            number = None
+            if not record.get("agreement", {}).get("number"):
+                pattern = agency.get(lifecycle.NUMBER_PATTERN) or lifecycle.DEFAULT_NUMBER_PATTERN
+                number = await run_in_threadpool(self.store.next_agreement_number,
+                                                 partial(lifecycle.format_number, pattern, today=today),
+                                                 f"agreement_seq/{today.year}")
+            record["agreement"] = lifecycle.agreement_draft(record, agency, number=number, today=today)
             note = "生成服务协议（由申请表预填）"
         elif page.kind.name == "acceptance":
             record["acceptance"] = lifecycle.acceptance_draft(record)
@@ -369,7 +406,7 @@ class _Web:
         user = self._require_user(request)
         project = self._project(request, user)
         return self.html(request, "history.html", project=project, versions=self.store.versions(project),
-                         issued=self.store.issued(project))
+                         issued=self.store.issued(project), names={u.id: u.name for u in self.store.users()})
 
     async def version_json(self, request: Request) -> Response:
         user = self._require_user(request)
@@ -476,6 +513,11 @@ class _Web:
 _SETTING_FIELDS = ("party_a", "place", "prepayment_ratio")
 
 
+def _when(moment: datetime, seconds: bool = False) -> str:
+    """A stored UTC time in the server's own time zone (the office's), as people write it: 2027-03-01 14:05."""
+    return moment.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
 def _csrf(request: Request) -> str:
     token = request.session.get("csrf")
     if not token:
@@ -506,8 +548,9 @@ def _page(name: str) -> forms.Page:
     raise HTTPException(404, "没有这个文书页面")
 
 
-def _packet_kinds() -> set[str]:
-    return {kind.name for kind in docgen.kinds().values() if kind.in_packet}
+def _stage(kind: str) -> str:
+    """The page an issued document belongs to: the packet and its parts to the application's."""
+    return "application" if kind == _PACKET or docgen.kinds()[kind].in_packet else kind
 
 
 def _finding(finding: Finding) -> dict[str, str]:

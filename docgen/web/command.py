@@ -131,4 +131,81 @@ def users_list(data_dir: Path, db_url: str | None) -> None:
     from docgen.web.store import Role
 
     for user in open_store(data_dir, db_url).users():
-        click.echo(f"{user.name}\t{Role(user.role).label}\t{user.created_at:%Y-%m-%d}")
+        state = "\t已停用" if user.disabled else ""
+        click.echo(f"{user.name}\t{Role(user.role).label}\t{user.created_at:%Y-%m-%d}{state}")
+
+
+@users_command.command("passwd")
+@click.argument("name")
+@click.password_option("--password", prompt="新密码", confirmation_prompt="再次输入新密码",
+                       help="新密码（不少于 8 个字符）")
+@_data_option
+@_db_option
+def users_passwd(name: str, password: str, data_dir: Path, db_url: str | None) -> None:
+    """修改用户的密码。"""
+    if len(password) < 8:
+        raise UsageError("密码至少 8 个字符")
+    store, user = _existing(name, data_dir, db_url)
+    store.set_password(user, password)
+    click.echo(f"已修改用户 {name} 的密码")
+
+
+@users_command.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(["enterprise", "agency"]))
+@_data_option
+@_db_option
+def users_role(name: str, role: str, data_dir: Path, db_url: str | None) -> None:
+    """修改用户类型（enterprise：申报单位；agency：经办机构）。"""
+    from docgen.web.store import Role
+
+    store, user = _existing(name, data_dir, db_url)
+    store.set_role(user, Role(role))
+    click.echo(f"已将用户 {name} 改为{Role(role).label}")
+
+
+@users_command.command("disable")
+@click.argument("name")
+@_data_option
+@_db_option
+def users_disable(name: str, data_dir: Path, db_url: str | None) -> None:
+    """停用用户：不能再登录，已登录的会话立即失效；其修改记录保留。"""
+    store, user = _existing(name, data_dir, db_url)
+    store.set_disabled(user, True)
+    click.echo(f"已停用用户 {name}（可用 docgen users enable {name} 恢复）")
+
+
+@users_command.command("enable")
+@click.argument("name")
+@_data_option
+@_db_option
+def users_enable(name: str, data_dir: Path, db_url: str | None) -> None:
+    """恢复已停用的用户。"""
+    store, user = _existing(name, data_dir, db_url)
+    store.set_disabled(user, False)
+    click.echo(f"已恢复用户 {name}")
+
+
+@users_command.command("remove")
+@click.argument("name")
+@_data_option
+@_db_option
+def users_remove(name: str, data_dir: Path, db_url: str | None) -> None:
+    """删除从未创建或修改过项目的用户；有记录的用户请停用（disable），以保留修改历史。"""
+    store, user = _existing(name, data_dir, db_url)
+    activity = store.user_activity(user)
+    if activity:
+        raise UsageError(f"用户「{name}」有 {activity} 条项目、版本或出具记录，删除会使修改历史失去修改人；"
+                         f"请改用 docgen users disable {name} 停用")
+    store.remove_user(user)
+    click.echo(f"已删除用户 {name}")
+
+
+def _existing(name: str, data_dir: Path, db_url: str | None):  # type: ignore[no-untyped-def]
+    """The store and the user named ``name``, or a usage error listing who exists."""
+    store = open_store(data_dir, db_url)
+    user = store.user_named(name)
+    if user is None:
+        names = "、".join(u.name for u in store.users()) or "（尚无用户）"
+        raise UsageError(f"没有用户「{name}」；现有用户：{names}")
+    return store, user

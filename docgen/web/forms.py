@@ -20,7 +20,7 @@ from typing import Any
 from docgen.findings import Finding
 from docgen.policies import DEFAULT_POLICY, all_policies, load_policy
 from docgen.schemas import Kind, escape, kinds, label_for, split_pointer
-from docgen.web.records import is_money, money_text, parse_money, schema_for
+from docgen.web.records import is_money, money_text, parse_date_text, parse_money, schema_for
 
 ROW = "__i__"  # the row index placeholder in a table's template row
 ROW_MARK = "{row}"  # value of the hidden input that keeps an empty row
@@ -249,6 +249,8 @@ def _value(schema: dict[str, Any], text: str) -> tuple[Any, str | None]:
     try:
         if is_money(schema):
             return str(parse_money(text)), None
+        if schema.get("format") == "date":
+            return parse_date_text(text), None
         kind = schema.get("type")
         if kind == "integer":
             return int(text.replace(",", "")), None

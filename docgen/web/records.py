@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -13,6 +14,9 @@ from docgen.schemas import escape, schema_at
 _MONEY = re.compile(r"[¥￥]?\s*(?P<number>[+-]?(?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)"
                     r"\s*(?P<wan>万元?|元)?")
 _WAN = Decimal(10000)
+# A date as people type or paste it: 2027-03-01, 2027-3-1, 2027/3/1, 2027.3.1, 2027年3月1日, 20270301.
+_DATE = re.compile(r"(?P<y>[0-9]{4})(?:(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})"
+                   r"|\s*年\s*(?P<m2>[0-9]{1,2})\s*月\s*(?P<d2>[0-9]{1,2})\s*日?|(?P<m3>[0-9]{2})(?P<d3>[0-9]{2}))")
 _INDEX = re.compile(r"/[0-9]+(?=/|$)")
 
 
@@ -46,6 +50,23 @@ def parse_money(text: str) -> Decimal:
     if number != round_yuan(number):
         raise ValueError(f"金额「{text}」精确到分以下（{number} 元）；金额最多两位小数")
     return round_yuan(number)
+
+
+def parse_date_text(text: str) -> str:
+    """A date typed by a person, as the record keeps it (ISO ``YYYY-MM-DD``), whatever the browser's language.
+
+    Raises:
+        ValueError: With a Chinese message, for text that is not a date or a day that does not exist.
+    """
+    match = _DATE.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"「{text}」不是日期；可写 2027-03-01、2027/3/1 或 2027年3月1日")
+    month = match["m"] or match["m2"] or match["m3"]
+    day = match["d"] or match["d2"] or match["d3"]
+    try:
+        return date(int(match["y"]), int(month), int(day)).isoformat()
+    except ValueError:
+        raise ValueError(f"「{text}」不是存在的日期（{match['y']}年{int(month)}月{int(day)}日）") from None
 
 
 def plain(value: Any, pointer: str = "") -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +23,7 @@ from alembic import command
 from alembic.config import Config
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, create_engine, event, func, select
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, create_engine, delete, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -62,6 +62,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @property
     def is_agency(self) -> bool:
@@ -208,13 +209,47 @@ class Store:
             return session.scalar(select(func.count()).select_from(User)) or 0
 
     def authenticate(self, name: str, password: str) -> User | None:
-        """The user when name and password match, else None (same work either way, against timing probes)."""
+        """The user when name and password match and the account is enabled, else None.
+
+        A wrong name costs the same work as a wrong password, against timing probes.
+        """
         user = self.user_named(name)
         try:
             _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
             return None
-        return user
+        return user if user is not None and not user.disabled else None
+
+    def set_password(self, user: User, password: str) -> None:
+        """Replace a user's password (stored only as a hash)."""
+        self._update(user, password_hash=_hasher.hash(password))
+
+    def set_role(self, user: User, role: Role) -> None:
+        """Change what a user may see."""
+        self._update(user, role=str(role))
+
+    def set_disabled(self, user: User, disabled: bool) -> None:
+        """Stop (or allow again) a user signing in; their name stays in the history."""
+        self._update(user, disabled=disabled)
+
+    def _update(self, user: User, **values: Any) -> None:
+        with self._session() as session:
+            row = session.get(User, user.id)
+            assert row is not None
+            for key, value in values.items():
+                setattr(row, key, value)
+
+    def user_activity(self, user: User) -> int:
+        """How many projects, versions and issued documents name this user (a user with any cannot be removed)."""
+        with self._session() as session:
+            return sum(session.scalar(select(func.count()).select_from(table).where(column == user.id)) or 0
+                       for table, column in ((Project, Project.owner_id), (Version, Version.user_id),
+                                             (Issued, Issued.user_id)))
+
+    def remove_user(self, user: User) -> None:
+        """Delete a user who never created or saved anything (`user_activity` is 0)."""
+        with self._session() as session:
+            session.execute(delete(User).where(User.id == user.id))
 
     # ---- projects ---------------------------------------------------------------------------------------------
     def create_project(self, owner: User, record: dict[str, Any], note: str) -> Project:
@@ -303,6 +338,26 @@ class Store:
         with self._session() as session:
             return list(session.scalars(query))
 
+    # ---- agreement numbers ------------------------------------------------------------------------------------
+    def agreement_numbers(self, exclude: int | None = None) -> dict[str, tuple[int, str]]:
+        """协议编号 in use: each number with the id and name of the project whose agreement carries it."""
+        with self._session() as session:
+            return _numbers(session, exclude)
+
+    def next_agreement_number(self, make: Callable[[int], str], counter: str) -> str:
+        """The next unused 协议编号 ``make(seq)`` gives, counting on from where ``counter`` stopped.
+
+        The counter (e.g. one per year) lives in the settings; numbers typed in by hand are skipped over.
+        """
+        with self._session() as session:
+            row = session.get(Setting, counter, with_for_update=True)  # PostgreSQL: one clerk at a time
+            used = _numbers(session, None)
+            seq = (int(row.value) if row is not None else 0) + 1
+            while make(seq) in used:
+                seq += 1
+            session.merge(Setting(key=counter, value=seq))
+        return make(seq)
+
     # ---- settings ---------------------------------------------------------------------------------------------
     def setting(self, key: str, default: Any = None) -> Any:
         """A stored setting, or ``default``."""
@@ -325,6 +380,14 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for a writer
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _numbers(session: Session, exclude: int | None) -> dict[str, tuple[int, str]]:
+    number = Project.record[("agreement", "number")].as_string()
+    query = select(number, Project.id, Project.name).where(number.is_not(None))
+    if exclude is not None:
+        query = query.where(Project.id != exclude)
+    return {found: (pid, name) for found, pid, name in session.execute(query)}
 
 
 def _project_name(record: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@ packet; an agency user generates the agreement; the history; another enterprise 
 
 import io
 import re
+from datetime import date
 
 from tests.web.conftest import pdftotext
 from tests.web.filled import AGENCY, APPLICATION, AT_CAP, CONTRIBUTIONS, FEASIBILITY, PLAN
@@ -61,6 +62,10 @@ def test_new_user_fills_checks_downloads_and_agency_writes_agreement(server, bro
 
     # Live check: a budget 0.01 元 over the cap (3% of contributions) is reported at the budget, as typed.
     fill(page, APPLICATION)
+    # Dates read the same in any browser language: ISO in the field, the Chinese date beside it.
+    fill(page, {"/project/end_date": "2027年12月31日"})
+    assert field(page, "/project/end_date").input_value() == "2027-12-31"
+    assert page.locator('[data-pointer="/project/start_date"] output.cndate').inner_text() == "2027年3月1日（星期一）"
     cap_error = findings_at(page, "/budget").filter(has_text="超过上限")
     cap_error.wait_for()
     assert "错误" in cap_error.inner_text()
@@ -101,13 +106,26 @@ def test_new_user_fills_checks_downloads_and_agency_writes_agreement(server, bro
     page.click("header button.link")
     register(page, server, "经办员乙", role="agency")
     page.goto(f"{server.url}/settings")
-    fill(page, AGENCY)
+    fill(page, {**AGENCY, "number_pattern": "{year}-{序号}"})
+    page.click(".save-bar button.primary")
+    assert "无法识别的占位符" in page.locator("ul.errors").inner_text()  # the rest is saved, the pattern is not
+    assert field(page, "/agreement/party_a/signatory").input_value() == "李晓东"
+    fill(page, {"number_pattern": AGENCY["number_pattern"]})
     page.click(".save-bar button.primary")
     page.wait_for_selector("p.saved")
+    year = date.today().year
+    assert page.locator("strong.example").inner_text() == f"EEDS-GSYF-XY-{year}-001"
     shot(page, shots, "settings")
     page.goto(f"{project_url}/agreement")
     page.click("button:has-text('生成服务协议')")
     page.wait_for_selector("p.saved")
+    assert field(page, "/agreement/number").input_value() == f"EEDS-GSYF-XY-{year}-001"
+    assert field(page, "/agreement/sign_date").input_value() == date.today().isoformat()
+    assert field(page, "/agreement/party_a/signatory").input_value() == "李晓东"
+    assert field(page, "/agreement/party_a/account/account_number").input_value() == "1505 0169 6100 0000 0321"
+    for key in ("bank", "account_name", "account_number"):
+        assert field(page, f"/agreement/payee/{key}").input_value() == APPLICATION[f"/applicant/account/{key}"]
+    assert page.locator('nav.docs a[data-kind="agreement"] .mark').inner_text() == "✓"
     assert field(page, "/agreement/amount").input_value() == AT_CAP
     assert field(page, "/agreement/start_date").input_value() == APPLICATION["/project/start_date"]
     assert field(page, "/agreement/end_date").input_value() == APPLICATION["/project/end_date"]
@@ -120,6 +138,15 @@ def test_new_user_fills_checks_downloads_and_agency_writes_agreement(server, bro
     assert field(page, "/agreement/kpis/2/indicator").input_value() == "training_rate"
     assert field(page, "/agreement/kpis/2/target").input_value() == "0.95"
     shot(page, shots, "agreement")
+    with page.expect_download() as download:
+        page.click("a[href$='/download/agreement.pdf']")
+    text = "".join(pdftotext(download.value.path().read_bytes(), tmp_path).split())
+    for line in (f"协议编号：EEDS-GSYF-XY-{year}-001", "法定代表人：王建国授权代表：李晓东",
+                 "开户银行：中国建设银行鄂尔多斯康巴什支行", "银行账号：15050169610000000321",
+                 "开户银行：中国工商银行伊金霍洛旗支行"):
+        assert line in text, line
+    page.reload()
+    assert page.locator('nav.docs a[data-kind="agreement"] small.stage.issued').inner_text().startswith("已出具 ")
 
     # Table rows move and go: the second KPI row moved up becomes the first.
     page.locator('tr[data-pointer="/agreement/kpis/1"] button.up').click()
@@ -131,8 +158,8 @@ def test_new_user_fills_checks_downloads_and_agency_writes_agreement(server, bro
     rows = page.locator("table.list").first.locator("tbody tr")
     assert rows.count() >= 5
     assert "生成服务协议" in rows.first.inner_text() and "经办员乙" in rows.first.inner_text()
-    assert page.locator("code", has_text="/agreement").count() >= 1
-    assert page.locator("code", has_text="/feasibility").count() >= 1
+    assert page.locator('span.change[title="/agreement"]', has_text="服务协议").count() >= 1  # labels, pointer on hover
+    assert page.locator('span.change[title="/feasibility"]', has_text="可行性研究报告").count() >= 1
     shot(page, shots, "history")
 
     # Another enterprise user cannot open the first user's project, nor sees it listed.
@@ -195,4 +222,70 @@ def test_import_export_workbook_uploads_and_csrf(server, browser, tmp_path):
     refused = page.request.post(f"{project_url}/application", form={"/project/name": "篡改"})
     assert refused.status == 403
     assert page.request.get(f"{project_url}/export.json").json() == version
+    context.close()
+
+
+ACTUALS = {"training_persons": "3300", "training_sessions": "12", "training_rate": "90%", "satisfaction_rate": "88%",
+           "exam_score": "85", "publicity_items": "3600", "accident_rate_change": "-25%"}
+
+
+def test_acceptance_starts_from_the_issued_agreement_and_flags_a_missed_target(server, browser, tmp_path, shots):
+    from tests.conftest import ROOT
+
+    # An English browser: dates must still read the Chinese way (the page does not use the native date box).
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900}, locale="en-US")
+    page = context.new_page()
+    register(page, server, "验收经办员", role="agency")
+    page.set_input_files("form[action='/projects/import'] input[type=file]",
+                         str(ROOT / "examples" / "agreement-two-party.json"))
+    page.click("form[action='/projects/import'] button")
+    page.wait_for_url(re.compile(r".*/projects/\d+/application$"))
+    project_url = page.url.rsplit("/", 1)[0]
+    page.goto(f"{project_url}/agreement")
+    assert page.locator('nav.docs a[data-kind="agreement"] small.stage').inner_text() == "尚未出具"
+    with page.expect_download():
+        page.click("a[href$='/download/agreement.pdf']")
+    kpis = page.request.get(f"{project_url}/export.json").json()["agreement"]["kpis"]
+
+    page.goto(f"{project_url}/acceptance")
+    issued = page.locator('nav.docs a[data-kind="agreement"] small.stage.issued').inner_text()
+    assert re.fullmatch(r"已出具 \d{4}-\d{2}-\d{2} \d{2}:\d{2}", issued)
+    page.click("button:has-text('按服务协议绩效目标开始验收')")
+    page.wait_for_selector("p.saved")
+    indicators = [field(page, f"/acceptance/results/{i}/indicator").input_value() for i in range(len(kpis))]
+    assert indicators == [k["indicator"] for k in kpis]
+    assert field(page, f"/acceptance/results/{len(kpis)}/indicator").count() == 0
+    assert page.locator(".targets tbody tr").nth(2).inner_text().split("\t")[:2] == ["培训率", "≥95%"]
+
+    fill(page, {f"/acceptance/results/{i}/actual": ACTUALS[name] for i, name in enumerate(indicators)})
+    missed = findings_at(page, "/acceptance/results/2/actual").filter(has_text="未达到目标 ≥95%")
+    missed.wait_for()  # under the figure typed, while typing
+    assert "警告" in missed.inner_text() and "「培训率」完成 90.00%" in missed.inner_text()
+    assert page.locator("#summary .findings li.warning", has_text="培训率").count() == 1
+    fill(page, {"/acceptance/method": "评审验收", "/acceptance/verdict": "合格", "/acceptance/application_date": "2028/3/5",
+                "/acceptance/date": "2028年3月20日", "/acceptance/panel/0/name": "乌力吉",
+                "/acceptance/panel/0/unit": "鄂尔多斯市人力资源和社会保障局"})
+    mismatch = findings_at(page, "/acceptance/verdict").filter(has_text="按绩效指标应为「不合格」")
+    mismatch.wait_for()
+    assert page.locator('[data-pointer="/acceptance/date"] output.cndate').inner_text() == "2028年3月20日（星期一）"
+    fill(page, {"/acceptance/verdict": "不合格"})
+    mismatch.wait_for(state="detached")
+    shot(page, shots, "acceptance")
+    save(page)
+    assert field(page, "/acceptance/date").input_value() == "2028-03-20"
+
+    with page.expect_download() as download:
+        page.click("a[href$='/download/acceptance.pdf']")
+    text = "".join(pdftotext(download.value.path().read_bytes(), tmp_path).split())
+    assert "验收结论：不合格" in text and "未达标" in text and "90.00%" in text
+    page.reload()
+    stage = page.locator('nav.docs a[data-kind="acceptance"] small.stage.issued').inner_text()
+    assert re.fullmatch(r"已出具 \d{4}-\d{2}-\d{2} \d{2}:\d{2}", stage)
+    assert page.locator("ul.issued li").inner_text().endswith("05-评估验收报告.pdf · 据第 3 版")
+    page.goto(f"{project_url}/history")
+    files = page.locator("table.list").nth(1).locator("tbody tr").all_inner_texts()
+    assert [f.split("\t")[1:4] for f in files] == [["05-评估验收报告.pdf", "验收经办员", "第 3 版"],
+                                                   ["04-服务协议.pdf", "验收经办员", "第 1 版"]]
+    assert page.locator("span.change", has_text="绩效指标完成情况第3项·完成值").count() == 1
+    shot(page, shots, "history-acceptance")
     context.close()

@@ -1,6 +1,9 @@
+from datetime import date
 from decimal import Decimal
 
-from docgen.web.lifecycle import acceptance_draft, agreement_draft, kpis_from_plan
+import pytest
+
+from docgen.web.lifecycle import acceptance_draft, agreement_draft, format_number, kpis_from_plan, number_problem
 
 AGENCY = {"party_a": {"name": "某市社会保险事业服务中心"}, "place": "某市", "prepayment_ratio": 0.3}
 
@@ -40,3 +43,40 @@ def test_acceptance_starts_from_the_agreements_kpis():
                                      {"indicator": "publicity_items", "name": "宣传手册", "target": 3000}]}}
     assert acceptance_draft(record)["results"] == [{"indicator": "training_rate"},
                                                    {"indicator": "publicity_items", "name": "宣传手册"}]
+
+
+def test_the_draft_carries_the_number_today_and_the_payers_bank_account(record):
+    account = {"bank": "中国工商银行鄂尔多斯分行", "account_name": record["applicant"]["name"], "account_number": "0606 1"}
+    record["applicant"]["account"] = account
+    draft = agreement_draft(record, AGENCY, number="2027-001", today=date(2027, 2, 20))
+    assert (draft["number"], draft["sign_date"]) == ("2027-001", "2027-02-20")
+    assert draft["payee"] == {"party": "party_b", **account}
+    record["agreement"] = {"number": "手写-1", "sign_date": "2027-01-05"}
+    kept = agreement_draft(record, AGENCY, number="2027-002", today=date(2027, 2, 20))
+    assert (kept["number"], kept["sign_date"]) == ("手写-1", "2027-01-05")
+
+
+@pytest.mark.parametrize(("pattern", "seq", "expected"), [
+    ("{year}-{seq:03d}", 7, "2027-007"), ("EEDS-GSYF-XY-{year}{month}-{seq}", 12, "EEDS-GSYF-XY-202702-12"),
+    ("协议{seq:4}", 5, "协议0005")])
+def test_number_patterns(pattern, seq, expected):
+    assert number_problem(pattern) is None
+    assert format_number(pattern, seq, date(2027, 2, 20)) == expected
+
+
+@pytest.mark.parametrize(("pattern", "says"), [
+    ("{year}-001", "须含序号"), ("{yaer}-{seq}", "无法识别的占位符"), ("{seq.__class__}", "无法识别的占位符"),
+    ("{seq:x}", "无法识别的占位符"), ("  ", "不能为空")])
+def test_bad_number_patterns_are_explained(pattern, says):
+    assert says in number_problem(pattern)
+
+
+def test_unmet_targets_wait_for_results_and_a_readable_agreement(record):
+    from docgen import validate
+    from docgen.web.lifecycle import agreed_targets, unmet_targets
+
+    assert unmet_targets(record, validate(record, "acceptance").findings) == []  # no acceptance section yet
+    record["agreement"] = {"kpis": [{"indicator": "training_rate", "target": 0.95}]}
+    record["acceptance"] = {"results": [{"indicator": "training_rate", "actual": 0.9}]}
+    findings = validate(record, "acceptance").findings
+    assert agreed_targets(record, findings) == [] and unmet_targets(record, findings) == []  # agreement incomplete

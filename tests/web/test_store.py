@@ -106,3 +106,31 @@ def test_postgresql_store_behaves_like_sqlite(postgres):
         _exercise(store)
     finally:
         store.close()
+
+
+def test_agreement_numbers_count_on_and_skip_numbers_in_use(store):
+    clerk = store.add_user("经办员", "password-3", Role.AGENCY)
+    store.create_project(clerk, {"project": {"name": "手填编号"}, "agreement": {"number": "2027-002"}}, "导入")
+    make = "2027-{:03d}".format
+    assert [store.next_agreement_number(make, "agreement_seq/2027") for _ in range(3)] == [
+        "2027-001", "2027-003", "2027-004"]
+    assert list(store.agreement_numbers()) == ["2027-002"]
+    assert store.agreement_numbers(exclude=1) == {}
+
+
+def test_users_change_password_and_role_and_are_disabled_or_removed(store):
+    user = store.add_user("企业甲", "password-1", Role.ENTERPRISE)
+    store.set_password(user, "new password")
+    assert store.authenticate("企业甲", "password-1") is None and store.authenticate("企业甲", "new password")
+    store.set_role(user, Role.AGENCY)
+    assert store.user(user.id).is_agency
+    store.set_disabled(user, True)
+    assert store.authenticate("企业甲", "new password") is None and store.user(user.id).disabled
+    store.set_disabled(user, False)
+    assert store.authenticate("企业甲", "new password").id == user.id
+    assert store.user_activity(user) == 0
+    store.create_project(user, {}, "新建")
+    assert store.user_activity(user) == 2  # the project and its first version
+    idle = store.add_user("企业乙", "password-2", Role.ENTERPRISE)
+    store.remove_user(idle)
+    assert store.user_named("企业乙") is None

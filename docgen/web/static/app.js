@@ -21,6 +21,34 @@ function showMoney(input, reformat) {
   }
 }
 
+// ---- dates: ISO in the field whatever the browser's language, 2027年3月1日 shown beside it -----------------
+const WEEKDAYS = "日一二三四五六";
+function parseDate(text) {
+  const m = text.trim().match(/^([0-9]{4})(?:([-/.])([0-9]{1,2})\2([0-9]{1,2})|\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?|([0-9]{2})([0-9]{2}))$/);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[3] || m[5] || m[7]), Number(m[4] || m[6] || m[8])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCMonth() === mo - 1 && day.getUTCDate() === d ? day : null;
+}
+function showDate(input, reformat) {
+  const out = input.parentElement.querySelector("output.cndate");
+  const day = input.value.trim() ? parseDate(input.value) : null;
+  if (out) out.textContent = day ? `${day.getUTCFullYear()}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日（星期${WEEKDAYS[day.getUTCDay()]}）` : "";
+  if (reformat && day) input.value = day.toISOString().slice(0, 10);
+}
+function pickDate(button) {
+  const box = button.parentElement;
+  const picker = box.querySelector("input.picker"), field = box.querySelector("input.date");
+  const day = parseDate(field.value);
+  picker.value = day ? day.toISOString().slice(0, 10) : "";
+  picker.onchange = () => {
+    field.value = picker.value;
+    showDate(field, true);
+    field.dispatchEvent(new Event("change", {bubbles: true}));
+  };
+  if (picker.showPicker) picker.showPicker();
+}
+
 // ---- findings under their fields and in the summary -------------------------------------------------------------
 function holderFor(path) {
   let pointer = path;
@@ -130,6 +158,7 @@ function renumber(section) {
 function tableClick(event) {
   const button = event.target.closest("button");
   if (!button) return;
+  if (button.classList.contains("pick")) { pickDate(button); return; }
   const section = button.closest(".table-field");
   if (button.classList.contains("add-row")) {
     const tbody = section.querySelector(":scope > .scroll > table > tbody");
@@ -158,14 +187,18 @@ function tableClick(event) {
 
 if (form) {
   form.addEventListener("change", (event) => {
+    if (event.target.classList.contains("picker")) return;  // its value is copied into the date field
     if (event.target.classList.contains("money")) showMoney(event.target, true);
+    if (event.target.classList.contains("date")) showDate(event.target, true);
     scheduleCheck();
   });
   form.addEventListener("input", (event) => {
     if (event.target.classList.contains("money")) showMoney(event.target, false);
+    if (event.target.classList.contains("date")) showDate(event.target, false);
   });
   form.addEventListener("click", tableClick);
   form.querySelectorAll("input.money").forEach((input) => showMoney(input, false));
+  form.querySelectorAll("input.date").forEach((input) => showDate(input, false));
   showFindings(JSON.parse(document.getElementById("initial-findings").textContent));
   if (location.hash) {
     const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
