@@ -74,6 +74,7 @@ def create_app(config: Config) -> Starlette:
         Route("/logout", web.logout, methods=["POST"]),
         Route("/register", web.register, methods=["GET", "POST"]),
         Route("/settings", web.settings, methods=["GET", "POST"]),
+        Route("/users", web.users, methods=["GET", "POST"]),
         Route("/projects", web.projects),
         Route("/projects/new", web.new_project, methods=["POST"]),
         Route("/projects/import", web.import_project, methods=["POST"]),
@@ -240,6 +241,52 @@ class _Web:
         example = "" if lifecycle.number_problem(pattern) else lifecycle.format_number(pattern, 1, date.today())
         return self.html(request, "settings.html", status=400 if errors else 200, nodes=nodes, message=message,
                          errors=errors, pattern=pattern, example=example)
+
+    async def users(self, request: Request) -> Response:
+        """Agency staff manage accounts: add, reset a password, change a role, disable or enable."""
+        user = self._require_user(request)
+        if not user.is_agency:
+            raise HTTPException(403, "只有经办机构人员可以管理用户")
+        message = error = name = ""
+        if request.method == "POST":
+            form = {key: str(value) for key, value in (await self._form(request)).items()}
+            name = form.get("name", "").strip()
+            try:
+                message = await run_in_threadpool(self._user_action, user, form)
+            except InputError as exc:
+                error = str(exc)
+        return self.html(request, "users.html", status=400 if error else 200, users=self.store.users(),
+                         message=message, error=error, name=name if error else "")
+
+    def _user_action(self, acting: User, form: dict[str, str]) -> str:
+        """Carry out one form of the users page; the Chinese result, or InputError saying what is wrong."""
+        action, password = form.get("action", ""), form.get("password", "")
+        if action == "add":
+            name, role = form.get("name", "").strip(), form.get("role", "")
+            problem = _account_problem(name, password, role)
+            if problem is None and self.store.user_named(name) is not None:
+                problem = f"用户名「{name}」已被使用"
+            if problem:
+                raise InputError(problem)
+            self.store.add_user(name, password, Role(role))
+            return f"已创建用户 {name}（{Role(role).label}）"
+        target = self.store.user(int(form["user"])) if form.get("user", "").isdigit() else None
+        if target is None:
+            raise InputError("没有这个用户")
+        if action == "password":
+            if len(password) < 8:
+                raise InputError(f"{target.name} 的新密码至少 8 个字符")
+            self.store.set_password(target, password)
+            return f"已重设用户 {target.name} 的密码"
+        if target.id == acting.id:  # keeps at least the acting clerk able to come back here
+            raise InputError("不能停用本人或修改本人的账户类型")
+        if action == "role" and form.get("role") in {r.value for r in Role}:
+            self.store.set_role(target, Role(form["role"]))
+            return f"已将用户 {target.name} 改为{Role(form['role']).label}"
+        if action in ("disable", "enable"):
+            self.store.set_disabled(target, action == "disable")
+            return f"已{'停用' if action == 'disable' else '恢复'}用户 {target.name}"
+        raise InputError("无法识别的操作")
 
     # ---- projects ---------------------------------------------------------------------------------------------
     async def projects(self, request: Request) -> Response:

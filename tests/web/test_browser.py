@@ -289,3 +289,48 @@ def test_acceptance_starts_from_the_issued_agreement_and_flags_a_missed_target(s
     assert page.locator("span.change", has_text="绩效指标完成情况第3项·完成值").count() == 1
     shot(page, shots, "history-acceptance")
     context.close()
+
+
+def test_an_agency_clerk_manages_users_and_a_disabled_user_is_signed_out(server, browser, shots):
+    clerk = browser.new_context(locale="zh-CN").new_page()
+    register(clerk, server, "用户管理员", role="agency")
+    clerk.goto(f"{server.url}/users")
+    clerk.fill("form:has(input[value=add]) input[name=name]", "新同事")
+    clerk.fill("form:has(input[value=add]) input[name=password]", "first password")
+    clerk.click("form:has(input[value=add]) button")
+    assert clerk.locator("p.saved").inner_text() == "已创建用户 新同事（申报单位）"
+
+    colleague = browser.new_context(locale="zh-CN").new_page()
+    colleague.goto(f"{server.url}/login")
+    colleague.fill("input[name=name]", "新同事")
+    colleague.fill("input[name=password]", "first password")
+    colleague.click("button.primary")
+    colleague.wait_for_url(f"{server.url}/projects")
+    assert "新同事（申报单位）" in colleague.locator("header .who").inner_text()
+
+    row = clerk.locator('tr[data-user="新同事"]')
+    row.locator("input[name=password]").fill("short")
+    assert row.locator("input[name=password]").evaluate("el => !el.checkValidity()")  # the page refuses it first
+    row.locator("input[name=password]").fill("second password")
+    row.locator("form:has(input[value=password]) button").click()
+    assert clerk.locator("p.saved").inner_text() == "已重设用户 新同事 的密码"
+    row = clerk.locator('tr[data-user="新同事"]')
+    row.locator("select[name=role]").select_option("agency")
+    row.locator("form:has(input[value=role]) button").click()
+    assert clerk.locator("p.saved").inner_text() == "已将用户 新同事 改为经办机构"
+    colleague.reload()
+    assert "新同事（经办机构）" in colleague.locator("header .who").inner_text()  # applies at once
+    clerk.locator('tr[data-user="新同事"] form:has(input[value=disable]) button').click()
+    assert clerk.locator("p.saved").inner_text() == "已停用用户 新同事"
+    assert clerk.locator('tr[data-user="新同事"] td', has_text="已停用").count() == 1
+    assert clerk.locator('tr[data-user="用户管理员"] form:has(input[value=disable])').count() == 0  # not oneself
+    shot(clerk, shots, "users")
+
+    colleague.goto(f"{server.url}/projects")
+    assert colleague.url.startswith(f"{server.url}/login")  # the open session ends with the account
+    colleague.fill("input[name=name]", "新同事")
+    colleague.fill("input[name=password]", "second password")
+    colleague.click("button.primary")
+    assert colleague.locator("p.error").inner_text() == "用户名或密码不正确"
+    clerk.context.close()
+    colleague.context.close()
