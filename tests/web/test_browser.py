@@ -288,6 +288,18 @@ def test_acceptance_starts_from_the_issued_agreement_and_flags_a_missed_target(s
                                                    ["04-服务协议.pdf", "验收经办员", "第 1 版"]]
     assert page.locator("span.change", has_text="绩效指标完成情况第3项·完成值").count() == 1
     shot(page, shots, "history-acceptance")
+
+    # The same record imported again: its 协议编号 is already taken, which only the store knows.
+    page.goto(f"{server.url}/projects")
+    page.set_input_files("form[action='/projects/import'] input[type=file]",
+                         str(ROOT / "examples" / "agreement-two-party.json"))
+    page.click("form[action='/projects/import'] button")
+    page.wait_for_url(re.compile(r".*/projects/\d+/application$"))
+    page.goto(page.url.replace("/application", "/agreement"))
+    taken = findings_at(page, "/agreement/number").filter(has_text="已用于项目「金岭泉煤矿")
+    taken.wait_for()
+    assert "错误" in taken.inner_text()
+    assert page.locator('nav.docs a[data-kind="agreement"] .mark').inner_text() == "✗"
     context.close()
 
 
