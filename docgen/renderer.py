@@ -20,6 +20,7 @@ from docgen.options import RenderOptions
 from docgen.pdf.pdfa import creation_date, to_pdfa
 from docgen.render_docx import find_template
 from docgen.render_docx.compiled import CompiledTemplate
+from docgen.render_docx.imprint import on_even_page
 from docgen.rendered import Document, LayoutNote, Rendered, default_stem, document_properties, once
 from docgen.report import PACKET, RecordInput, Report, as_source, check, packet_kinds, sections_for
 from docgen.schemas import Kind, get_kind
@@ -27,6 +28,7 @@ from docgen.template_check import warnings_of
 from docgen.typeset import PdfStage, check_engine, font_map, glyph_findings
 
 _NOT_RENDERABLE = ("schema.", "policy.")  # findings after which the record's text is not worth a glyph check
+_IMPRINTED = frozenset({"notice"})  # kinds with a 版记, which goes on an even page (GB/T 9704 8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,7 @@ class Renderer:
         check_engine(self.options.pdf_engine, needed=self.options.wants_pdf)
         self._templates: dict[str, _Compiled] = {}
         self._pdf: PdfStage | None = None
+        self._layout: PdfStage | None = None
         self._lock = threading.Lock()
 
     def warm(self, *kinds: str) -> None:
@@ -99,13 +102,20 @@ class Renderer:
         libreoffice = self.options.pdf_engine == "libreoffice"
         with self._lock:
             docx = self._template(kind.name).render(context, properties=properties)
-            marked = mark_docx(docx) if draft else docx
             template_notes = self._template_notes(kind.name)
             pdf_stage = self._pdf_stage()
+            laid_out = None
+            if kind.name in _IMPRINTED:  # placed by our engine's layout; its PDF is the one wanted when it is ours
+                layout = pdf_stage if pdf_stage is not None and not libreoffice else self._layout_stage()
+                docx, laid_out = on_even_page(docx, lambda data: layout(data, metadata=properties))
+            marked = mark_docx(docx) if draft else docx
             if pdf_stage is None:
                 return Document(kind.name, stem, marked), template_notes
             # LibreOffice draws the docx's watermark; our engine does not draw VML, so its PDF is stamped instead.
-            result = pdf_stage(marked if libreoffice else docx, metadata=properties, name=f"{stem}.docx")
+            if libreoffice or laid_out is None:
+                result = pdf_stage(marked if libreoffice else docx, metadata=properties, name=f"{stem}.docx")
+            else:
+                result = laid_out
         pdf = mark_pdf(result.pdf, font_map(self.options.fonts)) if draft and not libreoffice else result.pdf
         if self.options.pdfa:
             pdf = to_pdfa(pdf, creation_date(report.record))
@@ -141,6 +151,12 @@ class Renderer:
         if self._pdf is None and self.options.wants_pdf:
             self._pdf = PdfStage(self.options.pdf_engine, self.options.fonts)
         return self._pdf
+
+    def _layout_stage(self) -> PdfStage:
+        """Our engine, to lay out a document whose docx depends on its layout (any PDF comes from another stage)."""
+        if self._layout is None:
+            self._layout = PdfStage("docgen", self.options.fonts)
+        return self._layout
 
     def _packet_pdf(self, report: Report, documents: list[Document]) -> bytes:
         parts = [Part(get_kind(doc.kind).title, doc.pdf) for doc in documents if doc.pdf is not None]

@@ -67,11 +67,13 @@ def test_a4_with_the_gbt9704_margins(plan_doc):
 
 
 def test_grid_of_22_lines_and_28_characters(plan_doc):
+    """A line grid and 3号 condensed by 0.25 pt: 28 characters in 156 mm in Word, LibreOffice and docgen alike."""
     grid = plan_doc.sections[0]._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
     line_pitch = int(grid.get(qn("w:linePitch"))) / 20
     assert int(Mm(225).pt / line_pitch) == 22  # 22 whole lines fit the 版心, and not 23
-    char_pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+    normal = plan_doc.styles["Normal"].element.rPr
+    char_pitch = 16 + int(normal.find(qn("w:spacing")).get(qn("w:val"))) / 20
     assert int(Mm(156).pt / char_pitch) == 28
 
 
@@ -183,10 +185,9 @@ def test_title_breaks_between_words_into_balanced_lines(title, lines):
 def test_title_lines_read_back_centred_from_the_pdf():
     pdf = _rendered("notice").pdf
     boxes = word_boxes(pdf, 0)
-    first = [box for box in boxes if box[0] in ("关于做好", "2027", "年度")]
+    first = [box for box in boxes if box[0] == "关于做好2027年度"]  # no automatic space around the digits
     second = next(box for box in boxes if box[0] == "工伤预防项目申报工作的通知")
-    # One line: box bottoms differ by the descents of the CJK and Latin faces (Noto 0.29 em, Liberation 0.22 em).
-    assert len(first) == 3 and max(box[4] for box in first) - min(box[4] for box in first) < 2
+    assert len(first) == 1
     assert 22 <= second[4] - first[0][4] <= 36  # the next line of 2号 (22 pt)
     centre = (TEXT_LEFT + TEXT_RIGHT) / 2
     assert (first[0][1] + first[-1][3]) / 2 == pytest.approx(centre, abs=2)
@@ -229,14 +230,15 @@ PAGE_HEIGHT, TEXT_LEFT, TEXT_RIGHT = Mm(297).pt, Mm(28).pt, Mm(28 + 156).pt
 TEXT_BOTTOM = PAGE_HEIGHT - Mm(35).pt  # the foot of the 版心, from the top of the page
 
 
-@pytest.mark.parametrize("name", ["annual-plan", "notice"])
-def test_imprint_ends_on_the_last_line_of_the_last_page(name):
+@pytest.mark.parametrize(("name", "shared"), [("annual-plan", False), ("notice", True)])
+def test_imprint_ends_on_the_last_line_of_the_last_page(name, shared):
+    """The 版记 shares the last page with the text when that page is even, else it has an even page of its own."""
     pdf = _rendered(name).pdf
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     printed = next(box for box in word_boxes(pdf, pages - 1) if box[0].endswith("印发"))
     assert TEXT_BOTTOM - Pt(26).pt < printed[4] < TEXT_BOTTOM  # last line of the 版心, above the rule
     body = [box for box in word_boxes(pdf, pages - 1) if box[4] < printed[2] - Pt(30).pt]
-    assert body, "the attachment text stays at the top; the 版记 alone moved down"
+    assert bool(body) == shared and pages % 2 == 0
 
 
 def test_copy_to_one_character_in_either_side_continuing_under_the_first_name():
@@ -248,7 +250,7 @@ def test_copy_to_one_character_in_either_side_continuing_under_the_first_name():
     boxes = word_boxes(pdf, last)
     first = next(box for box in boxes if box[0].startswith("抄送："))
     printed = next(box for box in boxes if box[0].endswith("印发"))
-    following = sorted((box for box in boxes if first[2] + 1 < box[2] < printed[2] - 1), key=lambda box: box[2])
+    following = sorted((box for box in boxes if first[4] + 1 < box[4] < printed[4] - 5), key=lambda box: box[2])
     assert following, "the list must wrap onto a second line"
     char = Pt(14).pt
     assert first[1] == pytest.approx(TEXT_LEFT + char, abs=0.5)  # 左空一字
@@ -508,7 +510,7 @@ def test_attachments_start_new_pages(plan_doc, plan_pdf):
     starts = {}
     for number, page in enumerate(plan_pdf.pages):
         first = page.extract_text().strip().splitlines()[0]
-        if first.startswith("附件"):
+        if re.fullmatch(r"附件\d*", first.strip()):  # a label, not the 附件说明 at the top of a page
             starts[first.strip()] = number
     assert list(starts) == ["附件1", "附件2"]
     member_page = _compact(plan_pdf.pages[starts["附件2"]].extract_text())

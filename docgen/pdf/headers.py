@@ -16,6 +16,8 @@ def decorate(pages: list[Page], document: Document, layouter: ParagraphLayouter,
     total = len(pages)
     in_section = Counter(page.section for page in pages)
     for page, number in zip(pages, page_numbers(pages, document), strict=True):
+        if page.blank:
+            continue
         section = document.sections[page.section]
         kind = _story_kind(page, number, section, document.even_and_odd_headers)
         fields = {"PAGE": str(number), "NUMPAGES": str(total), "SECTIONPAGES": str(in_section[page.section])}

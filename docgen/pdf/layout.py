@@ -2,8 +2,9 @@
 
 Rules followed: page-break-before, explicit page breaks, keep-with-next chains, keep-lines-together,
 widow/orphan control, space before suppressed at the top of a page after a natural break, paragraph borders
-and shading, table rows split between lines with header rows repeated on each page, and 图文框 anchored to the
-bottom of the text area (a notice's 版记), which end on the last line of the page and push later text above them.
+and shading, table rows split between lines with header rows repeated on each page, 图文框 anchored to the
+bottom of the text area (a notice's 版记), which end on the last line of the page and push later text above them,
+and odd/even-page section breaks, which leave a blank page when the next one has the wrong parity.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Flow:
     _after_natural_break: bool = False
     _reserved: float = 0.0  # height taken by a bottom frame at the foot of the current page
     _boxes: dict[int, ParagraphBox] = field(default_factory=dict)
+    frames: list[tuple[int, bool]] = field(default_factory=list)  # per bottom frame: its page, alone on it
 
     # -- pages ---------------------------------------------------------------------------------------
 
@@ -53,7 +55,7 @@ class Flow:
     def new_page(self, *, natural: bool = False) -> None:
         """Start a page of the current section."""
         assert self._section is not None
-        first = not any(p.section == self._section_index for p in self.pages)
+        first = not any(p.section == self._section_index and not p.blank for p in self.pages)
         self.pages.append(Page(self._section.page, self._section_index, first))
         self.y = self._section.page.top
         self._reserved = 0.0
@@ -65,6 +67,8 @@ class Flow:
         self._section, self._section_index = section, index
         self._boxes.clear()
         if not self.pages or section.new_page:
+            if self.pages and section.parity is not None and (len(self.pages) % 2 == 1) == (section.parity == "odd"):
+                self.pages.append(Page(section.page, index, False, blank=True))  # the page the break leaves empty
             self.new_page()
         blocks = section.blocks
         previous: Paragraph | None = None
@@ -252,6 +256,7 @@ class Flow:
         if height > self.room + 0.01 and not self._fresh and height <= self._page_height():
             self.new_page(natural=True)
         cursor, fresh = self.y, self._fresh
+        self.frames.append((len(self.pages), fresh))
         self.y = self.bottom - height
         for box in boxes:
             self.y += box.fmt.space_before

@@ -232,6 +232,7 @@ class Section:
     title_page: bool = False
     new_page: bool = True
     page_start: int | None = None  # w:pgNumType/@w:start: page numbers restart here
+    parity: Literal["odd", "even"] | None = None  # w:type oddPage/evenPage: starts on such a page
 
 
 @dataclass(slots=True)

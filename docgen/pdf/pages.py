@@ -46,9 +46,14 @@ Op = TextLine | Rule | Fill
 
 @dataclass(slots=True)
 class Page:
-    """One page: its setup, the section it belongs to, and the operations to draw."""
+    """One page: its setup, the section it belongs to, and the operations to draw.
+
+    A ``blank`` page is the one an odd- or even-page section break leaves empty: no header, no footer (Word prints
+    it blank), though it counts in the page numbers.
+    """
 
     setup: PageSetup
     section: int
     first_of_section: bool
     ops: list[Op] = field(default_factory=list)
+    blank: bool = False

@@ -239,8 +239,6 @@ class Reader:
             headers.update(self._stories(sect, "headerReference", f"section {number} header"))
             footers.update(self._stories(sect, "footerReference", f"section {number} footer"))
         kind = wval(sect.find(qn("w:type"))) if sect is not None else None
-        if kind in ("evenPage", "oddPage"):
-            self.diag.warn("pdf.unsupported.section_parity", f"section {number}", "奇偶页分节符按下一页分节处理")
         self._check_section(sect, number)
         title = sect is not None and sect.find(qn("w:titlePg")) is not None
         return Section(
@@ -251,6 +249,7 @@ class Reader:
             title_page=title and on_off(wval(sect.find(qn("w:titlePg")))),  # type: ignore[union-attr]
             new_page=kind != "continuous",
             page_start=_page_start(sect),
+            parity="odd" if kind == "oddPage" else "even" if kind == "evenPage" else None,
         )
 
     def _check_section(self, sect: etree._Element | None, number: int) -> None:

@@ -11,9 +11,10 @@ sets, after rendering, what `docgen.context.notice` computed for the record:
   (``date_right``) and, with a 附注 under it, keep-with-next;
 - the body's last paragraph (the one before the 附件说明/署名 block that keeps itself together): keep-with-next,
   so the 署名 never stands alone on a page (GB/T 9704 7.3.5: 印章页不得无正文);
-- the 版记 (style "Imprint"): in the frame at the foot of the text area, between its rules (7.5). LibreOffice
-  keeps one frame at an absolute position for the first of them and moves their borders into it, which
-  neither Word nor docgen then draws: a paragraph without borders gets the rules again.
+- the 版记 (style "Imprint"): in the frame at the foot of the text area, between its rules (7.5). The rule
+  above 抄送 is the top border of an empty line of its own, as wide as the 版心 (抄送's indents would shorten
+  it). LibreOffice keeps one frame at an absolute position for the first of them and moves their borders into
+  it, which neither Word nor docgen then draws: 版记 paragraphs without any border get the rules again.
 
 Paragraphs are found by their style's name, which LibreOffice and Word keep when they save (style ids they may
 rename); an element not found is left as the template has it.
@@ -138,7 +139,7 @@ def _centre_tabs(paragraph: etree._Element, positions: list[int]) -> None:
     ppr = _ppr(paragraph)
     tabs = ppr.find(qn("w:tabs"))
     if tabs is None:
-        tabs = _insert(ppr, "tabs", after=("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
+        tabs = insert_child(ppr, "tabs", after=("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
                                            "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd"))
     for tab in tabs.findall(qn("w:tab")):
         if tab.get(qn("w:val")) == "center":
@@ -155,7 +156,7 @@ def _right_indent(paragraph: etree._Element, hundredths: int) -> None:
     ppr = _ppr(paragraph)
     ind = ppr.find(qn("w:ind"))
     if ind is None:
-        ind = _insert(ppr, "ind", after=_BEFORE_IND)
+        ind = insert_child(ppr, "ind", after=_BEFORE_IND)
     for name in ("end", "endChars"):  # LibreOffice writes the right indent as w:end
         ind.attrib.pop(qn(f"w:{name}"), None)
     ind.set(qn("w:right"), str(round(hundredths * _INDENT_TWIPS)))
@@ -168,7 +169,7 @@ def _keep_next(paragraph: etree._Element, on: bool) -> None:
     if keep is None and not on:
         return
     if keep is None:
-        keep = _insert(ppr, "keepNext", after=("pStyle",))
+        keep = insert_child(ppr, "keepNext", after=("pStyle",))
     if on:
         keep.attrib.pop(qn("w:val"), None)
     else:
@@ -185,20 +186,28 @@ def _keep_last_body_paragraph(first_closing: etree._Element, body_style: str | N
 
 
 def _imprint(paragraphs: list[etree._Element]) -> None:
-    for n, paragraph in enumerate(paragraphs):
+    for paragraph in paragraphs:
         ppr = _ppr(paragraph)
         for old in ppr.findall(qn("w:framePr")):
             ppr.remove(old)
-        frame = _insert(ppr, "framePr", after=("pStyle", "keepNext", "keepLines", "pageBreakBefore"))
+        frame = insert_child(ppr, "framePr", after=("pStyle", "keepNext", "keepLines", "pageBreakBefore"))
         for name, value in (("w", str(_TEXT_WIDTH)), ("wrap", "notBeside"), ("vAnchor", "margin"),
                             ("hAnchor", "margin"), ("xAlign", "center"), ("yAlign", "bottom")):
             frame.set(qn(f"w:{name}"), value)
-        borders = ppr.find(qn("w:pBdr"))
-        if borders is not None and len(borders):
+    if any(_ppr(p).find(f"{qn('w:pBdr')}/*") is not None for p in paragraphs):
+        return
+    # LibreOffice moved every rule into its frame when it saved the template: the first paragraph (the rule's
+    # own empty line above 抄送, or the 印发 line alone) gets the top rule, the last the rule between and the bottom
+    for n, paragraph in enumerate(paragraphs):
+        last = n == len(paragraphs) - 1
+        rules = [("top", _THICK)] if n == 0 else [("top", _THIN)] if last else []
+        rules += [("bottom", _THICK)] if last else []
+        if not rules:
             continue
+        ppr = _ppr(paragraph)
+        borders = ppr.find(qn("w:pBdr"))
         if borders is None:
-            borders = _insert(ppr, "pBdr", after=_BEFORE_IND[:9])
-        rules = [("top", _THICK if n == 0 else _THIN)] + ([("bottom", _THICK)] if n == len(paragraphs) - 1 else [])
+            borders = insert_child(ppr, "pBdr", after=_BEFORE_IND[:9])
         for edge, size in rules:
             rule = etree.SubElement(borders, qn(f"w:{edge}"))
             for name, value in (("val", "single"), ("sz", size), ("space", "1"), ("color", "000000")):
@@ -217,7 +226,7 @@ _BEFORE_IND = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", 
                "snapToGrid", "spacing")
 
 
-def _insert(ppr: etree._Element, name: str, after: tuple[str, ...]) -> etree._Element:
+def insert_child(ppr: etree._Element, name: str, after: tuple[str, ...]) -> etree._Element:
     """A new child of ``ppr`` in schema order: after the last of its children named in ``after``."""
     element = etree.Element(qn(f"w:{name}"))
     preceding = {qn(f"w:{tag}") for tag in after}

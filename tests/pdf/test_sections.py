@@ -1,0 +1,43 @@
+"""Odd- and even-page section breaks: a blank page without header or footer when the next page has the wrong parity."""
+
+from __future__ import annotations
+
+import pytest
+from docx.enum.section import WD_SECTION
+
+from docgen.pdf import typeset
+from tests.pdf.builders import add_xml, chinese_document, pages_text, to_bytes
+
+
+def _document(pages_before: int, start: WD_SECTION) -> bytes:
+    """``pages_before`` one-line pages, each with a footer 第N页, then a section starting as ``start``."""
+    document = chinese_document()
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.add_run("第")
+    run = footer.add_run()
+    for xml in ('<w:fldChar w:fldCharType="begin"/>', '<w:instrText> PAGE </w:instrText>',
+                '<w:fldChar w:fldCharType="separate"/>', '<w:t>1</w:t>', '<w:fldChar w:fldCharType="end"/>'):
+        add_xml(run._r, xml)
+    footer.add_run("页")
+    for n in range(pages_before):
+        paragraph = document.add_paragraph(f"正文第{n + 1}页")
+        paragraph.paragraph_format.page_break_before = n > 0
+    document.add_section(start).footer.is_linked_to_previous = True
+    document.add_paragraph("版记")
+    return to_bytes(document)
+
+
+@pytest.mark.parametrize(("before", "start", "pages", "blank"), [
+    (1, WD_SECTION.EVEN_PAGE, 2, None),  # page 2 is even: no blank page
+    (2, WD_SECTION.EVEN_PAGE, 4, 3),  # page 3 would be odd: left blank, the section starts on page 4
+    (1, WD_SECTION.ODD_PAGE, 3, 2),
+    (2, WD_SECTION.ODD_PAGE, 3, None),
+])
+def test_section_starts_on_a_page_of_its_parity(before, start, pages, blank):
+    result = typeset(_document(before, start))
+    texts = ["".join(text.split()) for text in pages_text(result.pdf)]
+    assert result.pages == len(texts) == pages
+    assert "版记" in texts[-1] and f"第{pages}页" in texts[-1]  # counted on across the blank page
+    if blank is not None:
+        assert texts[blank - 1] == ""  # no text, no footer
+    assert all(text for n, text in enumerate(texts, start=1) if n != blank)
