@@ -29,8 +29,14 @@ def _open(path: Path) -> Any:
 
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InputError(f"{path} 不是有效的 Excel 文件（.xlsx）：{exc}") from None
+    except Exception:  # openpyxl raises many types (with English messages) for a broken file
+        raise InputError(not_a_workbook(path)) from None
+
+
+def not_a_workbook(path: Path) -> str:
+    """What to tell a person whose file openpyxl cannot open."""
+    return (f"无法打开 {path}：不是有效的 Excel 文件（.xlsx）；如果是旧版 .xls 或 WPS 格式，"
+            f"请在 Excel 或 WPS 中另存为 .xlsx 后再试")
 
 
 def choose_sheet(path: Path, wanted: str | None, notes: list[str]) -> str:
@@ -91,8 +97,8 @@ def uncomputed_formulas(path: Path) -> dict[str, dict[str, str]]:
                         formulas, _merges = _scan(xml)
                     if formulas:
                         found[sheet.get("name", "")] = formulas
-    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
-        raise InputError(f"{path} 不是有效的 Excel 文件（.xlsx）：{exc}") from None
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        raise InputError(not_a_workbook(path)) from None
     return found
 
 

@@ -100,14 +100,15 @@ def _guide(ws: Worksheet, kind: str, sections: tuple[str, ...], sheets: tuple[Sh
     ws["A1"] = f"工伤预防项目数据填写表：{_title(kind)}"
     ws["A1"].font = Font(bold=True, size=16)
     ws[f"{PATH_COLUMN}1"] = f"{MARKER}{kind}:{','.join(sections)}"
+    tables = [s.name for s in sorted(sheets, key=lambda s: not s.required) if s.table] or ["表"]  # examples
     lines = [
         "1. 每个工作表对应材料的一部分；标“*”的红色项目为必填。把鼠标停在项目名称上可看到填写说明（批注）。",
-        "2. 列表类工作表（预算明细、团队分工等）每行一项，需要多少行就填多少行，空行会被忽略；"
+        f"2. 列表类工作表（如{'、'.join(tables[:2])}）每行一项，需要多少行就填多少行，空行会被忽略；"
         "可以插入行，但不要改动第 1 行的列名。",
         "3. 金额以元为单位，可写 12,846,520.00；日期可写 2027-03-01、2027/3/1 或 2027年3月1日；"
         "下拉列表中的选项也可直接输入中文。",
         "4. 合计、比例等由程序重新计算并核对，无需自己计算；标有“（自动计算）”的汇总行是公式，填写时可参考，"
-        "程序不读取。有问题时，程序会指出工作表和单元格（如 预算明细!C7）。",
+        f"程序不读取。有问题时，程序会指出工作表和单元格（如 {tables[0]}!A3）。",
         f"5. 填好保存后运行：docgen validate {kind} 本文件.xlsx 检查；docgen "
         + ("packet" if kind == PACKET else f"render {kind}") + " 本文件.xlsx 生成文书。",
         "6. 政策规则决定预算上限、费用标准等：按项目所在地选择（没有本地规则时选全国通用规则）。",
@@ -222,7 +223,8 @@ def _totals(ws: Worksheet, row: int, section: Sheet, sheets: tuple[Sheet, ...]) 
             continue
         field = table.fields[summed - 1]
         source = f"{quote_sheetname(table.name)}!${get_column_letter(summed)}:${get_column_letter(summed)}"
-        lines = [(f"{table.name}{field.label.removesuffix('（元）')}合计（元）", f"=SUM({source})")]
+        name = field.label.removesuffix("（元）")
+        lines = [(f"{'' if name.startswith(table.name) else table.name}{name}合计（元）", f"=SUM({source})")]
         grouped = next(((i, names) for i, f in enumerate(table.fields, start=1)
                         if (names := _suggestion((*table.tokens, *f.tokens)))), None)
         if grouped is not None:

@@ -10,6 +10,7 @@ the computed cells the workbook writes itself (totals) sit where no field is rea
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from docgen.batch.columns import normal
-from docgen.batch.sheet import uncomputed_formulas
+from docgen.batch.sheet import not_a_workbook, uncomputed_formulas
 from docgen.errors import DocgenError, InputError
 from docgen.findings import Finding, Severity
 from docgen.load import Source
@@ -106,8 +107,8 @@ def read_workbook(path: Path) -> Source:
         raise InputError(f"无法读取 {path}：{exc.strerror}") from None
     try:
         book = openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InputError(f"{path} 不是有效的 Excel 文件（.xlsx）：{exc}") from None
+    except Exception:  # openpyxl raises many types (with English messages) for a broken file
+        raise InputError(not_a_workbook(path)) from None
     reading = _Reading(uncomputed_formulas(path))
     sheets = _sheets(book)
     names = {sheet.name for sheet in sheets}
@@ -175,9 +176,12 @@ def _read_table(ws: Any, sheet: Sheet, reading: _Reading) -> None:
     headers = {normal(header_of(f)): f for f in sheet.fields}
     columns: dict[int, Field] = {}
     for column in range(1, ws.max_column + 1):
-        found = headers.get(normal(str(ws.cell(1, column).value or "")))
+        written = str(ws.cell(1, column).value or "").strip()
+        found = headers.get(normal(written))
         if found is not None:
             columns[column] = found
+        elif written and any(not _blank(ws.cell(row, column).value) for row in range(2, ws.max_row + 1)):
+            _unknown_column(ws, column, written, [header_of(f) for f in sheet.fields], reading)
     reading.mark(sheet.tokens, f"{ws.title}!A2")
     formulas = reading.formulas.get(ws.title, {})
     index = 0
@@ -191,6 +195,15 @@ def _read_table(ws: Any, sheet: Sheet, reading: _Reading) -> None:
         for column, field in columns.items():
             reading.read(field, (*item, *field.tokens), values[column], ws.title, refs[column])
         index += 1
+
+
+def _unknown_column(ws: Any, column: int, written: str, known: list[str], reading: _Reading) -> None:
+    """A column whose header names no field of the list, with data below it: said once, with the closest names."""
+    where = f"{ws.title}!{get_column_letter(column)}1"
+    close = difflib.get_close_matches(normal(written), known, n=2, cutoff=0.4)
+    hint = f"是否应为{'、'.join(f'「{c}」' for c in close)}？" if close else ""
+    message = f"{where} 的列名「{written}」不是本工作表的列，该列的内容未读取；{hint}请改回生成填写表时的列名"
+    reading.findings.append(Finding("workbook.unknown_column", "", written, message, Severity.WARNING, where))
 
 
 def _blank(value: Any) -> bool:

@@ -343,3 +343,26 @@ def test_a_notices_declared_recipient_fields_are_rows_of_the_recipient_sheet(tmp
     assert (unknown.code, unknown.cell, unknown.is_error) == ("workbook.unknown_row", f"收文单位!A{last + 2}", False)
     assert "「传真」" in unknown.message and f"收文单位!B{last + 2}" in unknown.message
     assert "「收文单位自定义字段」工作表中声明" in unknown.message
+
+
+def test_a_renamed_column_with_data_is_a_warning_at_its_header_not_silently_dropped(tmp_path):
+    path = tmp_path / "项目.xlsx"
+    path.write_bytes(build_workbook(PACKET, read_record(ROOT / "examples" / "project.json").data))
+    book = openpyxl.load_workbook(path)
+    book["预算明细"]["C1"] = "金额"
+    book["预算明细"]["Z1"] = "备注"  # a header with nothing below it is no one's data: not reported
+    book.save(path)
+    [renamed] = read_workbook(path).findings
+    assert (renamed.code, renamed.cell, renamed.is_error) == ("workbook.unknown_column", "预算明细!C1", False)
+    assert "「金额」不是本工作表的列，该列的内容未读取" in renamed.message and "「金额（元）」" in renamed.message
+
+
+def test_a_file_that_is_not_a_workbook_is_a_chinese_input_error(tmp_path):
+    from docgen.errors import InputError
+
+    path = tmp_path / "申报.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0 an old .xls saved under a new name")
+    with pytest.raises(InputError) as caught:
+        read_workbook(path)
+    assert str(caught.value) == (f"无法打开 {path}：不是有效的 Excel 文件（.xlsx）；如果是旧版 .xls 或 WPS 格式，"
+                                 "请在 Excel 或 WPS 中另存为 .xlsx 后再试")
