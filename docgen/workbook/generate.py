@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
@@ -67,6 +68,7 @@ def build_workbook(kind: str, record: Mapping[str, Any] | None = None) -> bytes:
     guide.title = GUIDE
     options = _Options(book.create_sheet(OPTIONS))
     _guide(guide, kind, sections, sheets, record, options)
+    fields_sheets = {sheet.name for sheet in sheets if not sheet.table}
     for sheet in sheets:
         ws = book.create_sheet(sheet.name)
         if sheet.table:
@@ -74,7 +76,7 @@ def build_workbook(kind: str, record: Mapping[str, Any] | None = None) -> bytes:
         else:
             _fields(ws, sheet, record, options, sheets)
     for ws in book.worksheets:
-        _printable(ws)
+        _printable(ws, 2 if ws.title in fields_sheets else 1)
     book.move_sheet(OPTIONS, offset=len(book.sheetnames))
     book[OPTIONS].sheet_state = "hidden"
     buffer = io.BytesIO()
@@ -82,13 +84,13 @@ def build_workbook(kind: str, record: Mapping[str, Any] | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _printable(ws: Worksheet) -> None:
-    """Printed landscape, as wide as the page, the header row repeated on every page."""
+def _printable(ws: Worksheet, heading_rows: int) -> None:
+    """Printed landscape, as wide as the page, the heading rows repeated on every page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    ws.print_title_rows = f"1:{heading_rows}"
 
 
 def _title(kind: str) -> str:
@@ -187,6 +189,7 @@ def _fields(ws: Worksheet, sheet: Sheet, record: Mapping[str, Any], options: _Op
 def _table(ws: Worksheet, sheet: Sheet, items: Any, options: _Options, holder: Sheet | None) -> None:
     items = items if isinstance(items, list) else []
     summed = _summed(sheet)
+    widths: list[float] = []
     for column, field in enumerate(sheet.fields, start=1):
         cell = ws.cell(1, column, ("*" if field.required else "") + header_of(field))
         cell.font = _REQUIRED if field.required else Font(bold=True)
@@ -196,14 +199,14 @@ def _table(ws: Worksheet, sheet: Sheet, items: Any, options: _Options, holder: S
         if note:
             cell.comment = _comment(note)
         letter = get_column_letter(column)
-        ws.column_dimensions[letter].width = _width(field)
         last = max(TABLE_ROWS, len(items) + 50)
         _format(ws, f"{letter}2:{letter}{last}", field, options, sheet.tokens)
         for row, item in enumerate(items, start=2):
             value = item if not field.tokens else value_at(item, field.tokens)
             target = ws.cell(row, column, to_cell(field, value))
             target.alignment = _WRAP
-    widths = [_width(field) for field in sheet.fields]
+        widths.append(_width(field, [ws.cell(row, column).value for row in range(2, len(items) + 2)]))
+        ws.column_dimensions[letter].width = widths[-1]
     for row in range(2, len(items) + 2):
         _fit_height(ws, row, [(ws.cell(row, c + 1).value, w) for c, w in enumerate(widths)])
     ws.freeze_panes = "A2"
@@ -349,7 +352,17 @@ def _units(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _width(field: Field) -> float:
+def _width(field: Field, values: list[Any] | None = None) -> float:
+    """A table column's width: its default, narrowed to the values it holds but not below its header.
+
+    Text wider than the default wraps.
+    """
+    header = _units(header_of(field)) + 3  # the required mark and some room
     if field.kind in ("text", "json") and not field.schema.get("enum"):
-        return 40 if field.schema.get("minLength") or field.required else 24
-    return max(12, 2.2 * len(header_of(field)))
+        default = 40.0 if field.schema.get("minLength") or field.required else 24.0
+    else:
+        default = max(12.0, 2.2 * len(header_of(field)))
+    if not values:  # an empty list: room to type
+        return default
+    shown = [_units(v.isoformat() if isinstance(v, date) else str(v).split("\n")[0]) for v in values if v is not None]
+    return float(min(default, max(header, max(shown, default=0) + 2, 10)))

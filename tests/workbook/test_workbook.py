@@ -232,9 +232,15 @@ def test_render_and_validate_take_a_workbook_from_the_cli(tmp_path, capsys):
     assert main(["workbook", "nosuchkind"]) == 2
 
 
-def test_a_formula_with_no_saved_result_is_an_error_at_its_cell_not_a_blank(tmp_path):
+@pytest.fixture(scope="module")
+def project_book():
+    """The packet workbook filled from examples/project.json (built once: it takes a second or two)."""
+    return build_workbook(PACKET, read_record(ROOT / "examples" / "project.json").data)
+
+
+def test_a_formula_with_no_saved_result_is_an_error_at_its_cell_not_a_blank(tmp_path, project_book):
     path = tmp_path / "项目.xlsx"
-    path.write_bytes(build_workbook(PACKET, read_record(ROOT / "examples" / "project.json").data))
+    path.write_bytes(project_book)
     book = openpyxl.load_workbook(path)
     applicant = book["申报单位"]
     name_row = _row(applicant, "name")
@@ -261,10 +267,10 @@ def _budget_totals(sheet):
             and str(sheet[f"B{r}"].value).startswith("=")}
 
 
-def test_budget_totals_are_formulas_the_reader_ignores(tmp_path):
+def test_budget_totals_are_formulas_the_reader_ignores(tmp_path, project_book):
     record = read_record(ROOT / "examples" / "project.json").data
     path = tmp_path / "项目.xlsx"
-    path.write_bytes(build_workbook(PACKET, record))
+    path.write_bytes(project_book)
     book = openpyxl.load_workbook(path)
     totals = _budget_totals(book["项目预算"])
     assert totals["预算明细金额合计（元）"][0] == "=SUM('预算明细'!$C:$C)"
@@ -282,12 +288,12 @@ def test_budget_totals_are_formulas_the_reader_ignores(tmp_path):
 
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not on PATH")
-def test_libreoffice_computes_the_totals_and_its_saved_workbook_reads_back_the_same(tmp_path):
+def test_libreoffice_computes_the_totals_and_its_saved_workbook_reads_back_the_same(tmp_path, project_book):
     from docgen.libreoffice import profile_dir
 
     record = read_record(ROOT / "examples" / "project.json").data
     path = tmp_path / "项目.xlsx"
-    path.write_bytes(build_workbook(PACKET, record))
+    path.write_bytes(project_book)
     subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation={profile_dir().as_uri()}",
                     "--convert-to", "xlsx", "--outdir", str(tmp_path / "saved"), str(path)],
                    check=True, capture_output=True, timeout=120)
@@ -345,9 +351,9 @@ def test_a_notices_declared_recipient_fields_are_rows_of_the_recipient_sheet(tmp
     assert "「收文单位自定义字段」工作表中声明" in unknown.message
 
 
-def test_a_renamed_column_with_data_is_a_warning_at_its_header_not_silently_dropped(tmp_path):
+def test_a_renamed_column_with_data_is_a_warning_at_its_header_not_silently_dropped(tmp_path, project_book):
     path = tmp_path / "项目.xlsx"
-    path.write_bytes(build_workbook(PACKET, read_record(ROOT / "examples" / "project.json").data))
+    path.write_bytes(project_book)
     book = openpyxl.load_workbook(path)
     book["预算明细"]["C1"] = "金额"
     book["预算明细"]["Z1"] = "备注"  # a header with nothing below it is no one's data: not reported
