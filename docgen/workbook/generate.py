@@ -158,7 +158,7 @@ def _fields(ws: Worksheet, sheet: Sheet, record: Mapping[str, Any], options: _Op
         cell = ws.cell(2, column, text)
         cell.font, cell.fill, cell.border = Font(bold=True), _HEAD_FILL, _BOX
     row, group = 3, ""
-    for field in sheet.fields:
+    for field in _grouped(sheet.fields):
         if field.group != group:
             group = field.group
             ws.cell(row, 1, group).font = Font(bold=True)
@@ -211,6 +211,18 @@ def _table(ws: Worksheet, sheet: Sheet, items: Any, options: _Options, holder: S
         _fit_height(ws, row, [(ws.cell(row, c + 1).value, w) for c, w in enumerate(widths)])
     ws.freeze_panes = "A2"
     ws.row_dimensions[1].height = 30
+
+
+def _grouped(fields: tuple[Field, ...]) -> list[Field]:
+    """The section's own fields first, then each nested object's together (schema order within each).
+
+    In schema order a nested object's fields may be followed by more of its parent's, which would show under
+    the nested object's heading (or under a heading with no title).
+    """
+    rank = {"": -1}
+    for field in fields:
+        rank.setdefault(field.group, len(rank))
+    return sorted(fields, key=lambda field: rank[field.group])
 
 
 def _totals(ws: Worksheet, row: int, section: Sheet, sheets: tuple[Sheet, ...]) -> int:

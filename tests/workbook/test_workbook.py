@@ -65,6 +65,11 @@ def test_the_packet_workbook_has_every_section_labels_comments_and_validations(t
     assert described
     for name, text in described.items():
         assert applicant[f"A{_row(applicant, name)}"].comment.text == text
+    project = book["项目"]  # the section's own fields first, then each nested object's under its heading
+    paths = [project[f"D{r}"].value for r in range(3, project.max_row + 1)]
+    headings = [project[f"A{r}"].value for r in range(3, project.max_row + 1) if project[f"D{r}"].value is None]
+    assert paths.index("end_date") < paths.index("third_party.name") < paths.index("third_party.business_since")
+    assert headings == ["第三方机构", "第三方机构·联系人信息", "第三方机构·第三方银行账户"]
 
 
 def _validation(sheet, coordinate):
