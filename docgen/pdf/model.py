@@ -147,6 +147,8 @@ class Paragraph:
     inlines: list[Inline]
     mark: RunFormat
     where: str
+    label_align: Literal["left", "center", "right"] = "left"  # a list label's w:lvlJc; the label opens inlines
+    label_length: int = 0  # characters of that label
 
 
 @dataclass(slots=True)

@@ -30,6 +30,7 @@ _SYMBOL_BULLETS = {
     "\uf0b7": "•", "\uf0a7": "▪", "\uf06c": "●", "\uf06e": "■", "\uf0a8": "□", "\uf075": "◆", "\uf076": "❖",
     "\uf0d8": "➢", "\uf0fc": "✓", "\uf0e8": "➔", "\uf0ae": "→", "\uf09f": "•", "\uf0b2": "◇", "\uf06f": "○",
 }
+PICTURE_BULLET = "•"  # drawn for a picture bullet (w:lvlPicBulletId), which the engine does not draw
 SYMBOL_FONTS = frozenset({"Symbol", "Wingdings", "Wingdings 2", "Wingdings 3", "Webdings"})
 
 
@@ -41,6 +42,12 @@ def format_number(value: int, fmt: str) -> str | None:
         return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in str(value))
     if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese"):
         return _CIRCLED[value - 1] if 1 <= value <= len(_CIRCLED) else str(value)
+    if fmt == "decimalEnclosedParen":
+        return chr(0x2473 + value) if 1 <= value <= 20 else f"({value})"
+    if fmt == "decimalEnclosedFullstop":
+        return chr(0x2487 + value) if 1 <= value <= 20 else f"{value}."
+    if fmt == "ideographEnclosedCircle":
+        return chr(0x321F + value) if 1 <= value <= 10 else f"({cn2an.an2cn(value)})"
     if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand",
                "japaneseCounting"):
         return cn2an.an2cn(value) if value > 0 else "〇"
@@ -81,6 +88,7 @@ class Level:
     legal: bool = False  # w:isLgl: the label shows every level as a decimal number
     suffix: str = "tab"
     jc: str = "left"
+    picture: bool = False  # w:lvlPicBulletId: a picture bullet, shown as •
     ppr: etree._Element | None = None
     rpr: etree._Element | None = None
 
@@ -101,6 +109,7 @@ class Level:
             legal=legal is not None and on_off(wval(legal)),
             suffix=val("suff") or "tab",
             jc=val("lvlJc") or "left",
+            picture=lvl.find(qn("w:lvlPicBulletId")) is not None,
             ppr=lvl.find(qn("w:pPr")),
             rpr=lvl.find(qn("w:rPr")),
         )
@@ -214,6 +223,8 @@ class Numbering:
         return level.start if level is not None else 0
 
     def _label(self, num_id: str, num: _Num, abstract: str, level: Level, counters: list[int | None]) -> Label:
+        if level.picture:
+            return Label(PICTURE_BULLET, level)
         if level.text is None:
             return Label("", level)
         if level.fmt == "bullet":

@@ -186,7 +186,7 @@ class ParagraphLayouter:
             autospace(content.atoms, content.text, content.size, letters=fmt.autospace_latin,
                       digits=fmt.autospace_digits)
         content.widths = [atom.width for atom in content.atoms]
-        first = fmt.first_line
+        first = fmt.first_line - _label_offset(paragraph, content.widths)
 
         def available(n: int) -> float:
             return width - fmt.left - fmt.right - (first if n == 0 else 0.0)
@@ -428,6 +428,14 @@ class _Content:
     def following(self) -> dict[int, float]:
         """For each tab, the width of the text after it up to the next tab or break (for right/centre stops)."""
         return _following_widths(self.atoms)
+
+
+def _label_offset(paragraph: Paragraph, widths: list[float]) -> float:
+    """How far a centred or right-aligned list label starts before the number position (w:lvlJc)."""
+    if paragraph.label_align == "left":
+        return 0.0
+    width = sum(widths[: paragraph.label_length])
+    return width if paragraph.label_align == "right" else width / 2
 
 
 def _set_height(line: LineBox, fmt: ParagraphFormat, grid_pitch: float) -> None:

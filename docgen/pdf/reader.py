@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from lxml import etree
 
@@ -34,7 +34,7 @@ from docgen.pdf.model import (
     Text,
     VAlign,
 )
-from docgen.pdf.numbering import Label, Numbering, numbering_styles, symbol_font
+from docgen.pdf.numbering import PICTURE_BULLET, Label, Numbering, numbering_styles, symbol_font
 from docgen.pdf.ooxml import MC, WP, A, R, W, first_child, local, on_off, qn, shape, wval
 from docgen.pdf.package import NUMBERING, SETTINGS, STYLES, THEME, Package, Part
 from docgen.pdf.styles import (
@@ -67,6 +67,10 @@ _UNSUPPORTED_RUN_PROPS = {
 }
 _UNSUPPORTED_PARAGRAPH_PROPS = {
     "framePr": "图文框", "textDirection": "文字方向", "bidi": "从右向左段落",
+}
+# w:lvlJc values: where the label sits against the number position (the first line's indent)
+_LABEL_ALIGN: dict[str, Literal["left", "center", "right"]] = {
+    "left": "left", "start": "left", "center": "center", "right": "right", "end": "right",
 }
 _HORIZONTAL = {"lrTb", "tb", "lrTbV", "tbV"}  # w:textDirection values of ordinary horizontal text
 _SUPPORTED_TABS = {"left", "start", "right", "end", "center", "clear"}
@@ -371,8 +375,10 @@ class Reader:
             return None
         for fmt in label.unsupported:
             unsupported(self.diag, "number_format", where, f"编号格式 {fmt}（按阿拉伯数字排）")
-        if label.level.jc not in ("left", "start"):
-            unsupported(self.diag, "number_alignment", where, "编号居中/右对齐（按左对齐排）")
+        if label.level.picture:
+            unsupported(self.diag, "picture_bullet", where, f"图片项目符号（按 {PICTURE_BULLET} 排）")
+        if label.level.jc not in _LABEL_ALIGN:
+            unsupported(self.diag, "number_alignment", where, f"编号对齐方式 {label.level.jc}（按左对齐排）")
         return label
 
     def _label_inlines(
@@ -391,6 +397,8 @@ class Reader:
             return
         if label.text:
             paragraph.inlines.append(Text(label.text, fmt))
+            paragraph.label_align = _LABEL_ALIGN.get(level.jc, "left")
+            paragraph.label_length = len(label.text)
         if level.suffix == "tab":
             paragraph.inlines.append(Tab(fmt))
         elif level.suffix == "space":

@@ -7,14 +7,15 @@ from docx.shared import Pt
 
 from docgen.pdf import typeset
 from docgen.pdf.numbering import format_number
-from tests.pdf.builders import add_xml, chinese_document, normalise, text_positions, to_bytes
+from tests.pdf.builders import add_xml, chinese_document, normalise, text_positions, to_bytes, word_boxes
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _level(ilvl: int, fmt: str, text: str, *, left: int, hanging: int = 420, start: int = 1, extra: str = "") -> str:
+def _level(ilvl: int, fmt: str, text: str, *, left: int, hanging: int = 420, start: int = 1, extra: str = "",
+           jc: str = "left") -> str:
     return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
-            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>{extra}'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="{jc}"/>{extra}'
             f'<w:pPr><w:ind w:left="{left}" w:hanging="{hanging}"/></w:pPr></w:lvl>')
 
 
@@ -77,13 +78,15 @@ def test_a_num_with_a_start_override_restarts_the_count():
 
 @pytest.mark.parametrize(("fmt", "start", "labels"), [
     ("decimalEnclosedCircle", 1, "①②③"),
+    ("decimalEnclosedParen", 1, "⑴⑵⑶"),
+    ("ideographEnclosedCircle", 1, "㈠㈡㈢"),
     ("lowerLetter", 1, "a)b)c)"),
     ("upperRoman", 3, "III)IV)V)"),
     ("ideographTraditional", 1, "甲)乙)丙)"),
     ("chineseCountingThousand", 10, "十)十一)十二)"),
 ])
 def test_number_formats(fmt, start, labels):
-    text = "%1" if fmt == "decimalEnclosedCircle" else "%1)"
+    text = "%1" if "Enclosed" in fmt else "%1)"
     document = _numbered_document([_level(0, fmt, text, left=420, start=start)])
     for _ in range(3):
         _item(document, "项")
@@ -91,7 +94,7 @@ def test_number_formats(fmt, start, labels):
 
 
 def _split(labels: str, fmt: str) -> list[str]:
-    if fmt == "decimalEnclosedCircle":
+    if "Enclosed" in fmt:
         return list(labels)
     return [part + ")" for part in labels.split(")") if part]
 
@@ -103,6 +106,9 @@ def test_format_number_beyond_the_simple_range():
     assert format_number(11, "chineseCounting") == "十一"
     assert format_number(3, "decimalZero") == "03"
     assert format_number(5, "cardinalText") is None
+    assert [format_number(n, "decimalEnclosedParen") for n in (1, 20, 21)] == ["⑴", "⒇", "(21)"]
+    assert [format_number(n, "decimalEnclosedFullstop") for n in (1, 20, 21)] == ["⒈", "⒛", "21."]
+    assert [format_number(n, "ideographEnclosedCircle") for n in (1, 10, 11)] == ["㈠", "㈩", "(十一)"]
 
 
 def test_symbol_font_bullet_is_drawn_as_a_unicode_bullet():
@@ -183,3 +189,63 @@ def test_numbered_text_in_a_table_cell_keeps_its_label():
     paragraph.add_run("单元格条目").font.size = Pt(12)
     add_xml(paragraph._p.get_or_add_pPr(), '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>')
     assert _text(document) == "1.单元格条目"
+
+
+def _boxes(document) -> tuple[float, dict[str, tuple[float, float]]]:
+    """The left margin and (x_min, x_max) of each word pdftotext finds on the first page."""
+    pdf = typeset(to_bytes(document)).pdf
+    return document.sections[0].left_margin.pt, {text: (x0, x1) for text, x0, _, x1, _ in word_boxes(pdf, 0)}
+
+
+@pytest.mark.parametrize("jc", ["right", "end"])
+def test_right_aligned_labels_end_at_the_number_position(jc):
+    """w:lvlJc right: 9. and 10. end where the first line's indent is; the text starts at the hanging indent."""
+    document = _numbered_document([_level(0, "decimal", "%1.", left=840, hanging=420, start=9, jc=jc)])
+    _item(document, "甲项")
+    _item(document, "乙项")
+    margin, boxes = _boxes(document)
+    assert boxes["9."][1] == pytest.approx(margin + 21, abs=0.5)
+    assert boxes["10."][1] == pytest.approx(margin + 21, abs=0.5)
+    assert boxes["10."][0] < boxes["9."][0] - 3
+    assert boxes["甲项"][0] == pytest.approx(margin + 42, abs=0.5)
+    assert boxes["乙项"][0] == pytest.approx(margin + 42, abs=0.5)
+
+
+def test_a_centred_label_is_centred_on_the_number_position():
+    document = _numbered_document([_level(0, "chineseCounting", "（%1）", left=1680, hanging=840, jc="center")])
+    _item(document, "总则")
+    margin, boxes = _boxes(document)
+    start, end = boxes["（一）"]
+    assert (start + end) / 2 == pytest.approx(margin + 42, abs=0.5)
+    assert boxes["总则"][0] == pytest.approx(margin + 84, abs=0.5)
+
+
+@pytest.mark.parametrize(("suffix", "words"), [
+    ("nothing", ["第一条总则"]), ("space", ["第一条", "总则"]), ("tab", ["第一条", "总则"])])
+def test_what_follows_the_label(suffix, words):
+    """w:suff: the text follows the label directly, after a space, or at the next stop (the hanging indent)."""
+    document = _numbered_document([_level(0, "chineseCounting", "第%1条", left=840, hanging=840,
+                                          extra=f'<w:suff w:val="{suffix}"/>')])
+    _item(document, "总则")
+    margin = document.sections[0].left_margin.pt
+    boxes = word_boxes(typeset(to_bytes(document)).pdf, 0)
+    assert [text for text, *_ in boxes] == words
+    assert boxes[0][1] == pytest.approx(margin, abs=0.5)
+    if suffix == "space":
+        assert 1.5 < boxes[1][1] - boxes[0][3] < 6  # one space of 12 pt text
+    elif suffix == "tab":
+        assert boxes[1][1] == pytest.approx(margin + 42, abs=0.5)
+
+
+def test_a_picture_bullet_is_drawn_as_a_bullet_and_warns_with_its_place():
+    document = _numbered_document([_level(0, "bullet", "\uf0b7", left=420, extra='<w:lvlPicBulletId w:val="0"/>')])
+    numbering = document.part.numbering_part.element
+    picture = add_xml(numbering, '<w:numPicBullet w:numPicBulletId="0"><w:pict/></w:numPicBullet>')
+    numbering.remove(picture)
+    numbering.insert(0, picture)
+    document.add_paragraph("说明")
+    _item(document, "第一项")
+    result = typeset(to_bytes(document))
+    assert _drawn(result.pdf) == "说明•第一项"
+    assert [(w.code, w.where) for w in result.warnings if "picture" in w.code] == [
+        ("pdf.unsupported.picture_bullet", "body paragraph 2")]
