@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -72,9 +72,18 @@ _UNSUPPORTED_PARAGRAPH_PROPS = {
 _LABEL_ALIGN: dict[str, Literal["left", "center", "right"]] = {
     "left": "left", "start": "left", "center": "center", "right": "right", "end": "right",
 }
+# East Asian typography switches (pPr) whose non-default value the engine does not follow: (default, label)
+_TYPOGRAPHY = {
+    "kinsoku": (True, "关闭中文禁则（仍按禁则排）"),
+    "wordWrap": (True, "允许西文单词中间断行（仍在单词之间断行）"),
+    "overflowPunct": (True, "不允许标点溢出边界（仍允许溢出）"),
+    "topLinePunct": (False, "压缩行首标点（未压缩）"),
+}
 _HORIZONTAL = {"lrTb", "tb", "lrTbV", "tbV"}  # w:textDirection values of ordinary horizontal text
 _SUPPORTED_TABS = {"left", "start", "right", "end", "center", "clear"}
 _PPR, _RPR, _PSTYLE, _RSTYLE, _TCPR = (qn(f"w:{name}") for name in ("pPr", "rPr", "pStyle", "rStyle", "tcPr"))
+# Namespaces whose markup the reader interprets; an mc:Choice requiring any other is passed over.
+_UNDERSTOOD = frozenset({W, R, A, WP, MC})
 _BLOCK_IGNORED = {"bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd", "sectPr", ""}
 
 
@@ -335,12 +344,13 @@ class Reader:
         if tag == "tbl":
             counters.tables += 1
             return [self._table(el, part, f"{where_prefix} table {counters.tables}".replace("body ", ""))]
-        if tag == "sdt":
-            content = el.find(qn("w:sdtContent"))
+        if tag in ("sdt", "AlternateContent"):
             found: list[Block] = []
-            for child in content if content is not None else ():
+            for child in _content(el):
                 found.extend(self._block(child, part, counters, table_style, where_prefix))
             return found
+        if _ignorable(el):
+            return []
         if tag not in _BLOCK_IGNORED:
             unsupported(self.diag, tag, f"{where_prefix} after paragraph {counters.paragraphs}", f"正文元素 {tag}")
         return []
@@ -422,7 +432,7 @@ class Reader:
 
     def _inlines(
         self,
-        container: etree._Element,
+        container: Iterable[etree._Element],
         paragraph: Paragraph,
         part: _Part,
         style_id: str,
@@ -435,10 +445,10 @@ class Reader:
                 self._run(child, paragraph, part, style_id, table_style, state)
             elif tag in _TRANSPARENT:
                 self._inlines(child, paragraph, part, style_id, table_style, state)
-            elif tag == "sdt":
-                content = child.find(qn("w:sdtContent"))
-                if content is not None:
-                    self._inlines(content, paragraph, part, style_id, table_style, state)
+            elif tag in ("sdt", "AlternateContent"):
+                self._inlines(_content(child), paragraph, part, style_id, table_style, state)
+            elif _ignorable(child):
+                continue
             elif tag == "fldSimple":
                 self._simple_field(child, paragraph, part, style_id, table_style, state)
             elif tag in ("oMath", "oMathPara"):
@@ -552,8 +562,7 @@ class Reader:
         if textbox is not None or el.find(".//{urn:schemas-microsoft-com:vml}textbox") is not None:
             unsupported(self.diag, "textbox", paragraph.where, "文本框")
             return
-        fallback = el.find(f"{{{MC}}}Fallback")
-        for child in fallback if fallback is not None else ():
+        for child in _content(el):
             self._run_child(child, local(child), fmt, paragraph, part)
 
     def _drawing(self, drawing: etree._Element, fmt: RunFormat, paragraph: Paragraph, part: _Part) -> None:
@@ -709,6 +718,11 @@ def _left_out_paragraph_props(props: Props) -> list[tuple[str, str]]:
         if key == "textDirection" and props[key].get("val") in _HORIZONTAL:
             continue
         found.append((key, label))
+    for key, (default, label) in _TYPOGRAPHY.items():
+        if key in props and on_off(props[key].get("val")) != default:
+            found.append((key, label))
+    if props.get("textAlignment", {}).get("val", "auto") not in ("auto", "baseline"):
+        found.append(("textAlignment", "行内字符垂直对齐（按基线对齐排）"))
     for tab_key, values in props.items():
         if not tab_key.startswith("tabs/"):
             continue
@@ -717,6 +731,39 @@ def _left_out_paragraph_props(props: Props) -> list[tuple[str, str]]:
         if values.get("leader", "none") != "none":
             found.append(("tab_leader", "制表位前导符（如目录的点线）"))
     return found
+
+
+def _content(el: etree._Element) -> list[etree._Element]:
+    """The children that stand for a w:sdt (its w:sdtContent) or an mc:AlternateContent.
+
+    Of an mc:AlternateContent, the first mc:Choice whose required namespaces the engine reads, else the
+    mc:Fallback, else nothing (ECMA-376 Part 3, 10.2): WPS Office wraps its own milestones in a Choice requiring
+    its wpsCustomData namespace, with no Fallback (``<wpsCustomData:docfieldStart …/>`` inside a paragraph).
+    """
+    if local(el) == "sdt":
+        content = el.find(qn("w:sdtContent"))
+        return list(content) if content is not None else []
+    for choice in el.iterfind(f"{{{MC}}}Choice"):
+        required = (choice.get("Requires") or "").split()
+        if all(choice.nsmap.get(prefix) in _UNDERSTOOD for prefix in required):
+            return list(choice)
+    fallback = el.find(f"{{{MC}}}Fallback")
+    return list(fallback) if fallback is not None else []
+
+
+def _ignorable(el: etree._Element) -> bool:
+    """An element of a namespace its part declares ignorable (mc:Ignorable) that the engine does not read.
+
+    Such elements (Word's w14/w15 extensions, WPS' wpsCustomData) only add to what the standard markup says.
+    """
+    if not isinstance(el.tag, str) or not el.tag.startswith("{"):
+        return False
+    namespace = el.tag[1:].partition("}")[0]
+    if namespace in _UNDERSTOOD:
+        return False
+    root = el.getroottree().getroot()
+    declared = (root.get(f"{{{MC}}}Ignorable") or "").split()
+    return namespace in {root.nsmap.get(prefix) for prefix in declared}
 
 
 def _table_indent(props: Props) -> float:
