@@ -84,6 +84,7 @@ class ParagraphFormat:
     shading: str = ""
     tabs: tuple[TabStop, ...] = ()
     bottom_frame: bool = False  # in a 图文框 anchored to the bottom of the text area (w:framePr yAlign="bottom")
+    hyphenate: bool = True  # no w:suppressAutoHyphens: hyphenated where the document hyphenates (w:autoHyphenation)
     _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __hash__(self) -> int:

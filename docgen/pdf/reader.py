@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -82,6 +83,7 @@ _TYPOGRAPHY = {
 _HORIZONTAL = {"lrTb", "tb", "lrTbV", "tbV"}  # w:textDirection values of ordinary horizontal text
 _SUPPORTED_TABS = {"left", "start", "right", "end", "center", "clear"}
 _PPR, _RPR, _PSTYLE, _RSTYLE, _TCPR = (qn(f"w:{name}") for name in ("pPr", "rPr", "pStyle", "rStyle", "tcPr"))
+_LATIN_WORD = re.compile(r"[A-Za-z]{5,}")  # a word automatic hyphenation might break
 # Namespaces whose markup the reader interprets; an mc:Choice requiring any other is passed over.
 _UNDERSTOOD = frozenset({W, R, A, WP, MC})
 _BLOCK_IGNORED = {"bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd", "sectPr", ""}
@@ -164,6 +166,7 @@ class Reader:
         self.main = Package(data).main
         self.formats = formats(self.main.related_by_type(STYLES), self.main.related_by_type(THEME))
         self.styles = self.formats.styles
+        self.hyphenation = False  # w:autoHyphenation, which the engine does not do (read with the settings)
         numbering = self.main.related_by_type(NUMBERING)
         self.numbering = Numbering(
             numbering.element if numbering is not None else None,
@@ -180,6 +183,8 @@ class Reader:
         settings = self._element(SETTINGS)
         tab = settings.find(qn("w:defaultTabStop")) if settings is not None else None
         even_odd = settings.find(qn("w:evenAndOddHeaders")) if settings is not None else None
+        hyphens = settings.find(qn("w:autoHyphenation")) if settings is not None else None
+        self.hyphenation = hyphens is not None and on_off(wval(hyphens))
         body = self.main.element.find(qn("w:body"))
         if body is None:
             raise KeyError("document part has no w:body")
@@ -215,7 +220,7 @@ class Reader:
         for pictures, which come from the document's own relationships: elements with drawings are always read.
         """
         memo = self.formats.blocks
-        if memo is None or next(el.iter(qn("w:drawing")), None) is not None or self._numbered(el):
+        if memo is None or self.hyphenation or next(el.iter(qn("w:drawing")), None) is not None or self._numbered(el):
             return self._block(el, part, counters, table_style=None, where_prefix="body")
         key = (etree.tostring(el), counters.paragraphs, counters.tables)
         found = memo.get(key)
@@ -371,6 +376,9 @@ class Reader:
             self._label_inlines(label, mark_rpr, style_id or "", table_style, paragraph)
         state = _FieldState()
         self._inlines(p, paragraph, part, style_id or "", table_style, state)
+        if self.hyphenation and fmt.hyphenate and any(
+                isinstance(inline, Text) and _LATIN_WORD.search(inline.text) for inline in paragraph.inlines):
+            unsupported(self.diag, "auto_hyphenation", where, "自动断字（西文单词不在词内断开）")
         return paragraph
 
     def _label(self, ppr: etree._Element | None, style_id: str, table_style: str | None, where: str) -> Label | None:

@@ -397,6 +397,7 @@ def paragraph_format(props: Props, char_width: float) -> ParagraphFormat:
         shading=_fill(props.get("shd", {})),
         tabs=_tabs(props),
         bottom_frame=is_bottom_frame(props),
+        hyphenate=not _flag(props, "suppressAutoHyphens"),
     )
 
 

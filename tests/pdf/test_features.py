@@ -175,3 +175,17 @@ def test_header_bottom_border_and_right_tab() -> None:
     assert not [w for w in result.warnings if w.code.startswith("pdf.unsupported")]
     x = {text: x for text, x, _ in text_positions(result.pdf)}
     assert x["右侧"] + 24 == pytest.approx(right_edge, abs=1.0)
+
+
+def test_automatic_hyphenation_warns_where_it_could_break_a_latin_word():
+    """w:autoHyphenation (LibreOffice writes it, with w:suppressAutoHyphens in the defaults): the engine does not
+    hyphenate, so paragraphs with Latin words that are not exempt warn; Chinese text and exempt paragraphs do not."""
+    document = chinese_document()
+    add_xml(document.settings.element, "<w:autoHyphenation/>")
+    document.add_paragraph("中文段落不涉及断字。")
+    document.add_paragraph("Occupational safety training 职业安全培训")
+    exempt = document.add_paragraph("Occupational safety training")
+    add_xml(exempt._p.get_or_add_pPr(), '<w:suppressAutoHyphens w:val="true"/>')
+    result = typeset(to_bytes(document))
+    assert [w.where for w in result.warnings if w.code == "pdf.unsupported.auto_hyphenation"] == [
+        "body paragraph 2"]

@@ -4,8 +4,9 @@ No WPS here: the parts below follow what WPS 11.1 wrote into documents found in 
 FreeMarker template made from a WPS-saved document, WPS form-field templates): numeric style ids, Normal with
 widow control off, a heading numbered through its style with ``w:suff nothing``, ``*Chars`` indents with their
 twips twins, ``w:rFonts w:hint``, the _GoBack bookmark, w14 attributes under mc:Ignorable, the wpsCustomData
-namespace with its milestones wrapped in an mc:AlternateContent that has no Fallback, and settings with the
-Word 2003 compatibility options and WPS' typoFeatureVersion.
+namespace with its milestones wrapped in an mc:AlternateContent that has no Fallback, settings with the
+Word 2003 compatibility options and WPS' typoFeatureVersion, and (WPS 12.1, haystack issue 8759) XML comments
+among the body's elements.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ STYLES = _HEAD + f"""<w:styles {_NS}>
   <w:spacing w:before="240" w:beforeLines="0" w:beforeAutospacing="0" w:afterLines="0" w:afterAutospacing="0"
   w:line="240" w:lineRule="auto"/><w:outlineLvl w:val="1"/></w:pPr>
   <w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:eastAsia="黑体"/><w:b/><w:sz w:val="28"/></w:rPr></w:style>
+<!-- a comment in the styles part: it is parsed whole -->
 <w:style w:type="character" w:default="1" w:styleId="8"><w:name w:val="Default Paragraph Font"/></w:style>
 <w:style w:type="table" w:default="1" w:styleId="6"><w:name w:val="Normal Table"/><w:tblPr><w:tblStyle w:val="6"/>
   <w:tblCellMar><w:left w:w="108" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
@@ -78,7 +80,8 @@ DOCUMENT = _HEAD + f"""<w:document {_NS}><w:body>
   <w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/>
   <w:r><w:rPr><w:rFonts w:hint="eastAsia"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr><w:t>申请单位：</w:t></w:r>
   {DOCFIELD.format(edge="Start")}<w:r><w:t>某某公司</w:t></w:r>{DOCFIELD.format(edge="End")}</w:p>
-<w:p><w:pPr><w:ind w:left="0" w:leftChars="0" w:firstLine="0" w:firstLineChars="0"/></w:pPr>
+<!-- WPS 12.1 leaves comments between body elements -->
+<w:p><w:pPr><!-- and inside them --><w:ind w:left="0" w:leftChars="0" w:firstLine="0" w:firstLineChars="0"/></w:pPr>
   <w:r><w:t>顶格段落。</w:t></w:r>{{tail}}</w:p>
 <w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1800" w:bottom="1440" w:left="1800"
   w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="425" w:num="1"/>
