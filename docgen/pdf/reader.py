@@ -546,7 +546,7 @@ class Reader:
             unsupported(self.diag, tag, paragraph.where, "脚注/尾注")
         elif tag == "AlternateContent":
             self._alternate(child, fmt, paragraph, part)
-        elif tag not in _IGNORED_IN_RUN:
+        elif tag not in _IGNORED_IN_RUN and not _ignorable(child):
             unsupported(self.diag, tag, paragraph.where, f"文字块内元素 {tag}")
 
     def _break(self, br: etree._Element, fmt: RunFormat, paragraph: Paragraph) -> None:

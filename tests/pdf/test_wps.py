@@ -138,10 +138,11 @@ def test_the_default_typography_switches_written_out_do_not_warn():
 
 
 def test_an_alternate_content_the_engine_reads_takes_its_choice_and_unknown_markup_still_warns():
-    """A Choice requiring only WordprocessingML is read; an element of a namespace not declared ignorable warns."""
+    """A Choice requiring only WordprocessingML is read; elements of an ignorable namespace are passed over, one of a
+    namespace not declared ignorable warns."""
     choice = ('<mc:AlternateContent><mc:Choice Requires="w"><w:r><w:t>选中内容</w:t></w:r></mc:Choice>'
               '<mc:Fallback><w:r><w:t>备用内容</w:t></w:r></mc:Fallback></mc:AlternateContent>'
-              '<x:mark xmlns:x="urn:example:unknown"/>')
+              '<w:r><w15:extension/></w:r><x:mark xmlns:x="urn:example:unknown"/>')
     result = typeset(wps_docx(tail=choice))
     assert "".join(text for text, _, _ in text_positions(result.pdf)).endswith("顶格段落。选中内容")
     assert [(w.code, w.where) for w in result.warnings if not w.code.startswith("pdf.font")] == [
