@@ -51,7 +51,7 @@ from docgen.template_parts import (
 Severity = Literal["error", "warning"]
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-_PREFIX = re.compile(r"^\{([{%])-?\s*(p|r|tr|tc)(?=\s)")
+_PREFIX = re.compile(r"^\{([{%])-?\s*(p|r|tr|tc)(?= )")  # docxtpl wants a plain space after p, tr…
 # docxtpl straightens “” and ‘’ inside tags before Jinja reads them; these others Jinja cannot read.
 _STRAIGHTENED = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 _SMART_QUOTES = "„‟″′«»"
@@ -457,6 +457,10 @@ class _Checker:
                     stack[-1].names[name] = ()
             elif keyword in ("include", "extends", "import", "from", "block", "endblock"):
                 self.report("unsupported_tag", "error", tag.paragraph, f"模板中不能使用 {{% {keyword} %}}")
+            elif re.match(r"(p|r|tr|tc)\s", tag.inner):
+                self.report("unknown_tag", "error", tag.paragraph,
+                            f"标签 {tag.source} 的「{keyword}」后面不是普通空格（常见为不间断空格）："
+                            "docxtpl 只认普通空格，请删掉这个空格重新输入")
             else:
                 self.report("unknown_tag", "error", tag.paragraph,
                             f"无法识别的标签 {tag.source}（可用：for、if、elif、else、set 及其 end…）")

@@ -193,6 +193,16 @@ def test_what_docxtpl_renders_fine_is_not_reported(tmp_path, case):
     assert rendered(path).replace("（盖章）", "") == "甲方：甲值。"
 
 
+def test_a_no_break_space_after_a_paragraph_prefix_is_an_error(tmp_path):
+    path = word_file(tmp_path / "t.docx", para(text_run("{%p\u00a0if x %}")), para(text_run("条款")),
+                     para(text_run("{%p endif %}")))
+    assert [(i.code, i.where) for i in check_template(path)] == [("unknown_tag", "正文第 1 段"),
+                                                                  ("unbalanced_block", "正文第 3 段")]
+    assert "不是普通空格" in check_template(path)[0].message
+    with pytest.raises(TemplateError):
+        rendered(path)
+
+
 def test_full_width_braces_typed_by_an_input_method(tmp_path):
     path = word_file(tmp_path / "t.docx", para(text_run("甲方：｛｛ x ｝｝")), para(text_run("乙方：{{ y ｝｝")))
     first, second = check_template(path)
