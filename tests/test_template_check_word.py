@@ -179,6 +179,7 @@ SPLIT_BUT_FINE = {
     "soft_hyphen_element": '<w:r><w:t xml:space="preserve">{{ </w:t><w:softHyphen/><w:t xml:space="preserve">x }}'
                            '</w:t></w:r>',
     "no_break_space": text_run("{{\u00a0x\u00a0}}"),
+    "ideographic_space": text_run("{{\u3000x\u3000}}"),
     "whole_tag_in_hyperlink": f'<w:hyperlink w:anchor="甲">{text_run("{{ x }}")}</w:hyperlink>',
     "smart_quotes": text_run("{{ x if x == “甲值” else ‘否’ }}"),
     "full_width_in_a_string": text_run("{{ x ~ '（盖章）' }}"),
