@@ -71,18 +71,21 @@ def word_file(path: Path, *paragraphs: str, parts: dict[str, tuple[str, str]] | 
                 data = re.sub(r"(<w:sectPr[^>]*>)", lambda m: m.group(1) + references, data)
             elif info.filename == "[Content_Types].xml":
                 data = data.replace("</Types>", "".join(
-                    f'<Override PartName="/word/{name}.xml" ContentType="{CONTENT}{kind}s+xml"/>'
-                    if kind in ("footnote", "endnote", "comment") else
-                    f'<Override PartName="/word/{name}.xml" ContentType="{CONTENT}{kind}+xml"/>'
+                    f'<Override PartName="/word/{name}.xml" ContentType="{CONTENT}{plural(kind)}+xml"/>'
                     for name, (kind, _) in parts.items()) + "</Types>")
             elif info.filename == "word/_rels/document.xml.rels":
                 data = data.replace("</Relationships>", "".join(
-                    f'<Relationship Id="rId{name}" Type="{REL}{kind}{"s" if kind != "header" and kind != "footer" else ""}"'
-                    f' Target="{name}.xml"/>' for name, (kind, _) in parts.items()) + "</Relationships>")
+                    f'<Relationship Id="rId{name}" Type="{REL}{plural(kind)}" Target="{name}.xml"/>'
+                    for name, (kind, _) in parts.items()) + "</Relationships>")
             target.writestr(info, data)
         for name, (_, xml) in parts.items():
             target.writestr(f"word/{name}.xml", xml)
     return path
+
+
+def plural(kind: str) -> str:
+    """Notes and comments live in one part each (footnotes.xml); headers and footers one part apiece."""
+    return f"{kind}s" if kind in ("footnote", "endnote", "comment") else kind
 
 
 def found(path: Path, kind: str | None = None) -> list[tuple[str, str, str]]:
