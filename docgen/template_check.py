@@ -55,9 +55,11 @@ _PREFIX = re.compile(r"^\{([{%])-?\s*(p|r|tr|tc)(?= )")  # docxtpl wants a plain
 # docxtpl straightens “” and ‘’ inside tags before Jinja reads them; these others Jinja cannot read.
 _STRAIGHTENED = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 _SMART_QUOTES = "„‟″′«»"
-# What a Chinese input method types instead of the ASCII Jinja needs: full-width forms and CJK punctuation.
+# What a Chinese input method types instead of the ASCII Jinja needs (full-width forms, CJK punctuation), and
+# what Word's AutoFormat makes of a typed minus (" - " becomes an en dash).
 _HALF_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"。": ".", "、": ",", "【": "[", "】": "]",
-                                                                       "《": "<", "》": ">"}
+                                                                       "《": "<", "》": ">", "–": "-", "—": "-",
+                                                                       "−": "-"}
 _INVISIBLE = {"\u00ad": "软连字符", "\u200b": "零宽空格", "\u200c": "零宽非连接符", "\u200d": "零宽连接符",
               "\u2060": "零宽不换行空格", "\ufeff": "零宽不换行空格"}
 _FULL_WIDTH_BRACES = re.compile(r"[｛｝]{2}|[｛｝][{}%％]|[{}%％][｛｝]|\{％|％\}")
@@ -407,8 +409,8 @@ class _Checker:
         if wide:
             pairs = "、".join(f"「{c}」→「{_HALF_WIDTH[c]}」" for c in wide)
             self.report("full_width_in_tag", "error", tag.paragraph,
-                        f"标签 {tag.source} 中有全角（中文输入法）字符：{pairs}。标签里的括号、逗号、点、运算符等"
-                        "必须用半角（英文）字符；引号内的文字不受限制")
+                        f"标签 {tag.source} 中有全角（中文输入法）或被 Word 自动更正的字符：{pairs}。"
+                        "标签里的括号、逗号、点、减号等必须用半角（英文）字符；引号内的文字不受限制")
         if invisible:
             names = "、".join(dict.fromkeys(_INVISIBLE[c] for c in invisible))
             self.report("invisible_in_tag", "error", tag.paragraph,

@@ -218,12 +218,13 @@ def test_full_width_braces_typed_by_an_input_method(tmp_path):
 
 def test_full_width_punctuation_and_invisible_characters_inside_a_tag(tmp_path):
     path = word_file(tmp_path / "t.docx", para(text_run("{{ x|default（'无'） }}")), para(text_run("{{ x\u00ad }}")),
-                     para(text_run("{{ x if x == ＂甲值＂ else 1 }}")))
-    wide, invisible, quotes = check_template(path)
+                     para(text_run("{{ x if x == ＂甲值＂ else 1 }}")), para(text_run("{{ 2 – 1 }}")))
+    wide, invisible, quotes, dash = check_template(path)
     assert (wide.code, wide.where) == ("full_width_in_tag", "正文第 1 段")
     assert "「（」→「(」、「）」→「)」" in wide.message
     assert (invisible.code, invisible.where) == ("invisible_in_tag", "正文第 2 段") and "软连字符" in invisible.message
     assert (quotes.code, quotes.where) == ("full_width_in_tag", "正文第 3 段") and "「＂」→「\"」" in quotes.message
+    assert (dash.code, dash.where) == ("full_width_in_tag", "正文第 4 段") and "「–」→「-」" in dash.message
 
 
 def test_a_tag_half_inside_a_hyperlink_is_an_error(tmp_path):
