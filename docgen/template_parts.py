@@ -31,7 +31,7 @@ WRAPPERS = {"hyperlink": "超链接", "fldSimple": "域", "field": "域", "ins":
             "moveFrom": "修订", "moveTo": "修订", "sdt": "内容控件", "smartTag": "智能标记",
             "customXml": "自定义 XML 标记", "dir": "文字方向标记", "bdo": "文字方向标记"}
 REVISIONS = ("ins", "del", "moveFrom", "moveTo")
-# Core properties docxtpl renders (python-docx name → XML local name), and those docgen overwrites afterwards.
+# Core properties docxtpl renders (XML local name → Chinese label), and those docgen overwrites afterwards.
 RENDERED_PROPERTIES = {"title": "标题", "subject": "主题", "creator": "作者", "description": "备注",
                        "identifier": "标识", "language": "语言"}
 STAMPED_PROPERTIES = {"title", "subject", "creator"}
