@@ -33,23 +33,24 @@ def validate_packet(record: RecordInput, *, policy: str | None = None) -> Report
 
 def render(record: RecordInput, kind: str, *, to: str | Sequence[str] = ("docx",), policy: str | None = None,
            templates: str | Path | None = None, fonts: str | Path | None = None, force: bool = False,
-           pdf_engine: str = DEFAULT_ENGINE, pdfa: bool = False) -> Rendered:
+           pdf_engine: str = DEFAULT_ENGINE, pdfa: bool = False, qr: bool = False) -> Rendered:
     """Check and render one document as docx and/or PDF; raises `DataError` when the record has errors.
 
     ``pdf_engine`` is ``docgen`` (our typesetter, deterministic) or ``libreoffice`` (``soffice`` on PATH);
-    ``pdfa`` writes PDF/A-2b.
+    ``pdfa`` writes PDF/A-2b; ``qr`` prints a verification QR code on the last page (``docgen.qr``).
     """
-    return Renderer(_options(to, policy, templates, fonts, pdf_engine, force, pdfa)).render(record, kind)
+    return Renderer(_options(to, policy, templates, fonts, pdf_engine, force, pdfa, qr)).render(record, kind)
 
 
 def render_packet(record: RecordInput, *, to: str | Sequence[str] = ("docx",), policy: str | None = None,
                   templates: str | Path | None = None, fonts: str | Path | None = None,
-                  force: bool = False, pdf_engine: str = DEFAULT_ENGINE, pdfa: bool = False) -> Rendered:
+                  force: bool = False, pdf_engine: str = DEFAULT_ENGINE, pdfa: bool = False,
+                  qr: bool = False) -> Rendered:
     """Check and render the filing packet; with PDF, also one ``packet.pdf`` with attachments and bookmarks."""
-    return Renderer(_options(to, policy, templates, fonts, pdf_engine, force, pdfa)).render_packet(record)
+    return Renderer(_options(to, policy, templates, fonts, pdf_engine, force, pdfa, qr)).render_packet(record)
 
 
 def _options(to: str | Sequence[str], policy: str | None, templates: str | Path | None, fonts: str | Path | None,
-             pdf_engine: str, force: bool, pdfa: bool = False) -> RenderOptions:
+             pdf_engine: str, force: bool, pdfa: bool = False, qr: bool = False) -> RenderOptions:
     return RenderOptions(formats=parse_formats(to), policy=policy, templates=as_path(templates), fonts=as_path(fonts),
-                         pdf_engine=pdf_engine, force=force, pdfa=pdfa)
+                         pdf_engine=pdf_engine, force=force, pdfa=pdfa, qr=qr)

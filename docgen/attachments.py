@@ -22,7 +22,7 @@ def attachment_findings(record: dict[str, Any], base_dir: Path) -> list[Finding]
     """An error for each attachment that is missing, of a type the packet cannot hold, too large or unreadable."""
     findings = []
     for i, attachment in enumerate(record.get("attachments", [])):
-        path = _resolve(attachment["path"], base_dir)
+        path = resolve(attachment["path"], base_dir)
         pointer = f"/attachments/{i}/path"
         if path.suffix.lower() not in _KINDS:
             findings.append(Finding("attachment.unsupported", pointer, label_for(pointer),
@@ -39,27 +39,33 @@ def attachment_findings(record: dict[str, Any], base_dir: Path) -> list[Finding]
 
 
 def _problem(path: Path) -> str | None:
+    return file_problem(path, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS)
+
+
+def file_problem(path: Path, *, max_bytes: int, max_pixels: int) -> str | None:
+    """Why the PDF or image at ``path`` cannot be used (in Chinese): too large, unreadable, corrupt; or None."""
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            return f"文件大小 {size / 1e6:.1f} MB，超过上限 {MAX_BYTES // 1_000_000} MB"
+        if size > max_bytes:
+            return f"文件大小 {size / 1e6:.1f} MB，超过上限 {max_bytes // 1_000_000} MB"
         if path.suffix.lower() == ".pdf":
             return pdf_problem(path.read_bytes(), max_pages=MAX_PAGES)
     except OSError as exc:
         return f"无法读取（{exc.strerror or exc}）"
-    return image_problem(path, max_pixels=MAX_PIXELS)
+    return image_problem(path, max_pixels=max_pixels)
 
 
 def attachment_parts(record: dict[str, Any], base_dir: Path, fontmap: FontMap) -> list[Part]:
     """Each attachment as a packet part: PDFs as they are, images on an A4 page."""
     parts = []
     for attachment in record.get("attachments", []):
-        path = _resolve(attachment["path"], base_dir)
+        path = resolve(attachment["path"], base_dir)
         pdf = path.read_bytes() if path.suffix.lower() == ".pdf" else image_pdf(path, fontmap)
         parts.append(Part(attachment["title"], pdf))
     return parts
 
 
-def _resolve(path: str, base_dir: Path) -> Path:
+def resolve(path: str, base_dir: Path) -> Path:
+    """A path named in a record: relative ones are relative to the record's folder."""
     candidate = Path(path)
     return candidate if candidate.is_absolute() else base_dir / candidate

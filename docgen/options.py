@@ -41,6 +41,7 @@ class RenderOptions:
         force: Render despite rule errors (schema, policy and attachment errors still block); such output is
             marked 草稿 on every page.
         pdfa: Write PDFs as PDF/A-2b (docgen.pdf.pdfa).
+        qr: Print a verification QR code (kind, record SHA-256, docgen version) on the last page (docgen.qr).
 
     Raises:
         UsageError: an unknown or empty format, an unknown PDF engine, or a font folder that is not one.
@@ -62,6 +63,8 @@ class RenderOptions:
         "--force", is_flag=True, help="规则检查有错误时仍然生成（格式错误仍会阻止生成）"))
     pdfa: bool = field(default=False, metadata=_cli(
         "--pdfa", is_flag=True, help="PDF 按 PDF/A-2b 归档格式生成（XMP 元数据、sRGB 输出意图、文档语言 zh-CN）"))
+    qr: bool = field(default=False, metadata=_cli(
+        "--qr", is_flag=True, help="在末页右下角印核验二维码（文书类型、数据记录的 SHA-256 和 docgen 版本）"))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "formats", parse_formats(self.formats))

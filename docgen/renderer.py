@@ -10,7 +10,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from docgen import qr
 from docgen.assemble import Part, merge
 from docgen.attachments import attachment_parts
 from docgen.context import build_context
@@ -18,7 +20,7 @@ from docgen.draft import mark_docx, mark_pdf
 from docgen.errors import DataError
 from docgen.options import RenderOptions
 from docgen.pdf.pdfa import creation_date, to_pdfa
-from docgen.render_docx import find_template
+from docgen.render_docx import find_template, stamping
 from docgen.render_docx.compiled import CompiledTemplate
 from docgen.render_docx.imprint import on_even_page
 from docgen.rendered import Document, LayoutNote, Rendered, default_stem, document_properties, once
@@ -102,6 +104,7 @@ class Renderer:
         libreoffice = self.options.pdf_engine == "libreoffice"
         with self._lock:
             docx = self._template(kind.name).render(context, properties=properties)
+            docx = self._stamped(docx, kind.name, record, report)
             template_notes = self._template_notes(kind.name)
             pdf_stage = self._pdf_stage()
             laid_out = None
@@ -121,6 +124,13 @@ class Renderer:
             pdf = to_pdfa(pdf, creation_date(report.record))
         notes = template_notes + [LayoutNote.of(f"{stem}.pdf", warning) for warning in result.warnings]
         return Document(kind.name, stem, marked, pdf, result.pages), notes
+
+    def _stamped(self, docx: bytes, kind: str, record: dict[str, Any], report: Report) -> bytes:
+        """The docx with the record's seals and signatures and, with ``qr``, the verification QR code."""
+        qr_code = qr.png(qr.payload(kind, report.source.sha256)) if self.options.qr else None
+        if not stamping.wanted(kind, record, qr_code):
+            return docx
+        return stamping.stamp(docx, kind, record, report.source.base_dir, qr=qr_code)
 
     def _renderable(self, report: Report) -> Report:
         if report.blocking(force=self.options.force):

@@ -14,6 +14,7 @@ from docgen.findings import Finding, has_errors
 from docgen.load import Source, from_mapping, read_record
 from docgen.policies import DEFAULT_POLICY, Policy, load_policy, policy_ids
 from docgen.schemas import Kind, get_kind, kinds, normalise_money, record_schema
+from docgen.seals import seal_findings
 from docgen.validate import document_order, schema_findings
 
 RecordInput = str | Path | Mapping[str, Any] | Source
@@ -90,6 +91,7 @@ def check(source: Source, scope: str, policy_override: str | None = None) -> Rep
         all_findings += run_rules(record, policy, sections=sections, schema_errors=schema_errors)
     if scope == PACKET and "/attachments" not in schema_errors:
         all_findings += attachment_findings(record, source.base_dir)
+    all_findings += seal_findings(record, source.base_dir, [kind.name for kind in checked], schema_errors)
     if source.cells:  # a workbook: each finding also names its sheet and cell
         all_findings = [replace(f, cell=f.cell or source.cell(f.path)) for f in [*source.findings, *all_findings]]
     return Report(scope, source, record, policy, in_order(all_findings))

@@ -12,6 +12,7 @@ import docx
 import pytest
 
 import docgen
+from docgen.seals import with_image_paths_from
 from tests.conftest import ROOT, load_json
 from tests.readback import docx_tables, docx_text, open_docx, table_rows
 
@@ -68,7 +69,8 @@ def two_party():
 
 @pytest.fixture(scope="module")
 def three_party():
-    return load_json(EXAMPLES / "agreement-three-party.json")
+    # its seal images are named relative to examples/, where a record given as a dict does not look
+    return with_image_paths_from(load_json(EXAMPLES / "agreement-three-party.json"), EXAMPLES)
 
 
 def test_agreement_file_name_and_kind():
@@ -93,8 +95,8 @@ def test_two_party_agreement_names_two_parties(two_party):
     assert f"乙方：{two_party['applicant']['name']}" in text
     assert "丙方" not in text
     signatures = next(t for t in docx_tables(document) if t[0][0].startswith("甲方（盖章）"))
-    assert [row[0] for row in signatures] == [f"甲方（盖章）：{two_party['agreement']['party_a']['name']}",
-                                              f"乙方（盖章）：{two_party['applicant']['name']}"]
+    assert [row[0] for row in signatures] == [f"甲方（盖章）：\n{two_party['agreement']['party_a']['name']}",
+                                              f"乙方（盖章）：\n{two_party['applicant']['name']}"]
     assert "本协议一式4份，各方各执2份" in text
     assert f"统一社会信用代码：{two_party['agreement']['party_a']['credit_code']}" in text
     assert "甲方将款项支付至乙方（鄂尔多斯市金岭泉能源有限责任公司）" in text

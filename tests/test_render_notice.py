@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 from collections.abc import Iterator
@@ -603,7 +602,7 @@ def test_properties_name_the_notice_and_its_issuer():
 
 
 def test_fixture_and_example_stay_valid():
-    for record in (load_json(FIXTURES / "notice.json"), copy.deepcopy(load_json(EXAMPLES / "annual-plan.json"))):
+    for record in (load_json(FIXTURES / "notice.json"), EXAMPLES / "annual-plan.json"):  # its seal path: examples/
         assert docgen.validate(record, "notice").ok
 
 

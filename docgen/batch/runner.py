@@ -39,6 +39,7 @@ from docgen.options import RenderOptions, as_path, parse_formats
 from docgen.render_docx import find_template
 from docgen.rendered import LayoutNote
 from docgen.schemas import get_kind
+from docgen.seals import with_image_paths_from
 from docgen.typeset import DEFAULT_ENGINE, check_engine
 
 BaseInput = str | Path | Mapping[str, Any] | None
@@ -324,7 +325,8 @@ def _base_record(base: BaseInput) -> dict[str, Any]:
         return {}
     if isinstance(base, Mapping):
         return dict(base)
-    return read_record(base).data
+    source = read_record(base)
+    return with_image_paths_from(source.data, source.base_dir)  # rows are dicts: no folder of their own
 
 
 def _run_key(job: Job) -> str:

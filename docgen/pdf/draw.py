@@ -19,8 +19,10 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.pdf.cidfonts import DocumentFonts, SubsetMemo
+from docgen.pdf.floats import float_reader, place
+from docgen.pdf.model import PageSetup
 from docgen.pdf.pages import Fill, Op, Page, Rule, TextLine
-from docgen.pdf.paragraphs import Fragment, LineBox
+from docgen.pdf.paragraphs import Fragment, LineBox, PlacedFloat
 
 # Streams are Flate-compressed already; ASCII85 on top only costs time and a quarter more bytes.
 rl_config.useA85 = 0
@@ -65,11 +67,14 @@ def render(pages: list[Page], metadata: dict[str, str] | None = None, subsets: S
     fonts = DocumentFonts(subsets)
     canvas._doc.delayedFonts.append(fonts)
     numbers = _Numbers()
-    for page in pages:
+    for number, page in enumerate(pages, start=1):
         canvas.setPageSize((page.setup.width, page.setup.height))
         painter = _Painter(canvas, page.setup.height, colors, fonts, numbers)
+        start = len(canvas._code)
         for op in page.ops:
             painter.draw(op)
+        if painter.floats:
+            painter.draw_floats(page.setup, number, start)
         canvas.showPage()
     with _flate_level(_FLATE_LEVEL, subsets):
         canvas.save()
@@ -146,6 +151,7 @@ class _Painter:
         self._colors = colors
         self._stroke: tuple[str, float] | None = None
         self._fill: str | None = None
+        self.floats: list[tuple[TextLine, PlacedFloat]] = []  # drawn after the text (or moved before it)
         self._char_space = 0.0  # text state (Tc, Tr) outlives BT…ET: emit it only when it changes
         self._mode = 0
 
@@ -177,6 +183,8 @@ class _Painter:
         """Draw one operation."""
         if isinstance(op, TextLine):
             self._line(op.x, op.top, op.line)
+            if op.line.floats:
+                self.floats += [(op, placed) for placed in op.line.floats]
         elif isinstance(op, Rule):
             self._rule(op)
         elif isinstance(op, Fill):
@@ -192,6 +200,20 @@ class _Painter:
             image = placed.image
             reader = ImageReader(io.BytesIO(image.data))
             self.canvas.drawImage(reader, x + placed.x, baseline, image.width, image.height, mask="auto")
+
+    def draw_floats(self, setup: PageSetup, number: int, page_start: int) -> None:
+        """Draw the page's floating pictures over its text; those ``behind`` the text go to the stream's start."""
+        code = self.canvas._code
+        for op, placed in self.floats:
+            image = placed.image
+            x, top = place(placed, setup, op.x, op.top, op.line.height, number)
+            end = len(code)
+            self.canvas.drawImage(float_reader(image.data), x, self.height - top - image.height, image.width,
+                                  image.height, mask="auto")
+            if image.behind:
+                drawn = code[end:]
+                del code[end:]
+                code[page_start:page_start] = drawn
 
     def _fragment(self, x: float, baseline: float, fragment: Fragment) -> None:
         """One text object, written as operators (reportlab's text object formats every number the slow way)."""

@@ -115,6 +115,34 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Position:
+    """Where a floating picture sits along one axis.
+
+    ``offset`` points from the start of ``relative`` (a ``wp:positionH``/``wp:positionV`` base such as ``page``,
+    ``margin``, ``paragraph``), or ``align``ed in it.
+    """
+
+    relative: str
+    offset: float = 0.0
+    align: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Float:
+    """A floating picture (``wp:anchor``): drawn at its position, in front of the text unless ``behind``.
+
+    It takes no room in the line of its anchor; the text does not flow around it.
+    """
+
+    data: bytes
+    width: float
+    height: float
+    horizontal: Position
+    vertical: Position
+    behind: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Field:
     """A field whose value is known only at drawing time: ``PAGE`` or ``NUMPAGES``."""
 
@@ -137,7 +165,7 @@ class Break:
     fmt: RunFormat
 
 
-Inline = Text | Image | Field | Tab | Break
+Inline = Text | Image | Float | Field | Tab | Break
 
 
 @dataclass(slots=True)

@@ -15,7 +15,19 @@ from docgen.pdf.autospace import autospace
 from docgen.pdf.diagnostics import Diagnostics, LayoutWarning, unsupported
 from docgen.pdf.fonts import Font, FontMap, FontSet, StyledFont
 from docgen.pdf.linebreak import Atom, break_lines, expansion_points, is_cjk, is_space
-from docgen.pdf.model import NO_GRID, Break, Field, Grid, Image, Paragraph, ParagraphFormat, RunFormat, Tab, Text
+from docgen.pdf.model import (
+    NO_GRID,
+    Break,
+    Field,
+    Float,
+    Grid,
+    Image,
+    Paragraph,
+    ParagraphFormat,
+    RunFormat,
+    Tab,
+    Text,
+)
 
 _SCRIPT_SCALE = 0.65
 _OBJECT = "\ufffc"
@@ -67,6 +79,21 @@ class PlacedImage:
 
 
 @dataclass(slots=True)
+class PlacedFloat:
+    """A floating picture anchored in a line.
+
+    ``x`` is its anchor's from the frame's left edge, ``above`` the height of the paragraph's lines before this one
+    (the paragraph's top is that far above the line's), ``frame`` the width of the paragraph's frame (the column:
+    the text area, or a table cell).
+    """
+
+    x: float
+    above: float
+    frame: float
+    image: Float
+
+
+@dataclass(slots=True)
 class LineBox:
     """One laid-out line: ``height`` of its box, ``baseline`` offset from its top."""
 
@@ -75,6 +102,7 @@ class LineBox:
     fragments: list[Fragment] = field(default_factory=list)
     images: list[PlacedImage] = field(default_factory=list)
     page_break_after: bool = False
+    floats: tuple[PlacedFloat, ...] = ()  # most lines have none: no list to allocate
 
 
 @dataclass(slots=True)
@@ -205,6 +233,12 @@ class ParagraphLayouter:
         ]
         for line in lines:
             _set_height(line, fmt, grid.line)
+        if content.floats:
+            above = 0.0
+            for line in lines:
+                for placed in line.floats:
+                    placed.above, placed.frame = above, width
+                above += line.height
         return ParagraphBox(fmt=fmt, lines=lines, where=paragraph.where, page_break_before=fmt.page_break_before)
 
     # -- atoms ---------------------------------------------------------------------------------------
@@ -212,6 +246,7 @@ class ParagraphLayouter:
     def _content(self, paragraph: Paragraph, fields: dict[str, str], char_pitch: float) -> _Content:
         glyphs: list[_Glyph] = []
         images: dict[int, Image] = {}
+        floats: list[tuple[int, Float]] = []
         where = paragraph.where
         for inline in paragraph.inlines:
             if isinstance(inline, Text):
@@ -226,7 +261,9 @@ class ParagraphLayouter:
             elif isinstance(inline, Image):
                 images[len(glyphs)] = inline
                 glyphs.append((None, Atom(_OBJECT, inline.width), 0.0, _OBJECT))
-        return _Content(glyphs, images)
+            elif isinstance(inline, Float):
+                floats.append((len(glyphs), inline))  # takes no room: anchored before the glyph that follows
+        return _Content(glyphs, images, floats)
 
     def _control(self, char: str, fmt: RunFormat, where: str) -> _Glyph:
         """A tab or break: drawn as nothing, styled like a space of its run for the line height."""
@@ -370,6 +407,11 @@ class ParagraphLayouter:
             positions = _positions(x, widths, gaps, extra)
             for k in sorted(content.images.keys() & range(start, visible_end)):
                 line.images.append(PlacedImage(positions[k - start], content.images[k]))
+        if content.floats:
+            positions = _positions(x, widths, gaps, extra)
+            line.floats = tuple(
+                PlacedFloat(positions[k - start] if k - start < len(positions) else x + sum(widths), 0.0, 0.0, image)
+                for k, image in content.floats if start <= k < end or (last and k >= end))
         _build_fragments(line.fragments, content, start, visible_end, x, widths, gaps, extra)
         if not line.fragments and not line.images:
             line.fragments.append(Fragment(origin, "", mark))
@@ -406,7 +448,7 @@ class ParagraphLayouter:
 class _Content:
     """A paragraph's glyphs as parallel lists: what the breaker sees (atoms) and what drawing needs."""
 
-    def __init__(self, glyphs: list[_Glyph], images: dict[int, Image]):
+    def __init__(self, glyphs: list[_Glyph], images: dict[int, Image], floats: list[tuple[int, Float]]):
         if glyphs:
             styles, atoms, advances, chars = zip(*glyphs, strict=True)
         else:
@@ -416,6 +458,7 @@ class _Content:
         self.advances: tuple[float, ...] = advances
         self.text = "".join(chars)
         self.images = images
+        self.floats = floats
         self.has_tabs = "\t" in self.text
         self.widths: list[float] = []  # of the atoms, once autospace has widened them
 

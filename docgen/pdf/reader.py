@@ -14,6 +14,7 @@ from typing import Any, Literal, Protocol
 from lxml import etree
 
 from docgen.pdf.diagnostics import Diagnostics, LayoutWarning, unsupported
+from docgen.pdf.floats import read_anchor
 from docgen.pdf.model import (
     NO_GRID,
     Block,
@@ -86,6 +87,7 @@ _PPR, _RPR, _PSTYLE, _RSTYLE, _TCPR = (qn(f"w:{name}") for name in ("pPr", "rPr"
 _LATIN_WORD = re.compile(r"[A-Za-z]{5,}")  # a word automatic hyphenation might break
 # Namespaces whose markup the reader interprets; an mc:Choice requiring any other is passed over.
 _UNDERSTOOD = frozenset({W, R, A, WP, MC})
+_TXBX = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}txbx"
 _BLOCK_IGNORED = {"bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd", "sectPr", ""}
 
 
@@ -575,8 +577,14 @@ class Reader:
 
     def _drawing(self, drawing: etree._Element, fmt: RunFormat, paragraph: Paragraph, part: _Part) -> None:
         inline = drawing.find(f"{{{WP}}}inline")
+        anchor = drawing.find(f"{{{WP}}}anchor") if inline is None else None
+        if anchor is not None and anchor.find(f".//{_TXBX}") is None:
+            picture = read_anchor(anchor, part.part, self.diag, paragraph.where)
+            if picture is not None:
+                paragraph.inlines.append(picture)
+            return
         if inline is None:
-            txbx = drawing.find(".//{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}txbx")
+            txbx = drawing.find(f".//{_TXBX}")
             name, label = ("textbox", "文本框") if txbx is not None else ("floating_drawing", "浮动图形（非嵌入型）")
             unsupported(self.diag, name, paragraph.where, label)
             return

@@ -95,7 +95,7 @@ def render_docx(template: Path, context: Mapping[str, Any], *, properties: Mappi
     stamp_properties(doc.docx.core_properties, properties)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return _fixed_zip(buffer.getvalue())
+    return fixed_zip(buffer.getvalue())
 
 
 def normalise_package(document: Any) -> None:
@@ -116,7 +116,7 @@ def stamp_properties(core: Any, properties: Mapping[str, str]) -> None:
         setattr(core, name, value[:_CORE_PROPERTY_LIMIT])
 
 
-def _fixed_zip(data: bytes) -> bytes:
+def fixed_zip(data: bytes) -> bytes:
     """Rewrite a zip with fixed timestamps so the same input gives the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

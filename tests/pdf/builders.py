@@ -104,3 +104,32 @@ def embedded_fonts(pdf: bytes, page: int = 0) -> list[tuple[dict, dict[int, str]
                       for cid, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", entries)}
         fonts.append((font["/DescendantFonts"][0].get_object(), to_unicode))
     return fonts
+
+
+def image_boxes(pdf: bytes, page: int) -> list[tuple[float, float, float, float, bool]]:
+    """(x_min, y_min, x_max, y_max, has_smask) of each image drawn on ``page`` (0-based), y from the top.
+
+    Reads the content stream: the transformation (``cm``, saved and restored with ``q``/``Q``) in force at each
+    ``Do`` of an image XObject maps the unit square to where the image is drawn.
+    """
+    reader = PdfReader(io.BytesIO(pdf))
+    page_obj = reader.pages[page]
+    height = float(page_obj.mediabox.height)
+    xobjects = page_obj["/Resources"].get("/XObject", {})
+    stack, matrix, boxes = [], [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], []
+    for operands, operator in page_obj.get_contents().operations:
+        if operator == b"q":
+            stack.append(matrix)
+        elif operator == b"Q":
+            matrix = stack.pop()
+        elif operator == b"cm":
+            a, b, c, d, e, f = (float(value) for value in operands)
+            m = matrix
+            matrix = [a * m[0] + b * m[2], a * m[1] + b * m[3], c * m[0] + d * m[2], c * m[1] + d * m[3],
+                      e * m[0] + f * m[2] + m[4], e * m[1] + f * m[3] + m[5]]
+        elif operator == b"Do":
+            xobject = xobjects[operands[0]].get_object()
+            if xobject.get("/Subtype") == "/Image":
+                x0, y0, x1, y1 = matrix[4], matrix[5], matrix[4] + matrix[0], matrix[5] + matrix[3]
+                boxes.append((x0, height - y1, x1, height - y0, "/SMask" in xobject))
+    return boxes
