@@ -34,7 +34,7 @@ _GRAPHIC = (
 _ANCHOR = (
     '<w:r {ns}><w:rPr><w:noProof/></w:rPr><w:drawing>'
     '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{z}" behindDoc="0"'
-    ' locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+    ' locked="0" layoutInCell="{in_cell}" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
     '<wp:positionH relativeFrom="{h_from}">{h}</wp:positionH>'
     '<wp:positionV relativeFrom="{v_from}">{v}</wp:positionV>'
     '<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
@@ -93,13 +93,15 @@ class Pictures:
         self._z = 251659264  # Word's usual relativeHeight for the first floating picture
 
     def anchored(self, paragraph: etree._Element, picture: Picture, h: Axis, v: Axis, descr: str, *,
-                 part: Any = None) -> None:
+                 part: Any = None, in_cell: bool = True) -> None:
         """Float ``picture`` in front of the text, anchored at the start of ``paragraph``.
 
-        ``part`` is the story part holding the paragraph when it is a header's or footer's.
+        ``part`` is the story part holding the paragraph when it is a header's or footer's. In a table cell, a
+        picture ``in_cell`` is laid out in the cell (which may grow to hold it); otherwise over the page, the cell
+        left as it is.
         """
         run = self._run(_ANCHOR, picture, descr, part, h_from=h.relative, h=h.xml(), v_from=v.relative, v=v.xml(),
-                        z=self._z)
+                        z=self._z, in_cell=int(in_cell))
         self._z += 1
         ppr = paragraph.find(qn("w:pPr"))
         at = 0 if ppr is None else paragraph.index(ppr) + 1

@@ -163,8 +163,11 @@ def _agreement(body: etree._Element, pictures: Pictures, seals: Mapping[str, Any
             seal = Picture.of(resolve(files["seal"], base_dir).read_bytes(), Path(files["seal"]).name,
                               width_mm=AGREEMENT_SEAL_MM)
             paragraph = cells[0].findall(qn("w:p"))[-1]  # the party's name, under "甲方（盖章）："
+            # Placed over the page, not laid out in the cell: LibreOffice would grow the cell to hold the picture
+            # (and push the text up); so the cell's centre is measured from the margin.
+            h = Axis("margin", round(_cell_centre(row, 0) * EMU_PER_TWIP) - seal.cx // 2)
             v = Axis("paragraph", round(NAME_LINE_MM / 2 * EMU_PER_MM) - seal.cy // 2)
-            pictures.anchored(paragraph, seal, Axis("column", align="center"), v, f"{text.split('（')[0]}印章")
+            pictures.anchored(paragraph, seal, h, v, f"{text.split('（')[0]}印章", in_cell=False)
         if files.get("signature") and len(cells) > 1:
             signature = Picture.of(resolve(files["signature"], base_dir).read_bytes(), Path(files["signature"]).name,
                                    box_mm=SIGNATURE_BOX_MM)
@@ -174,6 +177,15 @@ def _agreement(body: etree._Element, pictures: Pictures, seals: Mapping[str, Any
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _cell_centre(row: etree._Element, index: int) -> float:
+    """The centre of a row's cell ``index``, in twips from the left margin (the table's grid and indent)."""
+    table = row.getparent()
+    widths = [float(col.get(qn("w:w"), "0")) for col in table.iterfind(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+    indent = table.find(f"{qn('w:tblPr')}/{qn('w:tblInd')}")
+    left = float(indent.get(qn("w:w"), "0")) if indent is not None and indent.get(qn("w:type"), "dxa") == "dxa" else 0
+    return left + sum(widths[:index]) + widths[index] / 2
 
 
 def _qr(body: etree._Element, pictures: Pictures, png: bytes) -> None:
