@@ -26,14 +26,22 @@ _MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
 def image_fields(record: dict[str, Any], kind: str) -> list[tuple[str, str]]:
     """The (JSON Pointer, path) of every seal or signature image ``kind`` shows, in document order."""
     if kind == "notice":
-        images = record.get("notice", {}).get("seal_images", [])
-        return [(f"/notice/seal_images/{i}", path) for i, path in enumerate(images) if isinstance(path, str)]
+        images = _mapping(record.get("notice")).get("seal_images")
+        return [(f"/notice/seal_images/{i}", path) for i, path in enumerate(_list(images)) if isinstance(path, str)]
     if kind == "agreement":
-        seals = record.get("agreement", {}).get("seals", {})
-        return [(f"/agreement/seals/{party}/{what}", seals[party][what])
-                for party in PARTIES if isinstance(seals.get(party), dict)
-                for what in ("seal", "signature") if isinstance(seals[party].get(what), str)]
+        seals = _mapping(_mapping(record.get("agreement")).get("seals"))
+        return [(f"/agreement/seals/{party}/{what}", path) for party in PARTIES
+                for what in ("seal", "signature") if isinstance(path := _mapping(seals.get(party)).get(what), str)]
     return []
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """``value`` if it is an object, else an empty one: the schema reports a wrong type, this reads past it."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def with_image_paths_from(record: dict[str, Any], base_dir: Path) -> dict[str, Any]:
@@ -71,7 +79,7 @@ def seal_findings(record: dict[str, Any], base_dir: Path, kinds: list[str], sche
             if problem is not None:
                 findings.append(Finding("attachment.invalid", pointer, label, f"图片「{value}」：{problem}"))
         if kind == "notice":
-            findings += _count_findings(record.get("notice", {}))
+            findings += _count_findings(_mapping(record.get("notice")))
     return findings
 
 
@@ -96,7 +104,7 @@ def image_problem(path: Path) -> str | None:
 
 def signatories(notice: dict[str, Any]) -> list[str]:
     """The 署名 of a notice: its signatories, or its issuers."""
-    names = notice.get("signatories") or notice.get("issuers") or []
+    names = _list(notice.get("signatories")) or _list(notice.get("issuers"))
     return [name for name in names if isinstance(name, str)]
 
 
