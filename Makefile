@@ -34,7 +34,7 @@ demo: setup
 	  $(BIN)/docgen render agreement examples/$$example.json -o $(OUT)/$$example || exit $$?; done
 	@for example in acceptance-pass acceptance-fail; do \
 	  $(BIN)/docgen render acceptance examples/$$example.json -o $(OUT)/$$example || exit $$?; done
-	$(BIN)/docgen render notice examples/annual-plan.json -o $(OUT)/annual-plan
+	$(BIN)/docgen render notice examples/annual-plan.json -o $(OUT)/annual-plan --qr
 	$(BIN)/docgen batch notice examples/notices.xlsx --base examples/notice.json -o $(OUT)/notices \
 	  --to docx,pdf --merge --name "{row:03d}-{recipient.name}"
 	@echo "网页版：$(BIN)/docgen serve --open  （http://127.0.0.1:8000/ ，数据在 ~/.local/share/docgen，见 README「网页版」）"
