@@ -30,7 +30,6 @@ from docgen.dates import cn_date
 from docgen.pdf.ooxml import qn
 from docgen.render_docx import fixed_zip
 from docgen.render_docx.floating import EMU_PER_MM, Axis, Picture, Pictures
-from docgen.render_docx.geometry import style_ids
 from docgen.seals import PARTIES
 
 EMU_PER_TWIP = 635
@@ -61,7 +60,7 @@ def stamp(data: bytes, kind: str, record: Mapping[str, Any], base_dir: Path, *, 
     pictures = Pictures(document)
     body = document.element.body
     if kind == "notice":
-        _notice(body, pictures, record["notice"], base_dir, style_ids(document.styles.element))
+        _notice(body, pictures, record["notice"], base_dir, document.styles)
     elif kind == "agreement":
         _agreement(body, pictures, record["agreement"].get("seals", {}), base_dir)
     if qr is not None:
@@ -71,16 +70,16 @@ def stamp(data: bytes, kind: str, record: Mapping[str, Any], base_dir: Path, *, 
     return fixed_zip(buffer.getvalue())
 
 
-def _notice(body: etree._Element, pictures: Pictures, notice: Mapping[str, Any], base_dir: Path,
-            styles: Mapping[str, str]) -> None:
+def _notice(body: etree._Element, pictures: Pictures, notice: Mapping[str, Any], base_dir: Path, styles: Any) -> None:
     if notice.get("seal", True) is False or not notice.get("seal_images"):
         return
     size = float(notice.get("seal_size", NOTICE_SEAL_MM))
     seals = [Picture.of(resolve(path, base_dir).read_bytes(), Path(path).name, width_mm=size)
              for path in notice["seal_images"]]
     names = list(notice.get("signatories") or notice["issuers"])
-    signature = styles.get("Signature")
-    width, pitch = _text_width(body), _pitch(body)
+    style = next((style for style in styles if style.name == "Signature"), None)
+    signature = style.style_id if style is not None else None
+    width, pitch = _text_width(body), _pitch(body, style)
     date = cn_date(notice["date"])
     places = [centre for paragraph in body.iterchildren(qn("w:p"))
               if _style(paragraph) == signature and _text(paragraph) != date
@@ -139,16 +138,29 @@ def _text_width(body: etree._Element) -> float:
         margins.get(qn("w:right"), "0"))
 
 
-def _pitch(body: etree._Element) -> float:
-    """A 3号 character's advance in twips: the grid's character pitch where the section has one."""
+def _pitch(body: etree._Element, style: Any) -> float:
+    """A 署名 character's advance in twips.
+
+    The grid's character pitch where the section has one, else the Signature style's font size plus its
+    character spacing (GB/T 9704 templates condense 3号 to fit 28 a line).
+    """
     sect = _section(body)
     grid = sect.find(qn("w:docGrid")) if sect is not None else None
-    if grid is None or grid.get(qn("w:type")) not in ("linesAndChars", "snapToChars"):
-        return _CHAR_TWIPS
-    space = int(grid.get(qn("w:charSpace"), "0"))
-    if space >= 2**31:
-        space -= 2**32
-    return _CHAR_TWIPS + space * 20 / 4096
+    if grid is not None and grid.get(qn("w:type")) in ("linesAndChars", "snapToChars"):
+        space = int(grid.get(qn("w:charSpace"), "0"))
+        if space >= 2**31:
+            space -= 2**32
+        return _CHAR_TWIPS + space * 20 / 4096
+    size = spacing = None
+    while style is not None and (size is None or spacing is None):
+        rpr = style.element.rPr
+        if rpr is not None:
+            found = rpr.find(qn("w:sz"))
+            size = size if size is not None or found is None else int(found.get(qn("w:val"))) * 10  # half-points
+            found = rpr.find(qn("w:spacing"))
+            spacing = spacing if spacing is not None or found is None else int(found.get(qn("w:val")))
+        style = style.base_style
+    return (size or _CHAR_TWIPS) + (spacing or 0)
 
 
 def _agreement(body: etree._Element, pictures: Pictures, seals: Mapping[str, Any], base_dir: Path) -> None:
