@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from docgen.errors import OutputError
+from docgen.folder_lock import FolderLock, remove_stale_lock
 
 # mkstemp creates files 0600; give outputs the mode an ordinary file would get under the process umask.
 _UMASK = os.umask(0)
@@ -102,8 +102,8 @@ def write_set(out_dir: Path, files: list[tuple[str, bytes]]) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法创建输出目录 {out_dir}：{os_reason(exc)}") from None
-    with _locked(out_dir):
-        recover(out_dir, names=[name for name, _ in files])
+    with FolderLock(out_dir):  # the lock a batch holds for its whole run: a packet cannot write into a running batch
+        _recover(out_dir, names=[name for name, _ in files])
         staging = _stage(out_dir, files)
         try:
             _commit(out_dir, staging, [name for name, _ in files])
@@ -113,7 +113,13 @@ def write_set(out_dir: Path, files: list[tuple[str, bytes]]) -> list[Path]:
 
 
 def recover(out_dir: Path, *, names: Sequence[str] = ()) -> None:
-    """Finish or undo what a killed run left in ``out_dir``; remove its temp files for ``names``."""
+    """Finish or undo what a killed run left in ``out_dir``; remove its temp files for ``names`` and its lock file."""
+    remove_stale_lock(out_dir)
+    _recover(out_dir, names=names)
+
+
+def _recover(out_dir: Path, *, names: Sequence[str]) -> None:
+    """`recover`, for the holder of the folder's lock (which must not open the lock file again)."""
     journal = out_dir / _JOURNAL
     if journal.is_file():
         try:
@@ -166,20 +172,6 @@ def _move_into_place(out_dir: Path, staging: Path, names: list[str]) -> None:
         staged = staging / name
         if staged.exists():  # already moved when a killed run is rolled forward
             os.replace(staged, out_dir / name)
-
-
-@contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the folder itself (no lock file left behind) while a set is written."""
-    fd = os.open(out_dir, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputError(f"输出目录 {out_dir} 正在被另一个 docgen 写入；请等它结束，或换一个输出目录") from None
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -16,6 +16,7 @@ import pytest
 import docgen.output
 from docgen.cli import main
 from docgen.errors import OutputError
+from docgen.folder_lock import FolderLock
 from docgen.output import atomic_file, recover, write_atomic, write_set
 from tests.conftest import ROOT
 
@@ -123,7 +124,7 @@ def test_a_run_killed_while_staging_leaves_the_old_set(tmp_path, monkeypatch):
 
 
 def test_a_second_writer_is_refused_while_the_first_holds_the_folder(tmp_path):
-    with docgen.output._locked(tmp_path), pytest.raises(OutputError, match="另一个 docgen"):
+    with FolderLock(tmp_path), pytest.raises(OutputError, match="另一个 docgen"):
         write_set(tmp_path, NEW)
 
 

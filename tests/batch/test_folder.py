@@ -13,9 +13,10 @@ import pytest
 from conftest import ROOT, write_csv
 
 from docgen.batch import run_batch
-from docgen.batch.folder import LOCK, claim
+from docgen.batch.folder import claim
 from docgen.cli import main
 from docgen.errors import OutputError
+from docgen.folder_lock import LOCK
 from docgen.output import sha256_hex
 
 ROWS = 12
@@ -186,7 +187,7 @@ def test_a_second_batch_into_a_busy_folder_exits_2_and_touches_nothing_issue_17_
         second = subprocess.run([sys.executable, "-m", "docgen.batch", "plan", str(rows), "-o", str(out), "--base",
                                  str(base_path), "--jobs", "1"], cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert second.returncode == 2
-        assert second.stderr.strip() == (f"错误：输出目录 {out} 正由另一个批量生成任务（进程 {holder.pid}）使用；"
+        assert second.stderr.strip() == (f"错误：输出目录 {out} 正由另一个 docgen 任务（进程 {holder.pid}）使用；"
                                          "请等它结束后再运行，或换一个输出目录")
         assert sorted(p.name for p in out.iterdir()) == [LOCK, "00002.docx"]
         assert (out / "00002.docx").read_bytes() == b"the first run's file"
@@ -203,7 +204,7 @@ def test_a_running_batch_holds_the_folder_lock_issue_17_6(tmp_path, rows, base_p
 
     def progress(done, *_):
         if done == 3:
-            with pytest.raises(OutputError, match="正由另一个批量生成任务"), claim(out, fresh=True):
+            with pytest.raises(OutputError, match="正由另一个 docgen 任务"), claim(out, fresh=True):
                 pass
             refused.append(done)
 
