@@ -23,6 +23,8 @@ import csv
 import io
 import json
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -143,8 +145,10 @@ def main() -> None:
     parser.add_argument("--executor", default="local", choices=("local", "dask"),
                         help="dask: compare the Dask executor with the local pool (docx+PDF)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="most Dask workers (with dask)")
-    parser.add_argument("--chunks", default="8,16,32", help="Dask chunk sizes to time at the most workers")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating local/Dask rounds (best kept)")
+    parser.add_argument("--fewest-workers", type=int, default=1, help="start the Dask comparison at this many")
+    parser.add_argument("--chunks", default="", help="Dask chunk sizes (rows per task) to compare at the most "
+                        "workers, e.g. 8,16,32 (default: the executor's)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved local/Dask rounds (the median is kept)")
     args = parser.parse_args()
     if args.executor == "dask":
         compare_dask(args)
@@ -185,43 +189,94 @@ def _report_pdf_sizes(out: Path, n: int) -> None:
 
 
 def compare_dask(args: argparse.Namespace) -> None:
-    """Rows/s of the local pool and the Dask executor for 1 … workers, task overhead, rows/s per chunk size."""
-    from distributed import Client, LocalCluster
+    """Rows/s and CPU per row of the local pool and the Dask executor, for 1 … workers; the cost per task."""
+    from distributed import Client
+
+    from docgen.batch.cluster import local_cluster
+    from docgen.batch.runner import DASK_CHUNK
 
     scenario = SCENARIOS[args.kind]
     n = args.rows if args.rows != 10_000 or args.pdf_rows is None else args.pdf_rows
+    chunks = [int(c) for c in args.chunks.split(",") if c.strip()] or [DASK_CHUNK]
     print(f"{args.kind} docx+pdf, {n} rows, cores={os.cpu_count()}, python {sys.version.split()[0]}, "
-          f"best of {args.rounds} alternating rounds", flush=True)
-    chunks = [int(c) for c in args.chunks.split(",") if c.strip()]
+          f"median of {args.rounds} interleaved rounds, load average {_load()}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         rows = write_rows(tmp_path / "rows.csv", scenario, n)
-        for workers in range(1, args.workers + 1):
-            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                              silence_logs=40) as cluster, Client(cluster) as client:
+        warm = write_rows(tmp_path / "warm.csv", scenario, 8)
+        for workers in range(args.fewest_workers, args.workers + 1):
+            with local_cluster(workers) as cluster, Client(cluster) as client:
                 if workers == args.workers:
                     print(f"scheduler cost per task (1000 empty tasks, {workers} workers, bounded as the executor): "
                           f"{task_overhead_ms(client):.2f} ms", flush=True)
-                best: dict[str, float] = {}
-                parent_cpu = float("inf")
+                dask = ("--executor", "dask", "--scheduler", cluster.scheduler_address)
+                # Untimed: a new worker process imports the render stack on its first chunk, once in its life.
+                run_batch(warm, tmp_path / f"warm-{workers}", kind=args.kind, base=scenario.base, jobs=workers,
+                          to="docx,pdf", extra=dask, prelude=_chunk_prelude(1))
+                sizes = chunks if workers == args.workers else [DASK_CHUNK]
+                runs: dict[str | int, list[dict[str, float]]] = {"local": [], **{size: [] for size in sizes}}
                 for round_ in range(args.rounds):
-                    for name, extra in (("local", ()), ("dask", ("--executor", "dask", "--scheduler",
-                                                                 cluster.scheduler_address))):
-                        measured = run_batch(rows, tmp_path / f"{name}-{workers}-{round_}", kind=args.kind,
-                                             base=scenario.base, jobs=workers, to="docx,pdf", extra=extra)
-                        best[name] = min(best.get(name, measured["wall"]), measured["wall"])
-                        if name == "dask":  # the batch process renders nothing: its CPU is the parent's share
-                            parent_cpu = min(parent_cpu, measured["cpu"])
-                local, dask = n / best["local"], n / best["dask"]
-                print(f"workers={workers}: local pool {local:6.1f} rows/s, dask {dask:6.1f} rows/s, "
-                      f"dask/local {dask / local:.3f}; parent CPU {parent_cpu / n * 1000:.2f} ms/row", flush=True)
-                if workers == args.workers:
-                    for chunk in chunks:
-                        wall = run_batch(rows, tmp_path / f"chunk-{chunk}", kind=args.kind, base=scenario.base,
-                                         jobs=workers, to="docx,pdf", prelude=f"import docgen.batch.runner as r; "
-                                         f"r.DASK_CHUNK = {chunk}", extra=("--executor", "dask", "--scheduler",
-                                                                           cluster.scheduler_address))["wall"]
-                        print(f"  dask chunk={chunk:>3}: {n / wall:6.1f} rows/s", flush=True)
+                    for variant, measured in runs.items():
+                        on_cluster = None if variant == "local" else _ClusterCpu(client)
+                        run = run_batch(rows, tmp_path / f"{variant}-{workers}-{round_}", kind=args.kind,
+                                        base=scenario.base, jobs=workers, to="docx,pdf",
+                                        extra=() if on_cluster is None else dask,
+                                        prelude="" if on_cluster is None else _chunk_prelude(int(variant)))
+                        run["all_cpu"] = run["cpu"] + (on_cluster.spent() if on_cluster else 0.0)
+                        measured.append(run)
+                    print(f"  round {round_ + 1}: " + ", ".join(f"{_name(v)} {n / r[-1]['wall']:.1f}"
+                                                                for v, r in runs.items())
+                          + f" rows/s; load {_load()}", flush=True)
+                _print_dask_comparison(workers, n, runs)
+
+
+def _chunk_prelude(chunk: int) -> str:
+    return f"import docgen.batch.runner as r; r.DASK_CHUNK = {chunk}"
+
+
+def _name(variant: str | int) -> str:
+    return "local" if variant == "local" else f"dask chunk={variant}"
+
+
+def _print_dask_comparison(workers: int, n: int, runs: dict[str | int, list[dict[str, float]]]) -> None:
+    """Median rows/s and CPU per row (all processes) of each variant, and its ratios against the local pool."""
+    local = runs["local"]
+    local_rate = n / statistics.median(r["wall"] for r in local)
+    local_cpu = statistics.median(r["all_cpu"] for r in local) / n * 1000
+    print(f"workers={workers}: local pool {local_rate:6.1f} rows/s, {local_cpu:.1f} ms CPU/row (all processes)",
+          flush=True)
+    for variant, measured in runs.items():
+        if variant == "local":
+            continue
+        rate = n / statistics.median(r["wall"] for r in measured)
+        ratios = [lo["wall"] / d["wall"] for lo, d in zip(local, measured, strict=True)]
+        cpu = statistics.median(r["all_cpu"] for r in measured) / n * 1000
+        parent = statistics.median(r["cpu"] for r in measured) / n * 1000
+        print(f"workers={workers}: {_name(variant):<15} {rate:6.1f} rows/s, dask/local {rate / local_rate:.3f} "
+              f"(median of per-round ratios {statistics.median(ratios):.3f}); {cpu:.1f} ms CPU/row (all processes; "
+              f"dask/local {cpu / local_cpu:.3f}), of which the batch process {parent:.2f} ms/row", flush=True)
+
+
+class _ClusterCpu:
+    """CPU seconds the cluster spends from now: worker and nanny processes, and this process (the scheduler)."""
+
+    def __init__(self, client: object):
+        import psutil
+
+        workers = [psutil.Process(pid) for pid in client.run(os.getpid).values()]  # type: ignore[attr-defined]
+        self.processes = workers + [p.parent() for p in workers]
+        self.start = self._now()
+
+    def _now(self) -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return own.ru_utime + own.ru_stime + sum(sum(p.cpu_times()[:2]) for p in self.processes)
+
+    def spent(self) -> float:
+        return self._now() - self.start
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def task_overhead_ms(client: object, tasks: int = 1000) -> float:

@@ -16,16 +16,23 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from docgen.batch.worker import Job, Result, Task, Worker
-from docgen.errors import ClusterError, UsageError
+from docgen.errors import ClusterError, DocgenError, UsageError
 
 if TYPE_CHECKING:
     from distributed import Client
 
 CONNECT_TIMEOUT = "20s"
+STOP_TIMEOUT = 60  # seconds to wait for a stopped run's chunks: each stops before its next row
+# For the worker processes of a local cluster (`local_cluster`). A Dask worker's event loop shares the process (and
+# the GIL) with the thread rendering rows: its statistical profiler, which samples that thread's stack every 10 ms
+# for the dashboard, and its 20 ms health tick take the GIL hundreds of times a second. Neither is needed for a batch.
+# Workers of an existing cluster take these settings from their environment (README: DASK_DISTRIBUTED__…).
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s"}
 IN_FLIGHT_PER_THREAD = 2  # chunks queued per worker thread: enough to hide the round trip, few to lose on a kill
 
 
@@ -48,10 +55,7 @@ class DaskExecutor:
         distributed = _distributed()
         try:
             if self.scheduler is None:
-                # ":0": any free port for the scheduler's HTTP server, which otherwise wants 8787 and fails when taken
-                self._cluster = distributed.LocalCluster(
-                    n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                    silence_logs=logging.ERROR)
+                self._cluster = local_cluster(self.workers)
                 self._client = distributed.Client(self._cluster)
             else:
                 self._client = distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT)
@@ -70,8 +74,14 @@ class DaskExecutor:
         if self._cluster is not None:
             self._cluster.close()
 
-    def map(self, chunks: Iterable[Sequence[Task]]) -> Generator[list[Result], None, None]:
+    def map(self, chunks: Iterable[Sequence[Task]],
+            abandoned: Callable[[list[Result]], None]) -> Generator[list[Result], None, None]:
         """Render ``chunks`` on the cluster; yield each chunk's results when it finishes (in any order).
+
+        When the run stops early (an error here or in the caller, Ctrl-C, closing the generator), the chunks still
+        on the cluster are stopped and waited for before this returns, so no worker writes into the folder after
+        the run ended: a chunk stopped mid-way removes its files, and the results of chunks that finished anyway
+        go to ``abandoned`` (to roll their files back).
 
         Raises:
             ClusterError: the cluster has no workers, kept losing the workers of one chunk, or went away.
@@ -85,7 +95,7 @@ class DaskExecutor:
             raise ClusterError(f"Dask 集群 {self.scheduler} 没有可用的工作进程（dask worker）")
         run = uuid.uuid4().hex  # names this run's warm state on the workers
         finished = distributed.as_completed()
-        pending: set[Any] = set()  # submitted, result not yet yielded: cancelled if the run stops early
+        pending: set[Any] = set()  # submitted, result not yet yielded: stopped and waited for if the run stops early
 
         def collect(future: Any) -> list[Result]:
             pending.discard(future)
@@ -100,6 +110,8 @@ class DaskExecutor:
                     yield collect(next(finished))
             for future in finished:
                 yield collect(future)
+        except DocgenError:
+            raise  # a worker's OutputError (an OSError too) or ConfigError, as in a local run
         except distributed.KilledWorker as exc:
             raise ClusterError(f"渲染同一批行的工作进程反复退出（{exc}）；"
                                "检查工作进程的内存和日志后用 --resume 续做") from None
@@ -108,23 +120,73 @@ class DaskExecutor:
                                "已完成的行已记录，可用 --resume 续做") from None
         finally:
             if pending:
-                client.cancel(list(pending))
+                self._stop(run, pending, abandoned)
+
+    def _stop(self, run: str, pending: set[Any], abandoned: Callable[[list[Result]], None]) -> None:
+        """Stop the run's chunks on every worker, wait for them, hand over the results of those that finished."""
+        distributed = _distributed()
+        client = self._client
+        assert client is not None
+        # Cancelling a future does not stop a task already running on a worker: it would go on writing files after
+        # the run rolled back. The flag makes running and queued chunks of this run stop before their next row.
+        with suppress(Exception):  # the cluster may be the reason the run stopped
+            client.run(_abort, run)
+            distributed.wait(list(pending), timeout=STOP_TIMEOUT)
+        for future in pending:
+            if future.status == "finished":
+                abandoned(future.result())
+        with suppress(Exception):
+            client.cancel(list(pending))
+
+
+def local_cluster(workers: int) -> Any:
+    """A `LocalCluster` of ``workers`` single-threaded worker processes on this machine, set up for rendering."""
+    distributed = _distributed()
+    import dask
+
+    with dask.config.set(WORKER_CONFIG):  # the nannies hand the config to the worker processes they start
+        # ":0": any free port for the scheduler's HTTP server, which otherwise wants 8787 and fails when taken
+        return distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=":0", silence_logs=logging.ERROR)
 
 
 # ---- on the worker --------------------------------------------------------------------------------------
 
 _warm: dict[str, Worker] = {}
 _lock = threading.Lock()  # a worker started with several threads renders one chunk at a time
+_aborted: set[str] = set()  # runs that stopped early (a few bytes per failed run, for the worker's life)
+
+
+class _Aborted(Exception):
+    """The chunk's run stopped early: the chunk stops before its next row (`Worker.render` removes its files)."""
 
 
 def render_on_worker(job: Job, run: str, tasks: Sequence[Task]) -> list[Result]:
-    """Render a chunk in this worker process, with the run's `Worker` built on the first chunk it gets."""
+    """Render a chunk in this worker process, with the run's `Worker` built on the first chunk it gets.
+
+    A chunk of a run that stopped early (`_abort`) renders nothing more and returns no results.
+    """
     with _lock:
-        worker = _warm.get(run)
-        if worker is None:
-            _warm.clear()  # one run's warm state at a time: memory stays flat across runs on a long-lived worker
-            worker = _warm[run] = Worker(job)
-        return worker.render(tasks)
+        try:
+            _check(run)
+            worker = _warm.get(run)
+            if worker is None:
+                _warm.clear()  # one run's warm state at a time: memory stays flat across runs on a long-lived worker
+                worker = _warm[run] = Worker(job)
+            return worker.render(tasks, before_row=lambda: _check(run))
+        except _Aborted:
+            return []
+
+
+def _check(run: str) -> None:
+    if run in _aborted:
+        raise _Aborted(run)
+
+
+def _abort(run: str) -> None:
+    """Run by `Client.run` on each worker (on its event loop, while a chunk may be rendering in another thread)."""
+    _aborted.add(run)
+    _warm.pop(run, None)
 
 
 def _distributed() -> Any:

@@ -246,8 +246,7 @@ class _Run:
     def _in_process(self, tasks: Iterator[Task], journal: Journal) -> None:
         worker = Worker(self.job)
         for chunk in _chunks(tasks):
-            for result in worker.render(chunk):
-                self._record(result, journal)
+            self._record_chunk(worker.render(chunk), journal)
 
     def _in_pool(self, tasks: Iterator[Task], journal: Journal, jobs: int) -> None:
         chunks = _chunks(tasks)
@@ -270,27 +269,33 @@ class _Run:
             future.cancel()
         for future in pending:
             if not future.cancelled() and future.exception() is None:
-                for result in future.result():
-                    self.folder.wrote(o.file for o in result.entry.outputs)
+                self._note_files(future.result())
+
+    def _note_files(self, results: list[Result]) -> None:
+        """Files a chunk wrote, for a rollback: noted before journaling, and for chunks that finish after a failure."""
+        for result in results:
+            self.folder.wrote(o.file for o in result.entry.outputs)
 
     def _on_cluster(self, tasks: Iterator[Task], journal: Journal, execution: Execution) -> None:
         from docgen.batch.cluster import DaskExecutor  # distributed is an optional dependency
 
         with (DaskExecutor(self.job, execution.scheduler, execution.jobs) as cluster,
-              closing(cluster.map(_chunks(tasks, execution.chunk))) as finished):  # closed (chunks cancelled) first
+              closing(cluster.map(_chunks(tasks, execution.chunk), self._note_files)) as finished):  # closed first
             for results in finished:
-                for result in results:
-                    self._record(result, journal)
+                self._record_chunk(results, journal)
 
     def _collect(self, pending: set[Future[list[Result]]], journal: Journal) -> set[Future[list[Result]]]:
         finished, rest = wait(pending, return_when=FIRST_COMPLETED)
         for future in finished:
-            for result in future.result():
-                self._record(result, journal)
+            self._record_chunk(future.result(), journal)
         return rest
 
+    def _record_chunk(self, results: list[Result], journal: Journal) -> None:
+        self._note_files(results)  # all of them first: an error while journaling one rolls back the whole chunk
+        for result in results:
+            self._record(result, journal)
+
     def _record(self, result: Result, journal: Journal) -> None:
-        self.folder.wrote(o.file for o in result.entry.outputs)
         journal.append(result.entry)
         if result.entry.status == "ok":
             self.summary.rendered += 1

@@ -7,7 +7,7 @@ row's journal entry and its error findings (never document bytes).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -79,8 +79,10 @@ class Worker:
         # the GIL released, a millisecond or two a row that would otherwise leave the core idle.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docgen-write")
 
-    def render(self, tasks: Sequence[Task]) -> list[Result]:
+    def render(self, tasks: Sequence[Task], before_row: Callable[[], None] | None = None) -> list[Result]:
         """Render rows in order; returns once all their files are on disk, so a result names only safe files.
+
+        ``before_row`` is called before each row; what it raises abandons the chunk (its files are removed).
 
         Raises:
             OutputError: a file could not be written (the disk is full, say): the run cannot go on.
@@ -88,7 +90,11 @@ class Worker:
         """
         writes: list[Future[Path]] = []
         try:
-            results = [self._render_alone(task, writes) for task in tasks]
+            results = []
+            for task in tasks:
+                if before_row is not None:
+                    before_row()
+                results.append(self._render_alone(task, writes))
             for write in writes:
                 write.result()
         except BaseException:

@@ -12,7 +12,7 @@ from docgen.batch import cluster as cluster_module
 from docgen.batch import run_batch
 from docgen.batch.manifest import JOURNAL
 from docgen.cli import main
-from docgen.errors import ClusterError, UsageError
+from docgen.errors import ClusterError, OutputError, UsageError
 
 distributed = pytest.importorskip("distributed")
 
@@ -109,8 +109,8 @@ def test_a_lost_cluster_keeps_the_rows_journaled_so_far(tmp_path, base_path, clu
     address, _local = cluster
     original = cluster_module.DaskExecutor.map
 
-    def map_then_lose(self, chunks):
-        results = original(self, chunks)
+    def map_then_lose(self, chunks, abandoned):
+        results = original(self, chunks, abandoned)
         yield next(results)
         results.close()
         raise ClusterError("与 Dask 集群的连接中断（测试）")
@@ -123,6 +123,61 @@ def test_a_lost_cluster_keeps_the_rows_journaled_so_far(tmp_path, base_path, clu
     journaled = sorted(_journaled(out))
     assert len(journaled) == 16 and journaled == list(range(journaled[0], journaled[0] + 16))  # one whole chunk
     assert len(list(out.glob("*.docx"))) >= 16
+
+
+def _executing(local) -> list[int]:
+    """Chunks each worker is running now (a cancelled future's task goes on running on its worker)."""
+    with distributed.Client(local) as client:
+        return list(client.run(lambda dask_worker: dask_worker.state.executing_count).values())
+
+
+@pytest.mark.parametrize("failure", ["worker", "parent"])
+def test_a_failed_run_stops_its_chunks_and_leaves_the_folder_as_a_local_run_does(tmp_path, base_path, cluster,
+                                                                                  failure):
+    """An I/O error in one chunk on a worker, or an error in the parent mid-run: every file of the run is removed."""
+    address, local = cluster
+    rows = _rows(tmp_path, 40)
+
+    def fail_in_parent(done, _total, _failed):
+        if failure == "parent" and done >= 8:
+            raise UsageError("测试：运行中途出错")
+
+    left = {}
+    for executor in ("local", "dask"):
+        out = tmp_path / executor
+        (out / "00030.docx").mkdir(parents=True)  # a folder where row 30's file goes (with "worker"): EISDIR
+        if failure == "parent":
+            (out / "00030.docx").rmdir()
+        options = {"executor": "dask", "scheduler": address} if executor == "dask" else {"jobs": 2}
+        with pytest.raises(OutputError if failure == "worker" else UsageError):
+            run_batch("application", rows, out, base=base_path, progress=fail_in_parent, **options)
+        if executor == "dask":
+            assert _executing(local) == [0, 0]  # nothing still running that could write after the rollback
+        left[executor] = sorted(p.name for p in out.iterdir())
+    assert left["dask"] == left["local"] == (["00030.docx"] if failure == "worker" else [])
+
+
+def test_ctrl_c_stops_the_chunks_keeps_the_journal_and_resume_finishes(tmp_path, base_path, cluster):
+    """KeyboardInterrupt is not rolled back (as locally): the journaled rows are kept for --resume."""
+    address, local = cluster
+    rows = _rows(tmp_path, 64)
+    out = tmp_path / "out"
+
+    def interrupt(done, _total, _failed):
+        if done >= 16:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch("application", rows, out, base=base_path, executor="dask", scheduler=address, progress=interrupt)
+    assert _executing(local) == [0, 0]
+    journaled = _journaled(out)
+    assert 16 <= len(journaled) < 64 and list(out.glob(".*.part")) == []
+    assert all((out / f"{row:05d}.docx").is_file() for row in journaled)
+
+    summary = run_batch("application", rows, out, base=base_path, executor="dask", scheduler=address, resume=True)
+
+    assert summary.skipped == len(journaled) and summary.skipped + summary.rendered == 64
+    assert sorted(_journaled(out)) == list(range(2, 66))  # each row journaled exactly once
 
 
 def test_an_unreachable_scheduler_is_one_chinese_line_and_exit_2(tmp_path, base_path, monkeypatch, capsys):
