@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import suppress
@@ -94,6 +95,7 @@ class DaskExecutor:
         if threads == 0:
             raise ClusterError(f"Dask 集群 {self.scheduler} 没有可用的工作进程（dask worker）")
         run = uuid.uuid4().hex  # names this run's warm state on the workers
+        self._stop_orphans(run)
         finished = distributed.as_completed()
         pending: set[Any] = set()  # submitted, result not yet yielded: stopped and waited for if the run stops early
 
@@ -121,6 +123,20 @@ class DaskExecutor:
         finally:
             if pending:
                 self._stop(run, pending, abandoned)
+
+    def _stop_orphans(self, run: str) -> None:
+        """Stop chunks an earlier run into this folder left running, and wait until they have (see `_orphans`).
+
+        A batch process killed mid-run (or cut off from the scheduler) cannot stop its chunks: the scheduler forgets
+        them, but a chunk already running goes on. Left alone it would write, or remove on failing, the files of
+        rows this run renders again. The folder's lock (held by this run) says any other run into it is such a one.
+        """
+        client = self._client
+        assert client is not None
+        folder = str(self.job.out_dir)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while any(client.run(_orphans, folder, run).values()) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def _stop(self, run: str, pending: set[Any], abandoned: Callable[[list[Result]], None]) -> None:
         """Stop the run's chunks on every worker, wait for them, hand over the results of those that finished."""
@@ -155,6 +171,7 @@ def local_cluster(workers: int) -> Any:
 _warm: dict[str, Worker] = {}
 _lock = threading.Lock()  # a worker started with several threads renders one chunk at a time
 _aborted: set[str] = set()  # runs that stopped early (a few bytes per failed run, for the worker's life)
+_started: list[tuple[str, str]] = []  # (run, output folder) of each chunk started and not yet returned
 
 
 class _Aborted(Exception):
@@ -166,21 +183,32 @@ def render_on_worker(job: Job, run: str, tasks: Sequence[Task]) -> list[Result]:
 
     A chunk of a run that stopped early (`_abort`) renders nothing more and returns no results.
     """
-    with _lock:
-        try:
+    started = (run, str(job.out_dir))
+    _started.append(started)  # before the lock: a worker with several threads may hold chunks waiting for it
+    try:
+        with _lock:
             _check(run)
             worker = _warm.get(run)
             if worker is None:
                 _warm.clear()  # one run's warm state at a time: memory stays flat across runs on a long-lived worker
                 worker = _warm[run] = Worker(job)
             return worker.render(tasks, before_row=lambda: _check(run))
-        except _Aborted:
-            return []
+    except _Aborted:
+        return []
+    finally:
+        _started.remove(started)
 
 
 def _check(run: str) -> None:
     if run in _aborted:
         raise _Aborted(run)
+
+
+def _orphans(folder: str, run: str) -> bool:
+    """Run by `Client.run` on each worker: abort chunks of other runs into ``folder``; True while one is running."""
+    others = [other for other, into in list(_started) if into == folder and other != run]
+    _aborted.update(others)
+    return bool(others)
 
 
 def _abort(run: str) -> None:
