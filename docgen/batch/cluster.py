@@ -7,6 +7,10 @@ same path (a network share); what comes back through the scheduler is each row's
 never a document. A worker lost mid-chunk is replaced by Dask and its chunk rendered again: files are replaced
 atomically with the same bytes, and a row is journaled once, when its chunk's result reaches the parent.
 
+Cancelling a Dask future does not stop a task already running, so a run that stops early (an error, Ctrl-C) flags
+itself aborted on every worker: its chunks stop before their next row and remove their files, and the run waits
+for them before it rolls back. A run also stops, first, the chunks a killed earlier run left running in its folder.
+
 Without a scheduler address a `LocalCluster` of worker processes is started on this machine and closed at the
 end. distributed is an optional dependency (``pip install 'docgen[dask]'``).
 """
@@ -95,7 +99,6 @@ class DaskExecutor:
         if threads == 0:
             raise ClusterError(f"Dask 集群 {self.scheduler} 没有可用的工作进程（dask worker）")
         run = uuid.uuid4().hex  # names this run's warm state on the workers
-        self._stop_orphans(run)
         finished = distributed.as_completed()
         pending: set[Any] = set()  # submitted, result not yet yielded: stopped and waited for if the run stops early
 
@@ -104,6 +107,7 @@ class DaskExecutor:
             return future.result()  # type: ignore[no-any-return]
 
         try:
+            self._stop_orphans(run)
             for chunk in chunks:
                 future = client.submit(render_on_worker, self.job, run, list(chunk), pure=False)
                 finished.add(future)
