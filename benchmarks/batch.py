@@ -1,7 +1,7 @@
 """Measure the batch engine: rows/s and ms per row for docx and docx+PDF, the plain-docxtpl baseline, peak RSS.
 
 Usage: .venv/bin/python benchmarks/batch.py [--rows 10000] [--jobs 2] [--kind notice|application] [--pdf-rows N]
-       .venv/bin/python benchmarks/batch.py --executor dask --workers 2 [--rows 1000] [--chunks 8,16,32]
+       .venv/bin/python benchmarks/batch.py --executor dask --workers 2 [--rows 1000] [--chunks 8,16,32] [--rounds 3]
 
 Each batch runs as ``python -m docgen.batch`` in a subprocess so its wall time and peak RSS (the largest
 process: the parent or a pool worker) are measured from outside. The baseline is what docxtpl's maintainer
@@ -9,11 +9,15 @@ advises, a new ``DocxTemplate`` per row, timed in this process on a sample of ro
 beforehand (so the baseline does *less* work per row than the batch, which also validates and writes files).
 Writing merged.docx (``--merge``) is timed apart, on the files of the largest docx run, in a fresh process.
 
-``--executor dask`` compares the Dask executor with the local pool on docx+PDF, for 1 … ``--workers`` workers: a
-LocalCluster (one thread per worker process) is started in this process and each batch, a fresh subprocess as
-above, connects to it with ``--scheduler``, so cluster start-up is not counted (a cluster outlives many runs).
-Local and Dask runs alternate and the best of ``--rounds`` is kept, as the machine is shared. It also measures
-the scheduler's cost per task (round trips of empty tasks) and, at the most workers, rows/s per chunk size.
+``--executor dask`` compares the Dask executor with the local pool on docx+PDF, for ``--fewest-workers`` (1) …
+``--workers`` workers: a LocalCluster set up as the executor sets up its own (`docgen.batch.cluster.local_cluster`)
+is started in this process and each batch, a fresh subprocess as above, connects to it with ``--scheduler``, so
+cluster start-up is not counted (a cluster outlives many runs; a first untimed run lets its workers import the
+render stack). Local and Dask runs alternate within each of ``--rounds`` rounds and the median is kept, as the machine
+is shared. Besides rows/s it prints the CPU per row of all processes (batch process, pool workers or the cluster's
+workers, nannies and scheduler), less the fixed CPU of a run measured on 8 rows: unlike wall time, CPU time hardly
+moves when other programs load the machine. It also measures the scheduler's cost per task (round trips of empty
+tasks) and, at the most workers, each chunk size of ``--chunks``.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+WARM_ROWS = 8  # rows of the runs that warm a new cluster and measure a run's fixed cost
 
 
 @dataclass(frozen=True)
@@ -203,7 +208,7 @@ def compare_dask(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         rows = write_rows(tmp_path / "rows.csv", scenario, n)
-        warm = write_rows(tmp_path / "warm.csv", scenario, 8)
+        warm = write_rows(tmp_path / "warm.csv", scenario, WARM_ROWS)
         for workers in range(args.fewest_workers, args.workers + 1):
             with local_cluster(workers) as cluster, Client(cluster) as client:
                 if workers == args.workers:
@@ -215,19 +220,17 @@ def compare_dask(args: argparse.Namespace) -> None:
                           to="docx,pdf", extra=dask, prelude=_chunk_prelude(1))
                 sizes = chunks if workers == args.workers else [DASK_CHUNK]
                 runs: dict[str | int, list[dict[str, float]]] = {"local": [], **{size: [] for size in sizes}}
+                measure = _Measure(args.kind, scenario.base, tmp_path, workers, client, dask)
+                # The CPU a run costs whatever its size (start-up, imports, connecting), subtracted from the CPU per
+                # row below: at 10,000 rows it is spread thin, at a few hundred it is not.
+                fixed = {variant: measure(variant, warm, f"fixed-{variant}")["all_cpu"] for variant in runs}
                 for round_ in range(args.rounds):
                     for variant, measured in runs.items():
-                        on_cluster = None if variant == "local" else _ClusterCpu(client)
-                        run = run_batch(rows, tmp_path / f"{variant}-{workers}-{round_}", kind=args.kind,
-                                        base=scenario.base, jobs=workers, to="docx,pdf",
-                                        extra=() if on_cluster is None else dask,
-                                        prelude="" if on_cluster is None else _chunk_prelude(int(variant)))
-                        run["all_cpu"] = run["cpu"] + (on_cluster.spent() if on_cluster else 0.0)
-                        measured.append(run)
+                        measured.append(measure(variant, rows, f"{variant}-{round_}"))
                     print(f"  round {round_ + 1}: " + ", ".join(f"{_name(v)} {n / r[-1]['wall']:.1f}"
                                                                 for v, r in runs.items())
                           + f" rows/s; load {_load()}", flush=True)
-                _print_dask_comparison(workers, n, runs)
+                _print_dask_comparison(workers, n, runs, fixed, WARM_ROWS)
 
 
 def _chunk_prelude(chunk: int) -> str:
@@ -238,23 +241,48 @@ def _name(variant: str | int) -> str:
     return "local" if variant == "local" else f"dask chunk={variant}"
 
 
-def _print_dask_comparison(workers: int, n: int, runs: dict[str | int, list[dict[str, float]]]) -> None:
-    """Median rows/s and CPU per row (all processes) of each variant, and its ratios against the local pool."""
+def _print_dask_comparison(workers: int, n: int, runs: dict[str | int, list[dict[str, float]]],
+                           fixed: dict[str | int, float], few: int) -> None:
+    """Median rows/s and CPU per row (all processes, less the fixed cost of a run) against the local pool."""
+
+    def cpu_per_row(variant: str | int) -> float:
+        return (statistics.median(r["all_cpu"] for r in runs[variant]) - fixed[variant]) / (n - few) * 1000
+
     local = runs["local"]
     local_rate = n / statistics.median(r["wall"] for r in local)
-    local_cpu = statistics.median(r["all_cpu"] for r in local) / n * 1000
-    print(f"workers={workers}: local pool {local_rate:6.1f} rows/s, {local_cpu:.1f} ms CPU/row (all processes)",
-          flush=True)
+    local_cpu = cpu_per_row("local")
+    print(f"workers={workers}: local pool {local_rate:6.1f} rows/s; CPU {local_cpu:.1f} ms/row beyond "
+          f"{fixed['local']:.1f} s per run (all processes)", flush=True)
     for variant, measured in runs.items():
         if variant == "local":
             continue
         rate = n / statistics.median(r["wall"] for r in measured)
         ratios = [lo["wall"] / d["wall"] for lo, d in zip(local, measured, strict=True)]
-        cpu = statistics.median(r["all_cpu"] for r in measured) / n * 1000
-        parent = statistics.median(r["cpu"] for r in measured) / n * 1000
+        cpu = cpu_per_row(variant)
         print(f"workers={workers}: {_name(variant):<15} {rate:6.1f} rows/s, dask/local {rate / local_rate:.3f} "
-              f"(median of per-round ratios {statistics.median(ratios):.3f}); {cpu:.1f} ms CPU/row (all processes; "
-              f"dask/local {cpu / local_cpu:.3f}), of which the batch process {parent:.2f} ms/row", flush=True)
+              f"(median of per-round ratios {statistics.median(ratios):.3f}); CPU {cpu:.1f} ms/row beyond "
+              f"{fixed[variant]:.1f} s per run, CPU per row local/dask {local_cpu / cpu:.3f}", flush=True)
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """One batch (docx+PDF) with the local pool or on the cluster: wall, peak RSS, CPU of the batch process and of
+    all processes (``all_cpu``: with the cluster's)."""
+
+    kind: str
+    base: Path
+    tmp: Path
+    workers: int
+    client: object
+    dask: tuple[str, ...]
+
+    def __call__(self, variant: str | int, rows: Path, name: str) -> dict[str, float]:
+        on_cluster = None if variant == "local" else _ClusterCpu(self.client)
+        run = run_batch(rows, self.tmp / f"{name}-{self.workers}", kind=self.kind, base=self.base, jobs=self.workers,
+                        to="docx,pdf", extra=() if on_cluster is None else self.dask,
+                        prelude="" if on_cluster is None else _chunk_prelude(int(variant)))
+        run["all_cpu"] = run["cpu"] + (on_cluster.spent() if on_cluster else 0.0)
+        return run
 
 
 class _ClusterCpu:
