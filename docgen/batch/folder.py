@@ -2,12 +2,11 @@
 
 `claim` locks the folder for the whole run with the lock render and packet take (`docgen.folder_lock`), so a second
 batch, or a packet, into the same folder stops at once with a clear message instead of interleaving its files and
-journal with the run's. A run that fails with an
-exception (a full disk, a folder that became read-only, an unreadable row) removes every file it wrote, restores the
-journal to what it was before the run, and removes its temporary files (except when the Dask cluster was lost: the
-rows journaled until then are sound, and ``--resume`` keeps them); an operating-system error becomes an
-`OutputError` with a one-line Chinese reason. A killed run cannot clean up: the next run removes its temporary
-files, and ``--resume`` keeps the rows it journaled.
+journal with the run's. A run that fails with an exception (a full disk, a folder that became read-only, an
+unreadable row) removes every file it wrote, restores the journal to what it was before the run, and removes its
+temporary files (except when the Dask cluster was lost: the rows journaled until then are sound, and ``--resume``
+keeps them); an operating-system error becomes an `OutputError` with a one-line Chinese reason. A killed run
+cannot clean up: the next run removes its temporary files, and ``--resume`` keeps the rows it journaled.
 """
 
 from __future__ import annotations
