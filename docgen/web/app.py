@@ -403,10 +403,10 @@ class _Web:
         findings = list(docgen.validate(self._source(record, hashed=False), kind).findings)
         if kind == "agreement":
             number = record.get("agreement", {}).get("number")
-            other = self.store.agreement_numbers(exclude=project.id).get(number) if number else None
+            other = self.store.agreement_number_owner(number, exclude=project.id) if isinstance(number, str) else None
             if other is not None:
                 findings.append(Finding("agreement.number_taken", "/agreement/number", label_for("/agreement/number"),
-                                        f"协议编号「{number}」已用于项目「{other[1]}」；每份协议的编号须不同"))
+                                        f"协议编号「{number}」已用于项目「{other.name}」；每份协议的编号须不同"))
         elif kind == "acceptance":
             findings += lifecycle.unmet_targets(record, findings)
         return findings

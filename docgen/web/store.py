@@ -81,6 +81,7 @@ class Project(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    agreement_number: Mapped[str | None] = mapped_column(String(200), index=True)  # the record's, kept in step
 
 
 class Version(Base):
@@ -256,7 +257,8 @@ class Store:
         """Store a new project with its record as version 1."""
         data = plain(record)
         with self._session() as session:
-            project = Project(owner_id=owner.id, name=_project_name(data), record=data, version=1)
+            project = Project(owner_id=owner.id, name=_project_name(data), record=data, version=1,
+                              agreement_number=_agreement_number(data))
             session.add(project)
             session.flush()
             session.add(Version(project_id=project.id, number=1, user_id=owner.id, note=note,
@@ -291,6 +293,7 @@ class Store:
             current.version += 1
             current.record = data
             current.name = _project_name(data)
+            current.agreement_number = _agreement_number(data)
             current.updated_at = _now()
             session.add(Version(project_id=current.id, number=current.version, user_id=user.id, note=note,
                                 changes=changes, record=data))
@@ -339,10 +342,10 @@ class Store:
             return list(session.scalars(query))
 
     # ---- agreement numbers ------------------------------------------------------------------------------------
-    def agreement_numbers(self, exclude: int | None = None) -> dict[str, tuple[int, str]]:
-        """协议编号 in use: each number with the id and name of the project whose agreement carries it."""
+    def agreement_number_owner(self, number: str, exclude: int | None = None) -> Project | None:
+        """The project (other than ``exclude``) whose agreement carries this 协议编号, or None."""
         with self._session() as session:
-            return _numbers(session, exclude)
+            return _number_owner(session, number, exclude)
 
     def next_agreement_number(self, make: Callable[[int], str], counter: str) -> str:
         """The next unused 协议编号 ``make(seq)`` gives, counting on from where ``counter`` stopped.
@@ -351,9 +354,8 @@ class Store:
         """
         with self._session() as session:
             row = session.get(Setting, counter, with_for_update=True)  # PostgreSQL: one clerk at a time
-            used = _numbers(session, None)
             seq = (int(row.value) if row is not None else 0) + 1
-            while make(seq) in used:
+            while _number_owner(session, make(seq), None) is not None:
                 seq += 1
             session.merge(Setting(key=counter, value=seq))
         return make(seq)
@@ -382,12 +384,17 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _numbers(session: Session, exclude: int | None) -> dict[str, tuple[int, str]]:
-    number = Project.record[("agreement", "number")].as_string()
-    query = select(number, Project.id, Project.name).where(number.is_not(None))
+def _number_owner(session: Session, number: str, exclude: int | None) -> Project | None:
+    query = select(Project).where(Project.agreement_number == number[:200])
     if exclude is not None:
         query = query.where(Project.id != exclude)
-    return {found: (pid, name) for found, pid, name in session.execute(query)}
+    return session.scalars(query.limit(1)).first()
+
+
+def _agreement_number(record: dict[str, Any]) -> str | None:
+    agreement = record.get("agreement")
+    number = agreement.get("number") if isinstance(agreement, dict) else None
+    return number[:200] if isinstance(number, str) and number else None
 
 
 def _project_name(record: dict[str, Any]) -> str:

@@ -54,6 +54,12 @@ def _exercise(store: Store) -> None:
     assert issued.sha256 == __import__("hashlib").sha256(b"%PDF-1.7 test").hexdigest()
     store.set_setting("agency", {"place": "鄂尔多斯"})
     assert store.setting("agency") == {"place": "鄂尔多斯"}
+    edited["agreement"] = {"number": "2027-001"}
+    store.save(current, clerk, edited, "生成服务协议")
+    assert store.next_agreement_number("2027-{:03d}".format, "agreement_seq/2027") == "2027-002"
+    assert store.agreement_number_owner("2027-001").id == project.id
+    store.set_disabled(other, True)
+    assert store.authenticate("企业乙", "password-2") is None
 
 
 def test_sqlite_store_keeps_versions_roles_and_issued_documents(store):
@@ -114,8 +120,8 @@ def test_agreement_numbers_count_on_and_skip_numbers_in_use(store):
     make = "2027-{:03d}".format
     assert [store.next_agreement_number(make, "agreement_seq/2027") for _ in range(3)] == [
         "2027-001", "2027-003", "2027-004"]
-    assert list(store.agreement_numbers()) == ["2027-002"]
-    assert store.agreement_numbers(exclude=1) == {}
+    assert store.agreement_number_owner("2027-002").name == "手填编号"
+    assert store.agreement_number_owner("2027-002", exclude=1) is None and store.agreement_number_owner("2027-001") is None
 
 
 def test_users_change_password_and_role_and_are_disabled_or_removed(store):
@@ -134,3 +140,26 @@ def test_users_change_password_and_role_and_are_disabled_or_removed(store):
     idle = store.add_user("企业乙", "password-2", Role.ENTERPRISE)
     store.remove_user(idle)
     assert store.user_named("企业乙") is None
+
+
+def test_migration_0003_fills_the_agreement_number_of_stored_projects(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from docgen.web.store import MIGRATIONS
+
+    store = Store(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        connection.execute(text("INSERT INTO users (id, name, password_hash, role, created_at, disabled) "
+                                "VALUES (1, '经办员', 'x', 'agency', '2027-01-01', 0)"))
+        connection.execute(text("INSERT INTO projects (owner_id, name, record, version, created_at, updated_at) "
+                                "VALUES (1, '旧项目', :record, 1, '2027-01-01', '2027-01-01')"),
+                           {"record": json.dumps({"agreement": {"number": "旧-001"}}, ensure_ascii=False)})
+    store.migrate()
+    assert store.agreement_number_owner("旧-001").name == "旧项目"
+    store.close()
