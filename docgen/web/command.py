@@ -164,26 +164,22 @@ def users_role(name: str, role: str, data_dir: Path, db_url: str | None) -> None
     click.echo(f"已将用户 {name} 改为{Role(role).label}")
 
 
-@users_command.command("disable")
-@click.argument("name")
-@_data_option
-@_db_option
-def users_disable(name: str, data_dir: Path, db_url: str | None) -> None:
-    """停用用户：不能再登录，已登录的会话立即失效；其修改记录保留。"""
-    store, user = _existing(name, data_dir, db_url)
-    store.set_disabled(user, True)
-    click.echo(f"已停用用户 {name}（可用 docgen users enable {name} 恢复）")
+def _switch_command(verb: str, disabled: bool, help_text: str, done: str) -> None:
+    """`docgen users disable|enable NAME`: the two differ only in the flag they set and what they say."""
+
+    @users_command.command(verb, help=help_text)
+    @click.argument("name")
+    @_data_option
+    @_db_option
+    def switch(name: str, data_dir: Path, db_url: str | None) -> None:
+        store, user = _existing(name, data_dir, db_url)
+        store.set_disabled(user, disabled)
+        click.echo(done.format(name=name))
 
 
-@users_command.command("enable")
-@click.argument("name")
-@_data_option
-@_db_option
-def users_enable(name: str, data_dir: Path, db_url: str | None) -> None:
-    """恢复已停用的用户。"""
-    store, user = _existing(name, data_dir, db_url)
-    store.set_disabled(user, False)
-    click.echo(f"已恢复用户 {name}")
+_switch_command("disable", True, "停用用户：不能再登录，已登录的会话立即失效；其修改记录保留。",
+                "已停用用户 {name}（可用 docgen users enable {name} 恢复）")
+_switch_command("enable", False, "恢复已停用的用户。", "已恢复用户 {name}")
 
 
 @users_command.command("remove")
