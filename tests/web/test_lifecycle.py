@@ -80,3 +80,10 @@ def test_unmet_targets_wait_for_results_and_a_readable_agreement(record):
     record["acceptance"] = {"results": [{"indicator": "training_rate", "actual": 0.9}]}
     findings = validate(record, "acceptance").findings
     assert agreed_targets(record, findings) == [] and unmet_targets(record, findings) == []  # agreement incomplete
+
+
+def test_a_third_party_with_an_account_is_paid_into_it(record):
+    account = {"bank": "某银行某支行", "account_name": "某安全技术服务有限公司", "account_number": "6222 0000"}
+    record["project"]["implementation"] = "third_party"
+    record["project"]["third_party"] = {"name": "某安全技术服务有限公司", "account": account}
+    assert agreement_draft(record, {})["payee"] == {"party": "party_c", **account}
