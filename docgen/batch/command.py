@@ -27,7 +27,8 @@ from docgen.options import RenderOptions, cli_options
               help="另按行序合并成功的行：--to 含 docx 时生成 merged.docx（每行一节，分节符另起一页），"
                    "含 pdf 时生成 merged.pdf（每行一个书签）；页码每行从 1 开始")
 @click.option("--single-sided", is_flag=True,
-              help="merged.pdf 供单面打印：每行紧接上一行（默认双面：页数为奇数的行后加一空白页，每行从正面开始）")
+              help="merged.pdf、merged.docx 供单面打印：每行紧接上一行"
+                   "（默认双面：页数为奇数的行后加一空白页，每行从正面开始）")
 @click.option("--resume", is_flag=True, help="续做：只生成输出缺失或数据有变化的行")
 @click.option("--name", "name_pattern", default="{row:05d}", show_default=True, metavar="PATTERN",
               help="文件名模式，如 {row:05d}-{applicant.name}")

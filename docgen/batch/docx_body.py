@@ -8,6 +8,7 @@ revisions, bookmark names (with the hyperlinks and REF fields pointing at them) 
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 
@@ -52,8 +53,12 @@ class CrossPartReference(ValueError):
     """The body refers to a footnote, endnote or comment; ``args[0]`` names which (in Chinese)."""
 
 
-def end_section(body: etree._Element, *, last: bool) -> None:
+def end_section(body: etree._Element, *, last: bool, blank_after: bool = False) -> None:
     """Make the row one section on pages of its own numbered from 1; all but the last row end in a break.
+
+    With ``blank_after`` (a row with an odd page count, printed on both sides) a blank page follows the row, so
+    the next one starts on the front of a sheet. Word and LibreOffice choose the side of an odd-page section
+    break by the page number, which restarts at 1 on every row: such a break would never leave a page blank.
 
     The row's first section gets ``w:type nextPage`` (an odd/even page break is kept) and ``w:pgNumType
     w:start=1``. Unless the row is the last one, its final body-level ``w:sectPr`` moves into the
@@ -67,6 +72,21 @@ def end_section(body: etree._Element, *, last: bool) -> None:
     if not last:
         body.remove(final)
         _put_section(_properties_of_last_paragraph(body), final)
+        if blank_after:
+            body.append(_blank_page(final))
+
+
+def _blank_page(row_section: etree._Element) -> etree._Element:
+    """A section of one empty paragraph and one page, a title page without footer: blank and unnumbered."""
+    blank = copy.deepcopy(row_section)
+    for child in blank:
+        if child.tag == _w("pgNumType") or child.get(_w("type")) == "first":
+            blank.remove(child)
+    _child_in_order(blank, _w("type")).set(W_VAL, "nextPage")
+    _child_in_order(blank, _w("titlePg"))
+    paragraph = etree.Element(W_P)
+    etree.SubElement(paragraph, W_PPR).append(blank)
+    return paragraph
 
 
 def _start_new_page(sect: etree._Element) -> None:

@@ -72,8 +72,12 @@ class Unmergeable(Exception):
     """The rows cannot be merged into one faithful Word file; the message says why, in Chinese."""
 
 
-def merge_docx(out_dir: Path, rows: Iterable[Path], *, title: str, part_limit: int | None = None) -> list[Path]:
+def merge_docx(out_dir: Path, rows: Iterable[Path], *, title: str, part_limit: int | None = None,
+               page_count: Callable[[Path], int] | None = None) -> list[Path]:
     """Write ``merged.docx`` in ``out_dir`` from the rows' docx files, in order; return the files written.
+
+    For two-sided printing, ``page_count`` tells how many pages a row has: a blank unnumbered page follows each
+    row with an odd count (but the last), so every row starts on the front of a sheet, as in ``merged.pdf``.
 
     When the rows' main document parts add up to more than ``part_limit`` bytes (default `merge_part_limit`), the
     merge is split between rows into ``merged-001.docx``, ``merged-002.docx``, … (see `docgen.batch.parts`).
@@ -93,7 +97,7 @@ def merge_docx(out_dir: Path, rows: Iterable[Path], *, title: str, part_limit: i
     written: list[Path] = []
     try:
         for number, (path, group) in enumerate(zip(paths, groups, strict=True), start=1):
-            _write(path, iter(group), part_title(title, number, len(groups)))
+            _write(path, iter(group), part_title(title, number, len(groups)), page_count)
             written.append(path)
     except (Unmergeable, OSError) as exc:
         for path in written:  # no part of an incomplete merge stays
@@ -115,13 +119,13 @@ def _main_size(path: Path) -> int:
         return row.members[row.main].file_size
 
 
-def _write(target: Path, rows: Iterator[Path], title: str) -> None:
+def _write(target: Path, rows: Iterator[Path], title: str, page_count: Callable[[Path], int] | None) -> None:
     first = next(rows, None)
     if first is None:
         raise Unmergeable("没有生成成功的 Word 文件")
     with _Package.open(first) as skeleton, _Spool() as spool, atomic_file(target) as fh, \
             zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as out:
-        merger = _Merger(skeleton, spool)
+        merger = _Merger(skeleton, spool, page_count)
         merger.copy_shared_parts(out, title)
         with out.open(_entry(skeleton.main), "w") as stream:
             for piece in _capped(merger.document(chain([first], rows))):
@@ -239,8 +243,8 @@ def _resolve(source: str, target: str) -> str:
 class _Merger:
     """The state carried from row to row: fresh ids, relationships and parts the rows added."""
 
-    def __init__(self, skeleton: _Package, spool: _Spool):
-        self.skeleton, self.spool = skeleton, spool
+    def __init__(self, skeleton: _Package, spool: _Spool, page_count: Callable[[Path], int] | None):
+        self.skeleton, self.spool, self.page_count = skeleton, spool, page_count
         raw = skeleton.read(skeleton.main)
         root = etree.fromstring(raw, _PARSER)
         self.declared = dict(root.nsmap)
@@ -279,7 +283,8 @@ class _Merger:
             raise Unmergeable(f"{row.name} 含有{exc.args[0]}，暂不支持合并") from None
         if b"paraId" in raw or b"textId" in raw:  # skip a tree walk for the rows (all, usually) without them
             drop_paragraph_ids(body)
-        end_section(body, last=last)
+        blank = not last and self.page_count is not None and self.page_count(path) % 2 == 1
+        end_section(body, last=last, blank_after=blank)
         return inner_xml(root, body, self.declared)
 
     def write_added_parts(self, out: zipfile.ZipFile) -> None:

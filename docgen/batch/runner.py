@@ -20,6 +20,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
+
 from docgen import __version__
 from docgen.batch import manifest
 from docgen.batch.assemble import PDF_PART_LIMIT_ENV, merge_pdf_part_limit, merge_pdfs
@@ -40,7 +42,7 @@ from docgen.render_docx import find_template
 from docgen.rendered import LayoutNote
 from docgen.schemas import get_kind
 from docgen.seals import with_image_paths_from
-from docgen.typeset import DEFAULT_ENGINE, check_engine
+from docgen.typeset import DEFAULT_ENGINE, check_engine, font_map
 
 BaseInput = str | Path | Mapping[str, Any] | None
 ProgressCallback = Callable[[int, int | None, int], None]  # (rows done, total, failed so far)
@@ -125,8 +127,9 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
             `docgen.batch.cluster`: ``out_dir``, templates and fonts must be at the same path on every worker).
         scheduler: The Dask scheduler's address (``tcp://host:8786``); None starts a local cluster.
         pdfa: Write each row's PDF as PDF/A-2b.
-        single_sided: In ``merged.pdf`` start each row on the next page, not on the next odd page (for printers
-            that print one side only; by default a blank page follows a row with an odd page count).
+        single_sided: In ``merged.pdf`` and ``merged.docx`` start each row on the next page, not on the next odd
+            page (for printers that print one side only; by default a blank page follows a row with an odd page
+            count).
 
     Returns:
         The counts, the errors and warnings files (if any), run-wide layout notes, the manifest and merged file
@@ -399,7 +402,8 @@ def _merge(job: Job, numbers: list[int], summary: BatchSummary, *, duplex: bool)
     title = f"{get_kind(job.kind).title}（合并）"
     if "docx" in job.options.formats:
         try:
-            files = merge_docx(job.out_dir, _ok_outputs(job.out_dir, numbers, ".docx"), title=title)
+            rows = _ok_outputs(job.out_dir, numbers, ".docx")
+            files = merge_docx(job.out_dir, rows, title=title, page_count=_page_counter(job) if duplex else None)
         except Unmergeable as exc:
             summary.warnings.append(f"未生成 {MERGED_DOCX}：{exc}")
         else:
@@ -416,6 +420,16 @@ def _note_parts(summary: BatchSummary, files: list[Path], what: str, limit: int,
     summary.merged_files += files
     if len(files) > 1:
         summary.warnings.append(split_message(what, files, limit, env))
+
+
+def _page_counter(job: Job) -> Callable[[Path], int]:
+    """How many pages a row's docx has: its PDF's count, or our engine's layout when no PDF was made."""
+    if job.options.wants_pdf:
+        return lambda docx: len(PdfReader(docx.with_suffix(".pdf")).pages)
+    from docgen.pdf import Typesetter  # only for docx-only batches: the PDF engine is optional
+
+    typesetter = Typesetter(font_map(job.options.fonts))
+    return lambda docx: typesetter.typeset(docx).pages
 
 
 def _ok_outputs(out_dir: Path, numbers: list[int], suffix: str) -> Iterator[Path]:

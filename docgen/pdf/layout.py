@@ -31,6 +31,7 @@ class Flow:
     _fresh: bool = True
     _after_natural_break: bool = False
     _reserved: float = 0.0  # height taken by a bottom frame at the foot of the current page
+    _number: int = 0  # the page number printed on the current page
     _boxes: dict[int, ParagraphBox] = field(default_factory=dict)
     frames: list[tuple[int, bool]] = field(default_factory=list)  # per bottom frame: its page, alone on it
 
@@ -57,6 +58,8 @@ class Flow:
         assert self._section is not None
         first = not any(p.section == self._section_index and not p.blank for p in self.pages)
         self.pages.append(Page(self._section.page, self._section_index, first))
+        start = self._section.page_start if first else None
+        self._number = start if start is not None else self._number + 1
         self.y = self._section.page.top
         self._reserved = 0.0
         self._fresh = True
@@ -67,8 +70,11 @@ class Flow:
         self._section, self._section_index = section, index
         self._boxes.clear()
         if not self.pages or section.new_page:
-            if self.pages and section.parity is not None and (len(self.pages) % 2 == 1) == (section.parity == "odd"):
+            number = section.page_start if section.page_start is not None else self._number + 1
+            if self.pages and section.parity is not None and (number % 2 == 0) == (section.parity == "odd"):
+                # Word and LibreOffice go by the page number, which a restart sets, not by the page's place
                 self.pages.append(Page(section.page, index, False, blank=True))  # the page the break leaves empty
+                self._number += 1
             self.new_page()
         blocks = section.blocks
         previous: Paragraph | None = None

@@ -182,7 +182,7 @@ def test_a_row_larger_than_the_part_limit_gets_a_part_of_its_own(tmp_path):
 
 
 def test_cli_warns_and_writes_no_merged_docx_when_rows_cannot_be_merged(tmp_path, monkeypatch, capsys):
-    def refuse(out_dir, rows, *, title):
+    def refuse(out_dir, rows, *, title, page_count=None):
         raise Unmergeable("02-EEDS-0001.docx 含有脚注，暂不支持合并")
 
     monkeypatch.setattr("docgen.batch.runner.merge_docx", refuse)
@@ -268,3 +268,57 @@ def test_a_main_document_too_large_for_a_zip_without_zip64_is_refused(tmp_path, 
     with pytest.raises(Unmergeable, match="超过 2 GiB"):
         merge_docx(tmp_path, rows, title="合并")
     assert not (tmp_path / MERGED_DOCX).exists()
+
+
+def _rows_of(tmp_path, *pages):
+    """Rows of 1, 2, … pages, each page saying which row and page it is; footers say the row."""
+    rows = []
+    for n, count in enumerate(pages, start=1):
+        document = docx.Document()
+        document.sections[0].footer.paragraphs[0].text = f"页脚{n}"
+        for page in range(count):
+            paragraph = document.add_paragraph(f"第{n}行第{page + 1}页")
+            paragraph.paragraph_format.page_break_before = page > 0
+        path = tmp_path / f"row{n}.docx"
+        document.save(path)
+        rows.append(path)
+    return rows
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [normalise(page) for page in pages_text(pdf)]
+
+
+@pytest.mark.parametrize(("duplex", "expected"), [
+    (True, ["第1行第1页页脚1", "", "第2行第1页页脚2", "第2行第2页页脚2", "第3行第1页页脚3", "第3行第2页页脚3"]),
+    (False, ["第1行第1页页脚1", "第2行第1页页脚2", "第2行第2页页脚2", "第3行第1页页脚3", "第3行第2页页脚3"]),
+])
+def test_rows_start_on_the_front_of_a_sheet_unless_single_sided(tmp_path, duplex, expected):
+    """A row with an odd page count is followed by a blank page without footer (a section of its own)."""
+    rows = _rows_of(tmp_path, 1, 2, 2)
+    counts = {path: count for path, count in zip(rows, (1, 2, 2), strict=True)}
+    (merged,) = merge_docx(tmp_path, rows, title="合并", page_count=counts.__getitem__ if duplex else None)
+    sections = section_properties(merged)
+    assert len(sections) == (4 if duplex else 3)
+    if duplex:
+        blank = sections[1]
+        assert blank.find(f"{{{W}}}titlePg") is not None and blank.find(f"{{{W}}}pgNumType") is None
+    pytest.importorskip("docgen.pdf")
+    from docgen.pdf import typeset
+    assert _pages(typeset(merged.read_bytes()).pdf) == expected
+    assert_well_formed(merged)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not on PATH")
+def test_libreoffice_prints_the_blank_back_of_an_odd_row(tmp_path):
+    from docgen.libreoffice import environment
+    rows = _rows_of(tmp_path, 1, 3, 1)
+    counts = {path: count for path, count in zip(rows, (1, 3, 1), strict=True)}
+    (merged,) = merge_docx(tmp_path, rows, title="合并", page_count=counts.__getitem__)
+    command = ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+               "--convert-to", "pdf", "--outdir", str(tmp_path), str(merged)]
+    subprocess.run(command, capture_output=True, check=True, timeout=180, env=environment())
+    pages = _pages((tmp_path / "merged.pdf").read_bytes())
+    assert [n for n, text in enumerate(pages, start=1) if "第1页" in text] == [1, 3, 7]
+    assert pages[1] == pages[5] == ""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import docx
 import pytest
 from docx.enum.section import WD_SECTION
 
@@ -41,3 +44,12 @@ def test_section_starts_on_a_page_of_its_parity(before, start, pages, blank):
     if blank is not None:
         assert texts[blank - 1] == ""  # no text, no footer
     assert all(text for n, text in enumerate(texts, start=1) if n != blank)
+
+
+def test_parity_goes_by_the_page_number_as_in_word_and_libreoffice():
+    """A section restarting its numbers at 1 is on an odd page by its number, wherever it falls: no blank page."""
+    data = _document(2, WD_SECTION.ODD_PAGE)
+    document = docx.Document(io.BytesIO(data))
+    add_xml(document.sections[-1]._sectPr, '<w:pgNumType w:start="1"/>')
+    result = typeset(to_bytes(document))
+    assert result.pages == 3 and "第1页" in "".join(pages_text(result.pdf)[-1].split())
