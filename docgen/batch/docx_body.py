@@ -79,7 +79,7 @@ def end_section(body: etree._Element, *, last: bool, blank_after: bool = False) 
 def _blank_page(row_section: etree._Element) -> etree._Element:
     """A section of one empty paragraph and one page, a title page without footer: blank and unnumbered."""
     blank = copy.deepcopy(row_section)
-    for child in blank:
+    for child in list(blank):
         if child.tag == _w("pgNumType") or child.get(_w("type")) == "first":
             blank.remove(child)
     _child_in_order(blank, _w("type")).set(W_VAL, "nextPage")
