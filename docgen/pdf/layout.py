@@ -300,7 +300,7 @@ class Flow:
                 self._fresh = False
                 return
             splittable = at_top or not (pending.cant_split or pending.header)
-            parts = split_row(pending, self.room, box.table) if splittable else None
+            parts = split_row(pending, self.room, box.table, widows=not at_top) if splittable else None
             if parts is None and at_top:  # one line or nested table taller than the page: it runs over the foot
                 self.diag.warn("pdf.table.overflow", f"{box.table.where} row {row.index + 1}",
                                "表格行中有一行文字或嵌套表格高于页面可用高度，超出页面的部分无法显示")

@@ -17,13 +17,17 @@ from docgen.pdf.paragraphs import LineBox, ParagraphLayouter
 
 @dataclass(slots=True)
 class Item:
-    """One unbreakable vertical piece of content: a line, a blank (spacing), a nested table or a border rule."""
+    """One unbreakable vertical piece of content: a line, a blank (spacing), a nested table or a border rule.
+
+    ``of`` numbers a line of a paragraph under widow/orphan control: (its index, the paragraph's line count).
+    """
 
     height: float
     x: float = 0.0
     line: LineBox | None = None
     table: TableBox | None = None
     rule: Border | None = None
+    of: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)
@@ -45,7 +49,12 @@ class CellBox:
 
 @dataclass(slots=True)
 class RowBox:
-    """A measured row: its cells and its height on the page."""
+    """A measured row: its cells and its height on the page.
+
+    ``above`` is the width of the rule along the row's top edge, which the row's height includes and its content
+    sits below: LibreOffice lays rows out so (a 0.5 pt grid adds 0.5 pt a row, a page every ~35 rows), and page
+    counts must equal its own.
+    """
 
     index: int
     cells: list[CellBox]
@@ -54,6 +63,7 @@ class RowBox:
     cant_split: bool
     exact: bool
     borders: dict[str, Border]
+    above: float = 0.0
 
 
 @dataclass(slots=True)
@@ -86,6 +96,8 @@ def measure_table(
     rows = [_measure_row(table, n, columns, layouter, diag, grid) for n in range(len(table.rows))]
     _link_vertical_merges(rows, table.where, diag)
     _stretch_for_merges(rows, table)
+    if rows and not rows[-1].exact:  # the table's bottom rule takes its width too, below the last row
+        rows[-1].height += _drawn_width((table.borders | table.rows[-1].borders).get("bottom"))
     return TableBox(table=table, columns=columns, rows=rows, x=_table_x(table, columns[-1], frame_width))
 
 
@@ -120,7 +132,8 @@ def _measure_row(
         items = cell_items(cell, max(width, 1.0), layouter, diag, grid) if cell.vmerge != "continue" else []
         cells.append(CellBox(cell=cell, col=col, span=end - col, items=items))
         col = end
-    natural = max(
+    above = _rule_above(table, n, cells)
+    natural = above + max(
         (c.content_height + _vertical_margins(table, c.cell) for c in cells if not c.cell.vmerge),
         default=0.0,
     )
@@ -128,7 +141,19 @@ def _measure_row(
     height = row.height if exact else max(natural, row.height, 1.0)
     if exact and natural > row.height + 0.5:
         diag.warn("pdf.table.clipped", f"{table.where} row {n + 1}", "固定行高小于内容高度，超出部分被裁去")
-    return RowBox(n, cells, height, row.header, row.cant_split or exact, exact, row.borders)
+    return RowBox(n, cells, height, row.header, row.cant_split or exact, exact, row.borders, above)
+
+
+def _rule_above(table: Table, n: int, cells: list[CellBox]) -> float:
+    """Width of the widest rule drawn along row ``n``'s top edge (a cell's own top border, else the table's)."""
+    outer = table.borders | table.rows[n].borders
+    default = outer.get("top" if n == 0 else "insideH")
+    widths = [_drawn_width(cell.cell.borders.get("top") or default) for cell in cells]
+    return max(widths, default=0.0)
+
+
+def _drawn_width(border: Border | None) -> float:
+    return border.width if border is not None and border.style not in ("none", "nil") else 0.0
 
 
 def _vertical_margins(table: Table, cell: Cell) -> float:
@@ -156,7 +181,11 @@ def paragraph_items(layouter: ParagraphLayouter, paragraph: Paragraph, width: fl
     items: list[Item] = []
     if box.fmt.space_before:
         items.append(Item(box.fmt.space_before))
-    items.extend(Item(line.height, line=line) for line in box.lines)
+    count = len(box.lines)
+    controlled = box.fmt.widow_control and count > 1
+    items.extend(
+        Item(line.height, line=line, of=(n, count) if controlled else None) for n, line in enumerate(box.lines)
+    )
     if box.fmt.space_after:
         items.append(Item(box.fmt.space_after))
     return items
@@ -191,18 +220,25 @@ def _stretch_for_merges(rows: list[RowBox], table: Table) -> None:
             if cell.cell.vmerge != "restart" or cell.rowspan < 2:
                 continue
             spanned = rows[n : n + cell.rowspan]
-            needed = cell.content_height + _vertical_margins(table, cell.cell)
+            needed = row.above + cell.content_height + _vertical_margins(table, cell.cell)
             have = sum(r.height for r in spanned)
             if needed > have and not spanned[-1].exact:
                 spanned[-1].height += needed - have
 
 
-def split_row(row: RowBox, available: float, table: Table) -> tuple[RowBox, RowBox] | None:
-    """Split a row so its first part fits ``available`` points; None when not even one line fits."""
+def split_row(
+    row: RowBox, available: float, table: Table, *, widows: bool = True
+) -> tuple[RowBox, RowBox] | None:
+    """Split a row so its first part fits ``available`` points; None when not even one line fits.
+
+    With ``widows``, a paragraph under widow/orphan control leaves at least two lines on either side, as in
+    LibreOffice (a row of three-line cells moves to the next page whole); at the top of a page the layout
+    splits without it, so that no row waits for a page that never comes.
+    """
     firsts: list[CellBox] = []
     rests: list[CellBox] = []
     for cell in row.cells:
-        limit = available - _vertical_margins(table, cell.cell)
+        limit = available - row.above - _vertical_margins(table, cell.cell)
         if cell.cell.vmerge or limit <= 0:
             firsts.append(cell)
             rests.append(CellBox(cell.cell, cell.col, cell.span, [], cell.rowspan, cell.origin or cell))
@@ -211,14 +247,30 @@ def split_row(row: RowBox, available: float, table: Table) -> tuple[RowBox, RowB
         while taken < len(cell.items) and height + cell.items[taken].height <= limit + 1e-6:
             height += cell.items[taken].height
             taken += 1
+        if widows:
+            taken = _widow_safe(cell.items, taken)
         firsts.append(CellBox(cell.cell, cell.col, cell.span, cell.items[:taken]))
         rests.append(CellBox(cell.cell, cell.col, cell.span, cell.items[taken:]))
     if not any(c.items for c in firsts) or not any(c.items for c in rests):
         return None
-    rest_height = max((c.content_height + _vertical_margins(table, c.cell) for c in rests), default=0.0)
-    first = RowBox(row.index, firsts, available, row.header, False, False, row.borders)
-    rest = RowBox(row.index, rests, rest_height, row.header, row.cant_split, False, row.borders)
+    rest_height = row.above + max((c.content_height + _vertical_margins(table, c.cell) for c in rests), default=0.0)
+    first = RowBox(row.index, firsts, available, row.header, False, False, row.borders, row.above)
+    rest = RowBox(row.index, rests, rest_height, row.header, row.cant_split, False, row.borders, row.above)
     return first, rest
+
+
+def _widow_safe(items: list[Item], taken: int) -> int:
+    """``taken`` moved back so no paragraph leaves one line alone on either side of the break."""
+    if taken == 0 or taken >= len(items) or items[taken].of is None:
+        return taken
+    before, count = items[taken].of or (0, 0)
+    if before == 0:
+        return taken
+    if count - before == 1 and before >= 3:
+        return taken - 1  # the last two lines go on together
+    if before < 2 or count - before < 2:
+        return taken - before  # the whole paragraph moves
+    return taken
 
 
 @dataclass(slots=True)
@@ -232,6 +284,7 @@ class _Region:
     last_row: int
     draw_content: bool
     row_borders: dict[str, Border]
+    above: float = 0.0
 
 
 @dataclass
@@ -267,6 +320,7 @@ class TablePlacer:
                 last_row=row.index,
                 draw_content=cell.origin is None,
                 row_borders=row.borders,
+                above=row.above,
             )
 
     def flush(self) -> None:
@@ -289,12 +343,12 @@ class TablePlacer:
         cell = region.cell
         margins = self.box.table.margins | cell.cell.margins
         height = cell.content_height
-        room = region.bottom - region.top - margins.get("top", 0.0) - margins.get("bottom", 0.0)
+        room = region.bottom - region.top - region.above - margins.get("top", 0.0) - margins.get("bottom", 0.0)
         if height > room + 0.5 and cell.rowspan > 1:
             message = "跨页的纵向合并单元格内容超出其在本页的高度"
             self.diag.warn("pdf.table.merge_overflow", self.box.table.where, message)
         shift = {"top": 0.0, "center": 0.5, "bottom": 1.0}[cell.cell.valign] * max(room - height, 0.0)
-        y = region.top + margins.get("top", 0.0) + shift
+        y = region.top + region.above + margins.get("top", 0.0) + shift
         emit_items(self.ops, cell.items, left + margins.get("left", 0.0), y, self.diag)
 
     def _borders(self, region: _Region, left: float, right: float) -> None:

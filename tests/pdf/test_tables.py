@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
+from decimal import Decimal
 from io import BytesIO
 
 import docx
+import pytest
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from pypdf import PdfReader
 
+import docgen
 from docgen.pdf import typeset
+from tests.conftest import ROOT
 from tests.pdf.builders import (
     add_xml,
     chinese_document,
@@ -199,3 +204,68 @@ def test_nested_table_taller_than_a_page_is_reported_not_dropped_silently() -> N
     result = typeset(to_bytes(document))
     warning = next(w for w in result.warnings if w.code == "pdf.table.overflow")
     assert warning.where == "table 1 row 1" and "无法显示" in warning.message
+
+
+def _ruled_table(size: int, rows: int = 6):
+    """A document with a ``rows``-row table ruled at ``size`` eighths of a point, one line a row, then a paragraph."""
+    document = chinese_document()
+    table = document.add_table(rows=rows, cols=2)
+    sides = ("top", "left", "bottom", "right", "insideH", "insideV")
+    rules = "".join(f'<w:{side} w:val="single" w:sz="{size}" w:space="0" w:color="000000"/>' for side in sides)
+    add_xml(table._tbl.tblPr, f"<w:tblBorders>{rules}</w:tblBorders>")
+    for n, row in enumerate(table.rows):
+        row.cells[0].text, row.cells[1].text = f"行{n}", "内容"
+    document.add_paragraph("表后")
+    return document
+
+
+def _row_baselines(document) -> list[float]:
+    pdf = typeset(to_bytes(document)).pdf
+    return [y for text, _, y in text_positions(pdf) if text.startswith(("行", "表后"))]
+
+
+def test_row_heights_include_the_rule_above_each_row_as_in_libreoffice_issue_15_3() -> None:
+    """Issue #15.3: LibreOffice adds the width of each row's top rule (and the table's bottom rule) to the rows;
+    ours did not, so a 40-row budget took a page less than LibreOffice's. Measured with LibreOffice 7.4: 3 pt rules
+    make each row 2.5 pt taller than 0.5 pt rules, and the first row starts 2.5 pt lower."""
+    thin, thick = _row_baselines(_ruled_table(4)), _row_baselines(_ruled_table(24))
+    thin_pitch = [a - b for a, b in zip(thin, thin[1:], strict=False)]
+    thick_pitch = [a - b for a, b in zip(thick, thick[1:], strict=False)]
+    assert [b - a for a, b in zip(thin_pitch, thick_pitch, strict=True)] == pytest.approx([2.5] * 6, abs=0.01)
+    assert thin[0] - thick[0] == pytest.approx(2.5, abs=0.01)
+
+
+def test_a_row_whose_paragraphs_cannot_leave_two_lines_on_each_page_moves_whole() -> None:
+    """Widow/orphan control inside cells, as LibreOffice applies it: a row of three-line paragraphs is not split
+    into two lines and one: the paragraph goes to the next page whole."""
+    document = chinese_document()
+    for _ in range(lines_per_page() - 2):  # two lines left on page 1
+        document.add_paragraph("占位")
+    table = grid_table(document, 1, 2)
+    table.cell(0, 0).text = "标签"
+    table.cell(0, 1).text = "三行段落" * 10  # 16 characters a line: 16 + 16 + 8
+    result = typeset(to_bytes(document))
+    pages = [normalise(page) for page in pages_text(result.pdf)]
+    assert "三行段落" not in pages[0]
+    assert pages[1].count("三行段落") == 10
+
+
+def long_budget_plan(items: int) -> bytes:
+    """The shipped 实施方案 rendered from the example project with ``items`` budget lines (its own cycled)."""
+    record = json.loads((ROOT / "examples" / "project.json").read_text("utf-8"), parse_float=Decimal)
+    own = record["budget"]["items"]
+    record["budget"]["items"] = [dict(own[n % len(own)]) for n in range(items)]
+    record["budget"]["total"] = str(sum(Decimal(str(item["amount"])) for item in record["budget"]["items"]))
+    return docgen.render(record, "plan", to=("docx",), force=True).documents[0].data
+
+
+def test_the_budget_heading_rows_repeat_on_every_page_the_budget_continues_on_issue_15_3() -> None:
+    """Issue #15.3: only the budget's third row was marked as a heading, which neither Word nor LibreOffice nor
+    docgen repeats; the three heading rows (申报资金, 支出明细, 科目/明细/金额) now head every page of the table."""
+    result = typeset(long_budget_plan(40))
+    pages = [normalise(page) for page in pages_text(result.pdf)]
+    budget = [n for n, page in enumerate(pages) if "申报资金预算支出明细" in page]
+    assert len(budget) >= 4
+    assert budget == list(range(budget[0], budget[-1] + 1))
+    for n in budget[1:]:
+        assert re.match(r"申报资金（万元）[\d.]+申报资金预算支出明细科目明细金额（万元）", pages[n]), pages[n][:60]
