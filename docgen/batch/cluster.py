@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import suppress
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.batch.worker import Job, Result, Task, Worker
@@ -33,11 +34,9 @@ if TYPE_CHECKING:
 
 CONNECT_TIMEOUT = "20s"
 STOP_TIMEOUT = 60  # seconds to wait for a stopped run's chunks: each stops before its next row
-# For the worker processes of a local cluster (`local_cluster`). A Dask worker's event loop shares the process (and
-# the GIL) with the thread rendering rows: its statistical profiler, which samples that thread's stack every 10 ms
-# for the dashboard, and its 20 ms health tick take the GIL hundreds of times a second. Neither is needed for a batch.
-# Workers of an existing cluster take these settings from their environment (README: DASK_DISTRIBUTED__…).
-WORKER_CONFIG = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s"}
+# Settings for the worker processes (profiler, health tick, malloc trimming), with why each saves CPU per row. A local
+# cluster starts its workers with them; operators of a cluster copy the file to their workers (README).
+WORKER_SETTINGS = Path(__file__).with_name("dask-worker.yaml")
 IN_FLIGHT_PER_THREAD = 2  # chunks queued per worker thread: enough to hide the round trip, few to lose on a kill
 
 
@@ -164,10 +163,27 @@ def local_cluster(workers: int) -> Any:
     distributed = _distributed()
     import dask
 
-    with dask.config.set(WORKER_CONFIG):  # the nannies hand the config to the worker processes they start
+    with dask.config.set(worker_config()):  # the nannies hand the config to the worker processes they start
         # ":0": any free port for the scheduler's HTTP server, which otherwise wants 8787 and fails when taken
         return distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                         dashboard_address=":0", silence_logs=logging.ERROR)
+
+
+def worker_config() -> dict[str, Any]:
+    """`WORKER_SETTINGS` as dotted keys for `dask.config.set` (which would replace a whole nested section)."""
+    import yaml  # a dependency of dask
+
+    return _dotted(yaml.safe_load(WORKER_SETTINGS.read_text(encoding="utf-8")))
+
+
+def _dotted(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat.update(_dotted(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 # ---- on the worker --------------------------------------------------------------------------------------

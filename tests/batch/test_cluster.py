@@ -21,9 +21,34 @@ HEADER = ["applicant.name", "finance.contributions_last_year"]
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                  silence_logs=40) as local:
+    with cluster_module.local_cluster(2) as local:  # set up as the executor sets up its own
         yield local.scheduler_address, local
+
+
+def _worker_settings() -> tuple[object, ...]:
+    import dask
+
+    return (os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled"),
+            dask.config.get("distributed.admin.tick.interval"))
+
+
+def test_the_local_cluster_s_workers_run_without_profiler_tick_or_malloc_trimming(cluster):
+    _address, local = cluster
+    with distributed.Client(local) as client:
+        settings = set(client.run(_worker_settings).values())
+    assert settings == {(None, False, "1s")}  # each costs CPU per row (benchmarks/README.md)
+
+
+def test_the_settings_file_works_as_dask_config_on_an_operator_s_workers():
+    import copy
+
+    import dask
+
+    config = dask.config.update(copy.deepcopy(dask.config.config),
+                                *dask.config.collect_yaml([str(cluster_module.WORKER_SETTINGS)]))
+    assert config["distributed"]["nanny"]["pre-spawn-environ"]["MALLOC_TRIM_THRESHOLD_"] is None
+    assert config["distributed"]["worker"]["profile"]["enabled"] is False
+    assert config["distributed"]["admin"]["tick"]["interval"] == "1s"
 
 
 def _worker_pids(local) -> list[int]:
