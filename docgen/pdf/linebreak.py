@@ -91,6 +91,8 @@ def break_lines(
     atoms: Sequence[Atom],
     widths: Callable[[int], float],
     tab_width: TabWidth | None = None,
+    *,
+    hanging: bool = True,
 ) -> list[tuple[int, int]]:
     """Split atoms into lines greedily.
 
@@ -98,6 +100,8 @@ def break_lines(
         atoms: The paragraph's atoms in order.
         widths: Available width of line ``n`` (0-based), e.g. smaller for an indented first line.
         tab_width: Width of a tab given its line and start position; tabs are atoms whose char is a tab.
+        hanging: Whether closing punctuation may hang past the right edge (not in a table cell, where it would
+            cross the cell's border: the character before it goes to the next line with it instead).
 
     Returns:
         ``(start, end)`` index ranges, one per line, ``end`` exclusive. A forced break ends its line and
@@ -107,7 +111,7 @@ def break_lines(
     lines: list[tuple[int, int]] = []
     start, n = 0, len(atoms)
     while start < n or not lines:
-        end = _fill_line(atoms, start, widths(len(lines)), _for_line(tab_width, len(lines)), runs)
+        end = _fill_line(atoms, start, widths(len(lines)), _for_line(tab_width, len(lines)), runs, hanging)
         lines.append((start, end))
         if end >= n:
             break
@@ -164,6 +168,7 @@ def _fill_line(
     available: float,
     tab_width: Callable[[int, float], float] | None,
     runs: _Runs | None = None,
+    hanging: bool = True,
 ) -> int:
     """Index just past the last atom of the line that begins at ``start``."""
     x = 0.0
@@ -181,7 +186,7 @@ def _fill_line(
         if i > start and break_allowed(atoms[i - 1].char, atom.char):
             last_break = i
         width = tab_width(i, x) if atom.char == "\t" and tab_width else atom.width
-        if x + width > available + 1e-6 and not _fits_hanging(atoms, i, x, available):
+        if x + width > available + 1e-6 and not (hanging and _fits_hanging(atoms, i, x, available)):
             if is_space(atom.char):
                 return _skip_spaces(atoms, i)
             if last_break > start:

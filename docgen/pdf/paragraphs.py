@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from docgen.pdf.autospace import autospace
 from docgen.pdf.diagnostics import Diagnostics, LayoutWarning, unsupported
 from docgen.pdf.fonts import Font, FontMap, FontSet, StyledFont
-from docgen.pdf.linebreak import Atom, break_lines, expansion_points, is_cjk, is_space
+from docgen.pdf.linebreak import Atom, TabWidth, break_lines, expansion_points, is_cjk, is_space
 from docgen.pdf.model import (
     NO_GRID,
     Break,
@@ -204,9 +205,20 @@ class ParagraphLayouter:
     )
 
     def layout(
-        self, paragraph: Paragraph, width: float, grid: Grid = NO_GRID, fields: dict[str, str] | None = None
+        self,
+        paragraph: Paragraph,
+        width: float,
+        grid: Grid = NO_GRID,
+        fields: dict[str, str] | None = None,
+        *,
+        cell: bool = False,
     ) -> ParagraphBox:
-        """Break ``paragraph`` into lines for a frame ``width`` points wide."""
+        """Break ``paragraph`` into lines for a frame ``width`` points wide.
+
+        In a table ``cell`` no punctuation hangs past the border (禁则 at the cell's own width), and a last line
+        holding a single character (申报单位类/型) is balanced: the lines are broken a little narrower, as many
+        as before, so the row keeps its height.
+        """
         fmt = paragraph.fmt
         grid = grid if fmt.snap_to_grid else NO_GRID
         content = self._content(paragraph, fields or {}, grid.char)
@@ -225,7 +237,10 @@ class ParagraphLayouter:
         def tab_width(n: int, i: int, x: float) -> float:
             return self._tab_width(fmt, origin(n) + x, content.following[i])
 
-        ranges = break_lines(content.atoms, available, tab_width if content.has_tabs else None)
+        tabs = tab_width if content.has_tabs else None
+        ranges = break_lines(content.atoms, available, tabs, hanging=not cell)
+        if cell and _lone_last(content.text, ranges):
+            ranges = _balanced(content, ranges, available, tabs)
         mark = self._style_for("x", paragraph.mark, paragraph.where)
         lines = [
             self._line(content, span, n == len(ranges) - 1, origin(n), available(n), fmt, mark)
@@ -471,6 +486,32 @@ class _Content:
     def following(self) -> dict[int, float]:
         """For each tab, the width of the text after it up to the next tab or break (for right/centre stops)."""
         return _following_widths(self.atoms)
+
+
+def _lone_last(text: str, ranges: list[tuple[int, int]]) -> bool:
+    """Whether a paragraph of several lines ends with a line of one character."""
+    return len(ranges) > 1 and len(text[ranges[-1][0] : ranges[-1][1]].strip()) == 1
+
+
+def _balanced(
+    content: _Content, ranges: list[tuple[int, int]], available: Callable[[int], float], tabs: TabWidth | None
+) -> list[tuple[int, int]]:
+    """Lines broken up to four characters narrower so the last holds two or more, if their number stays."""
+    step = max((atom.width for atom in content.atoms), default=0.0)
+    for narrower in range(1, _BALANCE_STEPS + 1):
+        trial = break_lines(content.atoms, _narrower(available, narrower * step), tabs, hanging=False)
+        if len(trial) != len(ranges):
+            break
+        if not _lone_last(content.text, trial):
+            return trial
+    return ranges
+
+
+_BALANCE_STEPS = 4
+
+
+def _narrower(available: Callable[[int], float], cut: float) -> Callable[[int], float]:
+    return lambda n: available(n) - cut
 
 
 def _label_offset(paragraph: Paragraph, widths: list[float]) -> float:

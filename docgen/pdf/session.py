@@ -39,18 +39,25 @@ class _ReusingLayouter(ParagraphLayouter):
     layouts: Recent[tuple[object, ...], _Layout] = field(kw_only=True)
 
     def layout(
-        self, paragraph: Paragraph, width: float, grid: Grid = NO_GRID, fields: dict[str, str] | None = None
+        self,
+        paragraph: Paragraph,
+        width: float,
+        grid: Grid = NO_GRID,
+        fields: dict[str, str] | None = None,
+        *,
+        cell: bool = False,
     ) -> ParagraphBox:
         """Break ``paragraph`` into lines for a frame ``width`` points wide, or reuse the same paragraph's lines."""
         inlines = tuple(paragraph.inlines)
         uses_fields = fields and any(isinstance(inline, Field) for inline in inlines)
         field_values = tuple(sorted(fields.items())) if fields and uses_fields else None
-        key = (inlines, paragraph.fmt, paragraph.mark, paragraph.where, width, grid, self.default_tab, field_values)
+        key = (inlines, paragraph.fmt, paragraph.mark, paragraph.where, width, grid, self.default_tab, field_values,
+               cell)
         found = self.layouts.get(key)
         if found is None:
             recorder = Diagnostics()
             fresh = ParagraphLayouter(self.metrics, recorder, self.default_tab)
-            found = self.layouts.put(key, (fresh.layout(paragraph, width, grid, fields), recorder.warnings))
+            found = self.layouts.put(key, (fresh.layout(paragraph, width, grid, fields, cell=cell), recorder.warnings))
         box, warnings = found
         for warning in warnings:
             self.diag.warn(warning.code, warning.where, warning.message)

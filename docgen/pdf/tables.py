@@ -177,7 +177,7 @@ def cell_items(
 
 def paragraph_items(layouter: ParagraphLayouter, paragraph: Paragraph, width: float, grid: Grid) -> list[Item]:
     """A paragraph as items: space before, its lines, space after (borders inside cells are not drawn)."""
-    box = layouter.layout(paragraph, width, grid)
+    box = layouter.layout(paragraph, width, grid, cell=True)
     items: list[Item] = []
     if box.fmt.space_before:
         items.append(Item(box.fmt.space_before))

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from docgen.context import FILTERS
 from docgen.errors import TemplateError
-from docgen.render_docx import geometry
+from docgen.render_docx import autofit, geometry
 from docgen.resources import data_dir
 from docgen.sandbox import Sandbox, data_only
 from docgen.template_check import ensure_usable
@@ -82,6 +82,8 @@ def render_docx(template: Path, context: Mapping[str, Any], *, properties: Mappi
         normalise_package(doc.docx)
         doc.render(dict(context), jinja_env=jinja_environment(), autoescape=True)
         geometry.apply(doc.docx.element, geometry.style_ids(doc.docx.styles.element), context)
+        if not geometry.fits_tables(context):
+            autofit.fit_tables(doc.docx.element.body, doc.docx.styles.element)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"模板 {template.name} 语法错误：{exc.message}") from None
     except jinja2.UndefinedError as exc:

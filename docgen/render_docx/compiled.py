@@ -26,6 +26,7 @@ from docgen.errors import TemplateError
 from docgen.render_docx import (
     TEMPLATE_CODE_ERRORS,
     _zip,
+    autofit,
     geometry,
     jinja_environment,
     normalise_package,
@@ -79,6 +80,7 @@ class CompiledTemplate:
             raise TemplateError(f"模板 {self.path.name} 语法错误：{exc.message}") from None
         tpl.render_properties({}, self._env)
         self._style_ids = geometry.style_ids(tpl.docx.styles.element)
+        self._styles = tpl.docx.styles.element
         self._core = tpl.docx.core_properties
         self._core_part = next(p for p in tpl.docx.part.package.iter_parts() if p.partname == "/docProps/core.xml")
         buffer = io.BytesIO()
@@ -98,6 +100,8 @@ class CompiledTemplate:
         tpl.fix_docpr_ids(tree)
         tpl.map_tree(tree)
         geometry.apply(tpl.docx.element, self._style_ids, context)
+        if not geometry.fits_tables(context):
+            autofit.fit_tables(tpl.docx.element.body, self._styles)
         members = {"word/document.xml": _zip.compress("word/document.xml", serialize_part_xml(tpl.docx.element))}
         for name, template, encoding in self._headers_footers:
             members[name] = self._header_footer(name, template.render(context), encoding)

@@ -47,11 +47,17 @@ def style_ids(styles: etree._Element) -> dict[str, str]:
     return found
 
 
+def fits_tables(context: Mapping[str, Any]) -> bool:
+    """Whether this step sets the tables' widths (a notice's, from its record); else ``autofit`` fits them."""
+    notice = context.get("notice")
+    return isinstance(notice, Mapping) and "signature_rows" in notice
+
+
 def apply(document: etree._Element, styles: Mapping[str, str], context: Mapping[str, Any]) -> None:
     """Set the record's geometry on a rendered document (a no-op for kinds other than the notice)."""
-    notice = context.get("notice")
-    if not isinstance(notice, Mapping) or "signature_rows" not in notice:
+    if not fits_tables(context):
         return
+    notice = context["notice"]
     body = document.find(qn("w:body"))
     if body is None:
         return

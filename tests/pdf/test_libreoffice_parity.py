@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from docgen.libreoffice import environment
 from docgen.pdf import typeset
-from tests.pdf.shipped import SHIPPED, Shipped, rendered
+from tests.pdf.shipped import SHIPPED, Shipped, long_budget_plan, rendered
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -35,4 +35,11 @@ def libreoffice_pages(docx: bytes, folder: Path) -> int:
 @pytest.mark.parametrize("doc", [doc for doc in SHIPPED if doc.lo_comparable], ids=lambda d: d.id)
 def test_page_count_equals_libreoffice(doc: Shipped, tmp_path: Path) -> None:
     docx = rendered(doc.kind, doc.example)
+    assert typeset(docx).pages == libreoffice_pages(docx, tmp_path)
+
+
+@pytest.mark.parametrize("items", [40, 60])
+def test_a_long_budget_has_libreoffices_page_count_issue_15_3(items: int, tmp_path: Path) -> None:
+    """Issue #15.3: a 40-line budget gave 11 pages here and 12 in LibreOffice (rows without their rules' width)."""
+    docx = long_budget_plan(items)
     assert typeset(docx).pages == libreoffice_pages(docx, tmp_path)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from decimal import Decimal
 from io import BytesIO
 
 import docx
@@ -14,9 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from pypdf import PdfReader
 
-import docgen
 from docgen.pdf import typeset
-from tests.conftest import ROOT
 from tests.pdf.builders import (
     add_xml,
     chinese_document,
@@ -27,6 +23,7 @@ from tests.pdf.builders import (
     to_bytes,
     word_boxes,
 )
+from tests.pdf.shipped import long_budget_plan, rendered
 
 
 def grid_table(document: docx.document.Document, rows: int, cols: int):
@@ -250,15 +247,6 @@ def test_a_row_whose_paragraphs_cannot_leave_two_lines_on_each_page_moves_whole(
     assert pages[1].count("三行段落") == 10
 
 
-def long_budget_plan(items: int) -> bytes:
-    """The shipped 实施方案 rendered from the example project with ``items`` budget lines (its own cycled)."""
-    record = json.loads((ROOT / "examples" / "project.json").read_text("utf-8"), parse_float=Decimal)
-    own = record["budget"]["items"]
-    record["budget"]["items"] = [dict(own[n % len(own)]) for n in range(items)]
-    record["budget"]["total"] = str(sum(Decimal(str(item["amount"])) for item in record["budget"]["items"]))
-    return docgen.render(record, "plan", to=("docx",), force=True).documents[0].data
-
-
 def test_the_budget_heading_rows_repeat_on_every_page_the_budget_continues_on_issue_15_3() -> None:
     """Issue #15.3: only the budget's third row was marked as a heading, which neither Word nor LibreOffice nor
     docgen repeats; the three heading rows (申报资金, 支出明细, 科目/明细/金额) now head every page of the table."""
@@ -269,3 +257,61 @@ def test_the_budget_heading_rows_repeat_on_every_page_the_budget_continues_on_is
     assert budget == list(range(budget[0], budget[-1] + 1))
     for n in budget[1:]:
         assert re.match(r"申报资金（万元）[\d.]+申报资金预算支出明细科目明细金额（万元）", pages[n]), pages[n][:60]
+
+
+def _cell_lines(text: str) -> list[str]:
+    """The lines our engine draws for ``text`` in the right cell of a two-column grid table."""
+    document = chinese_document()
+    table = grid_table(document, 1, 2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "左", text
+    positions = text_positions(typeset(to_bytes(document)).pdf)
+    left = min(x for t, x, _ in positions if t != "左" and x > 200)
+    lines: dict[float, str] = {}
+    for t, x, y in positions:
+        if x >= left:
+            lines[y] = lines.get(y, "") + t
+    return [lines[y] for y in sorted(lines, reverse=True)]
+
+
+def test_closing_punctuation_never_hangs_past_a_cell_border_issue_15_3() -> None:
+    """Issue #15.3: punctuation hung past the right margin, as Word lets it in body text, crossed cell borders in
+    14 places; in a cell the character before it now goes to the next line with it (禁则 at the cell's width)."""
+    full = len(_cell_lines("甲" * 200)[0])
+    lines = _cell_lines("甲" * full + "，乙乙乙。")
+    assert lines[0] == "甲" * (full - 1)
+    assert lines[1] == "甲，乙乙乙。"
+    assert not [line for line in _cell_lines(("丙" * (full - 1) + "。") * 6) if line[0] in "，。、；：）」"]
+
+
+def test_a_label_cell_never_leaves_one_character_alone_on_its_last_line_issue_15_3() -> None:
+    """Issue #15.3: 申报单位类/型, 法定代表/人 — a last line of one character is balanced with the line before,
+    keeping the number of lines (the row's height, and so the page count, stays LibreOffice's)."""
+    full = len(_cell_lines("甲" * 200)[0])
+    lines = _cell_lines("丁" * (full + 1))
+    assert len(lines) == 2 and min(len(line) for line in lines) >= 2
+    pdf = typeset(rendered("application", "examples/project.json")).pdf
+    fragments = [text for text, _, _ in text_positions(pdf)]
+    for label in ("申报单位类型", "法定代表人", "组织机构代码"):
+        start = next(n for n, text in enumerate(fragments) if label.startswith(text) and len(text) >= 2)
+        pieces = fragments[start : start + 2] if fragments[start] != label else [label]
+        assert "".join(pieces) == label and all(len(piece) >= 2 for piece in pieces), pieces
+
+
+def test_the_activity_tables_organisation_column_holds_seven_characters_a_line_or_more_issue_15_3() -> None:
+    """Issue #15.3: the 实施方案's 组织形式 column was 15 mm wide, 3–5 characters a line, rows 60–70 mm tall."""
+    data = rendered("plan", "examples/project.json")
+    table = next(t for t in docx.Document(BytesIO(data)).tables if "组织形式" in [c.text for c in t.rows[0].cells])
+    grid = [int(col.get(qn("w:w"))) / 20 for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    left = docx.Document(BytesIO(data)).sections[0].left_margin.pt + sum(grid[:3])
+    right = left + grid[3]
+    assert grid[3] * 25.4 / 72 >= 25  # mm
+    pdf = typeset(data).pdf
+    lengths = []
+    for page in range(len(PdfReader(BytesIO(pdf)).pages)):
+        lines: dict[float, str] = {}
+        for text, x, y in text_positions(pdf, page):
+            if left < x < right:
+                lines[y] = lines.get(y, "") + text
+        lengths += [len(line) for line in lines.values() if line != "组织形式"]
+    lengths.sort()
+    assert len(lengths) >= 20 and lengths[len(lengths) // 2] >= 7, lengths

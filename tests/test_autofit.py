@@ -1,0 +1,63 @@
+"""List tables' columns fitted to their content (docgen.render_docx.autofit), read back from the rendered docx."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+
+import docgen
+from docgen.render_docx.autofit import fitted
+from tests.conftest import ROOT
+
+TEXT_WIDTH = 8845  # the shipped templates' A4 text width, twips
+
+
+def plan_tables() -> list:
+    data = docgen.render(ROOT / "examples" / "project.json", "plan").documents[0].data
+    return docx.Document(io.BytesIO(data)).tables
+
+
+def grid(table) -> list[int]:
+    return [int(col.get(docx.oxml.ns.qn("w:w"))) for col in table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))]
+
+
+def test_the_activity_table_gives_the_longest_texts_the_widest_columns_issue_15_3() -> None:
+    """Issue #15.3: 组织形式, the longest text of the 实施方案's activity table, had a 15 mm (851 twips) column."""
+    table = next(t for t in plan_tables() if "组织形式" in [cell.text for cell in t.rows[0].cells])
+    widths = dict(zip([cell.text for cell in table.rows[0].cells], grid(table), strict=True))
+    assert sum(widths.values()) == TEXT_WIDTH
+    assert widths["组织形式"] == max(widths.values())
+    assert widths["组织形式"] >= 1400  # 25 mm: some ten characters a line of 五号
+    assert min(widths.values()) >= 3 * 210 + 216  # three characters and the cell margins
+
+
+def test_cell_widths_follow_the_grid_and_spanning_cells_cover_their_columns() -> None:
+    for table in plan_tables():
+        columns = grid(table)
+        for row in table.rows:
+            at = 0
+            for tc in row._tr.tc_lst:
+                span = tc.grid_span
+                assert int(tc.tcPr.tcW.get(docx.oxml.ns.qn("w:w"))) == sum(columns[at : at + span])
+                at += span
+
+
+def test_form_tables_without_a_heading_row_keep_their_drawn_widths() -> None:
+    data = docgen.render(ROOT / "examples" / "project.json", "application").documents[0].data
+    form = docx.Document(io.BytesIO(data)).tables[0]
+    assert grid(form) == [1474, 1304, 1134, 964, 1361, 2608]
+
+
+def test_widths_go_where_they_save_lines_and_every_column_keeps_its_minimum() -> None:
+    rows = [[(0, [210 * 4]), (1, [210 * 80])], [(0, [210 * 4]), (1, [210 * 40])]]
+    widths = fitted([3 * 210 + 216, 3 * 210 + 216], rows, 8000, 210)
+    assert sum(widths) == 8000
+    assert widths[1] > 5 * widths[0] and widths[0] >= 3 * 210 + 216
+
+
+@pytest.mark.parametrize("total", [1000, 2000])
+def test_minimums_wider_than_the_table_are_scaled_to_fit(total: int) -> None:
+    widths = fitted([900, 900, 900], [[(0, [2000]), (1, [2000]), (2, [2000])]], total, 210)
+    assert sum(widths) == total and max(widths) - min(widths) <= 2
