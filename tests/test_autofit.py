@@ -51,13 +51,22 @@ def test_form_tables_without_a_heading_row_keep_their_drawn_widths() -> None:
 
 
 def test_widths_go_where_they_save_lines_and_every_column_keeps_its_minimum() -> None:
-    rows = [[(0, [210 * 4]), (1, [210 * 80])], [(0, [210 * 4]), (1, [210 * 40])]]
-    widths = fitted([3 * 210 + 216, 3 * 210 + 216], rows, 8000, 210)
+    em, least = 210, 3 * 210 + 216
+    rows = [[(0, [[em] * 4]), (1, [[em] * 80])], [(0, [[em] * 4]), (1, [[em] * 40])]]
+    widths = fitted([least, least], rows, 8000, em)
     assert sum(widths) == 8000
-    assert widths[1] > 5 * widths[0] and widths[0] >= 3 * 210 + 216
+    assert widths[1] > 5 * widths[0] and widths[0] >= least
+
+
+def test_a_column_of_long_unbreakable_words_gets_the_room_its_rows_need() -> None:
+    """Digits and Latin words do not break: 20 one-character lines of a narrow column make its rows tall."""
+    em = 210
+    rows = [[(0, [[em * 5] * 4]), (1, [[em] * 30])] for _ in range(3)]
+    widths = fitted([3 * em + 216, 3 * em + 216], rows, 4000, em)
+    assert widths[0] >= 5 * em + 216  # one word a line, not overflowing
 
 
 @pytest.mark.parametrize("total", [1000, 2000])
 def test_minimums_wider_than_the_table_are_scaled_to_fit(total: int) -> None:
-    widths = fitted([900, 900, 900], [[(0, [2000]), (1, [2000]), (2, [2000])]], total, 210)
+    widths = fitted([900, 900, 900], [[(0, [[2000]]), (1, [[2000]]), (2, [[2000]])]], total, 210)
     assert sum(widths) == total and max(widths) - min(widths) <= 2

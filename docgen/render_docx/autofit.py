@@ -57,28 +57,32 @@ def _fit(table: etree._Element, rows: list[etree._Element], sizes: Mapping[str, 
     if text_width and total >= _NEAR * text_width:
         total = text_width
     total = min(total, text_width) if text_width else total
-    cells: list[list[tuple[int, list[float]]]] = []  # per row: (column, paragraph widths in twips)
+    rows_found: list[list[Cell]] = []
     minimum = [0.0] * len(current)
     em = 0.0
     for row in rows:
         heading = _is_heading(row)
-        found = []
+        found: list[Cell] = []
         for column, cell in _single_cells(row, len(current)):
-            widths = []
+            paragraphs = []
             for text, size in _paragraphs(cell, sizes):
-                whole = _width(text) * size
-                widths.append(whole)
-                least = whole if heading else (_longest_word(text) + _SLACK) * size
-                minimum[column] = max(minimum[column], least, _MIN_CHARS * size)
+                paragraphs.append(_tokens(text, size))
+                least = _width(text) if heading else _longest_word(text) + _SLACK
+                minimum[column] = max(minimum[column], least * size, _MIN_CHARS * size)
                 em = max(em, size)
-            found.append((column, widths))
-        cells.append(found)
+            found.append((column, paragraphs))
+        rows_found.append(found)
     if not em:
         return
-    _set_widths(table, grid, rows, fitted([m + _PADDING for m in minimum], cells, total, em))
+    _set_widths(table, grid, rows, fitted([m + _PADDING for m in minimum], rows_found, total, em))
 
 
-def fitted(minimum: list[float], rows: list[list[tuple[int, list[float]]]], total: int, step: float) -> list[int]:
+Cell = tuple[int, list[list[float]]]
+"""A cell of one grid column: its column and its paragraphs, each as the widths (twips) of its unbreakable
+pieces: a CJK character, or a run of Latin letters and digits."""
+
+
+def fitted(minimum: list[float], rows: list[list[Cell]], total: int, step: float) -> list[int]:
     """Column widths summing to ``total`` that make the table short.
 
     From each column's ``minimum``, each ``step`` of width goes to the column where it saves the most lines
@@ -88,22 +92,23 @@ def fitted(minimum: list[float], rows: list[list[tuple[int, list[float]]]], tota
     widths = list(minimum)
     if sum(widths) > total:
         widths = [width * total / sum(widths) for width in widths]
-    height = _lines(widths, rows)
+    lines = [[_cell_lines(paragraphs, widths[column]) for column, paragraphs in row] for row in rows]
+    height = sum(max(row, default=0.0) for row in lines)
     while total - sum(widths) >= step:
         best, gain = -1, 0.0
         for column in range(len(widths)):
             for steps in (1, 2, 3):
                 if total - sum(widths) < steps * step:
                     break
-                trial = list(widths)
-                trial[column] += steps * step
-                saved = (height - _lines(trial, rows)) / steps
+                trial = _with_column(rows, lines, column, widths[column] + steps * step)
+                saved = (height - sum(max(row, default=0.0) for row in trial)) / steps
                 if saved > gain + 1e-9:
                     best, gain = column, saved
         if best < 0:
             break
         widths[best] += step
-        height = _lines(widths, rows)
+        lines = _with_column(rows, lines, best, widths[best])
+        height = sum(max(row, default=0.0) for row in lines)
     spare = total - sum(widths)
     parts = [width + spare * width / sum(widths) for width in widths]
     result = [int(part) for part in parts]
@@ -111,19 +116,40 @@ def fitted(minimum: list[float], rows: list[list[tuple[int, list[float]]]], tota
     return result
 
 
-def _lines(widths: list[float], rows: list[list[tuple[int, list[float]]]]) -> float:
-    """The table's height in lines, estimated smoothly so that every step of width shows what it saves.
+def _with_column(rows: list[list[Cell]], lines: list[list[float]], column: int, width: float) -> list[list[float]]:
+    """``lines`` with the cells of ``column`` laid out ``width`` wide."""
+    return [[_cell_lines(paragraphs, width) if at == column else old
+             for (at, paragraphs), old in zip(row, row_lines, strict=True)]
+            for row, row_lines in zip(rows, lines, strict=True)]
 
-    A paragraph takes its width over the column's room, at least one line; a row, its tallest cell.
+
+def _cell_lines(paragraphs: list[list[float]], width: float) -> float:
+    """Lines of a cell ``width`` twips wide, broken greedily between pieces.
+
+    The last line of each paragraph counts by how full it is, so that every step of width shows what it saves.
     """
-    height = 0.0
-    for row in rows:
-        tallest = 0.0
-        for column, paragraphs in row:
-            room = max(widths[column] - _PADDING, 1.0)
-            tallest = max(tallest, sum(max(width / room, 1.0) for width in paragraphs))
-        height += tallest
-    return height
+    room = max(width - _PADDING, 1.0)
+    total = 0.0
+    for pieces in paragraphs:
+        full, x = 0, 0.0
+        for piece in pieces:
+            if x + piece > room + 1e-6 and x > 0:
+                full, x = full + 1, 0.0
+            x += piece
+        total += max(full + min(x / room, 1.0), 1.0)
+    return total
+
+
+def _tokens(text: str, size: float) -> list[float]:
+    """Widths (twips) of the unbreakable pieces of ``text`` at ``size`` twips an em."""
+    pieces: list[float] = []
+    at = 0
+    for word in _WORD.finditer(text):
+        pieces.extend(_width(char) * size for char in text[at : word.start()])
+        pieces.append(_width(word.group()) * size)
+        at = word.end()
+    pieces.extend(_width(char) * size for char in text[at:])
+    return pieces
 
 
 def _single_cells(row: etree._Element, count: int) -> Iterator[tuple[int, etree._Element]]:
