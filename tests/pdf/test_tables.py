@@ -315,3 +315,32 @@ def test_the_activity_tables_organisation_column_holds_seven_characters_a_line_o
         lengths += [len(line) for line in lines.values() if line != "组织形式"]
     lengths.sort()
     assert len(lengths) >= 20 and lengths[len(lengths) // 2] >= 7, lengths
+
+
+def _vertical_rules(pdf: bytes, page: int) -> list[tuple[float, float, float]]:
+    """(x, top, bottom) of each vertical rule drawn on ``page``, y from the top as pdftotext gives it."""
+    reader = PdfReader(BytesIO(pdf))
+    height = float(reader.pages[page].mediabox.height)
+    content = reader.pages[page].get_contents().get_data().decode("latin-1")
+    found = []
+    for match in re.finditer(r"([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l S", content):
+        x1, y1, x2, y2 = map(float, match.groups())
+        if abs(x1 - x2) < 0.01:
+            found.append((x1, height - max(y1, y2), height - min(y1, y2)))
+    return found
+
+
+@pytest.mark.parametrize("kind", ["application", "feasibility", "plan", "acceptance", "agreement"])
+def test_no_text_of_a_shipped_form_crosses_a_cell_border_issue_15_3(kind: str) -> None:
+    """Issue #15.3: hanging punctuation crossed cell borders in 14 places of the filing packet (measured so:
+    a word pdftotext finds with a vertical rule running through it)."""
+    example = {"agreement": "examples/agreement-two-party.json", "acceptance": "examples/acceptance-pass.json"}
+    pdf = typeset(rendered(kind, example.get(kind, "examples/project.json"))).pdf
+    crossing = []
+    for page in range(len(PdfReader(BytesIO(pdf)).pages)):
+        rules = _vertical_rules(pdf, page)
+        for text, x0, y0, x1, y1 in word_boxes(pdf, page):
+            middle = (y0 + y1) / 2
+            if any(x0 + 0.5 < x < x1 - 0.5 and top <= middle <= bottom for x, top, bottom in rules):
+                crossing.append((page + 1, text))
+    assert crossing == []
