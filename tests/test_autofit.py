@@ -6,9 +6,10 @@ import io
 
 import docx
 import pytest
+from lxml import etree
 
 import docgen
-from docgen.render_docx.autofit import fitted
+from docgen.render_docx.autofit import fit_tables, fitted
 from tests.conftest import ROOT
 
 TEXT_WIDTH = 8845  # the shipped templates' A4 text width, twips
@@ -70,3 +71,37 @@ def test_a_column_of_long_unbreakable_words_gets_the_room_its_rows_need() -> Non
 def test_minimums_wider_than_the_table_are_scaled_to_fit(total: int) -> None:
     widths = fitted([900, 900, 900], [[(0, [[2000]]), (1, [[2000]]), (2, [[2000]])]], total, 210)
     assert sum(widths) == total and max(widths) - min(widths) <= 2
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _cells(texts: list[str]) -> str:
+    return "".join(f'<w:tc><w:tcPr><w:tcW w:w="3000" w:type="dxa"/></w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+                   "</w:tc>" for text in texts)
+
+
+def _body(second_row_properties: str = "") -> etree._Element:
+    """A three-column list table (3000 twips a column) on an A4 page with the shipped margins."""
+    return etree.fromstring(
+        f'<w:body xmlns:w="{W}"><w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w="3000"/><w:gridCol w:w="3000"/>'
+        f'<w:gridCol w:w="3000"/></w:tblGrid><w:tr><w:trPr><w:tblHeader/></w:trPr>{_cells(["序号", "名称", "说明"])}</w:tr>'
+        f'<w:tr>{second_row_properties}{_cells(["1", "培训", "安全生产月宣传咨询日" * 8])}</w:tr></w:tbl>'
+        '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:left="1587" w:right="1474"/></w:sectPr></w:body>')
+
+
+def _grid(body: etree._Element) -> list[int]:
+    return [int(col.get(f"{{{W}}}w")) for col in body.iter(f"{{{W}}}gridCol")]
+
+
+def test_a_list_table_is_fitted_to_the_text_width_with_its_long_column_widest() -> None:
+    body = _body()
+    fit_tables(body, etree.fromstring(f'<w:styles xmlns:w="{W}"/>'))
+    widths = _grid(body)
+    assert sum(widths) == 8845 and widths[2] == max(widths) and widths[2] > 2 * widths[0]
+
+
+def test_a_table_whose_rows_skip_grid_columns_keeps_its_widths() -> None:
+    body = _body("<w:trPr><w:gridBefore w:val='1'/></w:trPr>")
+    fit_tables(body, etree.fromstring(f'<w:styles xmlns:w="{W}"/>'))
+    assert _grid(body) == [3000, 3000, 3000]

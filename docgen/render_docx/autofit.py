@@ -51,7 +51,7 @@ def _fit(table: etree._Element, rows: list[etree._Element], sizes: Mapping[str, 
     if grid is None:
         return
     current = [_int(col.get(qn("w:w"))) for col in grid.findall(qn("w:gridCol"))]
-    if len(current) < 2 or any(width <= 0 for width in current):
+    if len(current) < 2 or any(width <= 0 for width in current) or not _regular(rows, len(current)):
         return
     total = sum(current)
     if text_width and total >= _NEAR * text_width:
@@ -150,6 +150,22 @@ def _tokens(text: str, size: float) -> list[float]:
         at = word.end()
     pieces.extend(_width(char) * size for char in text[at:])
     return pieces
+
+
+def _regular(rows: list[etree._Element], count: int) -> bool:
+    """Whether every row's cells fill the grid exactly.
+
+    A row that skips columns (``w:gridBefore``/``gridAfter``) or whose spans do not add up leaves the table as
+    the template draws it: its cells cannot be placed on columns for sure.
+    """
+    for row in rows:
+        properties = row.find(qn("w:trPr"))
+        if properties is not None and any(properties.find(qn(f"w:{skip}")) is not None
+                                          for skip in ("gridBefore", "gridAfter")):
+            return False
+        if sum(_span(cell) for cell in row.iterchildren(qn("w:tc"))) != count:
+            return False
+    return True
 
 
 def _single_cells(row: etree._Element, count: int) -> Iterator[tuple[int, etree._Element]]:
