@@ -1,11 +1,12 @@
 """Rendering a batch's chunks on a Dask distributed cluster (``docgen batch --executor dask``).
 
 The parent still reads, names and journals the rows; only the rendering moves. Each task is one chunk of rows,
-rendered by the same `Worker` (one render path) that a local pool process uses, kept warm per worker process
-for the run. Workers write the documents straight into the output folder, which every worker must see at the
-same path (a network share); what comes back through the scheduler is each row's journal entry and problems,
-never a document. A worker lost mid-chunk is replaced by Dask and its chunk rendered again: files are replaced
-atomically with the same bytes, and a row is journaled once, when its chunk's result reaches the parent.
+rendered by the same `Worker` (one render path) that a local pool process uses, kept warm per worker process for the
+run. Workers write the documents straight into the output folder, which every worker must see at the same path (a
+network share), or to the output URL (`docgen.batch.storage`); what comes back through the scheduler is each row's
+journal entry and problems, never a document. A worker lost mid-chunk is replaced by Dask and its chunk rendered
+again: files are replaced atomically with the same bytes, and a row is journaled once, when its chunk's result
+reaches the parent.
 
 Cancelling a Dask future does not stop a task already running, so a run that stops early (an error, Ctrl-C) flags
 itself aborted on every worker: its chunks stop before their next row and remove their files, and the run waits
@@ -136,7 +137,7 @@ class DaskExecutor:
         """
         client = self._client
         assert client is not None
-        folder = str(self.job.out_dir)
+        folder = self.job.location().name  # the URL of an fsspec output: its state folder may differ per machine
         deadline = time.monotonic() + STOP_TIMEOUT
         while any(client.run(_orphans, folder, run).values()) and time.monotonic() < deadline:
             time.sleep(0.05)

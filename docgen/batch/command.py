@@ -19,7 +19,11 @@ from docgen.options import RenderOptions, cli_options
 @click.command("batch")
 @click.argument("kind")
 @click.argument("rows", type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="输出目录")
+@click.option("-o", "--out", "out_dir", required=True, metavar="DIR|URL",
+              help="输出目录，或 fsspec 地址如 s3://桶/前缀（连接参数取自 fsspec 配置和 AWS_* 环境变量）")
+@click.option("--state", type=click.Path(path_type=Path), metavar="DIR",
+              help="输出为 URL 时，本机存放日志（manifest.jsonl）、锁和报告副本的目录；续做须用同一目录"
+                   "（默认在用户缓存目录下按 URL 区分）")
 @click.option("--base", type=click.Path(path_type=Path), metavar="RECORD", help="各行共用的基础记录（JSON）")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="并行进程数，默认为 CPU 核数")
 @cli_options(formats="docx")
@@ -42,10 +46,10 @@ from docgen.options import RenderOptions, cli_options
               help="在哪里生成：local 本机进程池；dask 在 Dask 集群上（见 --scheduler）")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask 调度器地址，如 tcp://10.0.0.5:8786（不给则在本机启动 --jobs 个工作进程）；"
-                   "输出目录、模板和字体目录须在每个工作进程上以同一路径可见")
-def batch_command(kind: str, rows: Path, out_dir: Path, base: Path | None, jobs: int | None, merge: bool,
-                  single_sided: bool, resume: bool, name_pattern: str, maps: tuple[str, ...], sheet: str | None,
-                  header_row: int | None, strict_columns: bool, executor: str, scheduler: str | None,
+                   "输出目录（或 -o 给的 URL）、模板和字体目录须在每个工作进程上以同一路径可见")
+def batch_command(kind: str, rows: Path, out_dir: str, state: Path | None, base: Path | None, jobs: int | None,
+                  merge: bool, single_sided: bool, resume: bool, name_pattern: str, maps: tuple[str, ...],
+                  sheet: str | None, header_row: int | None, strict_columns: bool, executor: str, scheduler: str | None,
                   options: RenderOptions) -> int:
     """按表格（.xlsx/.csv/.jsonl）每行生成一份文书；有问题的行写入 errors.xlsx 和 failed-rows.xlsx，不影响其他行."""
     with progress_display() as progress:
@@ -54,7 +58,8 @@ def batch_command(kind: str, rows: Path, out_dir: Path, base: Path | None, jobs:
                             templates=options.templates, fonts=options.fonts, force=options.force,
                             progress=progress, pdf_engine=options.pdf_engine, columns=parse_mappings(maps),
                             sheet=sheet, header_row=header_row, strict_columns=strict_columns,
-                            executor=executor, scheduler=scheduler, pdfa=options.pdfa, single_sided=single_sided)
+                            executor=executor, scheduler=scheduler, pdfa=options.pdfa, single_sided=single_sided,
+                            state=state)
     for note in summary.layout:
         click.echo(f"[{note.label}] {note.message}  〔{note.code}〕", err=True)
     click.echo(summary.line())

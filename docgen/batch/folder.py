@@ -7,6 +7,9 @@ unreadable row) removes every file it wrote, restores the journal to what it was
 temporary files (except when the Dask cluster was lost: the rows journaled until then are sound, and ``--resume``
 keeps them); an operating-system error becomes an `OutputError` with a one-line Chinese reason. A killed run
 cannot clean up: the next run removes its temporary files, and ``--resume`` keeps the rows it journaled.
+
+For an output at a URL the claimed folder is the run's local state folder (journal, lock, copies of the reports)
+and ``remote`` the URL's store: a rollback removes the run's files there too.
 """
 
 from __future__ import annotations
@@ -16,20 +19,25 @@ from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from docgen.batch.manifest import JOURNAL, SUMMARY, remove_stale_temp_files
 from docgen.errors import ClusterError, DocgenError, OutputError
 from docgen.folder_lock import FolderLock
 from docgen.output import os_reason
 
+if TYPE_CHECKING:
+    from docgen.batch.storage import Store
+
 
 class OutputFolder:
     """A claimed output folder: locked while the run lasts, rolled back when the run raises."""
 
-    def __init__(self, path: Path, *, fresh: bool):
+    def __init__(self, path: Path, *, fresh: bool, remote: Store | None = None):
         """Remember what the folder holds before the run; use through `claim`."""
         self.path = path
         self.fresh = fresh
+        self.remote = remote
         self._created = False
         self._lock: FolderLock | None = None
         self._journal_size = 0
@@ -83,6 +91,15 @@ class OutputFolder:
                 os.truncate(journal, self._journal_size)
         with suppress(OSError):
             remove_stale_temp_files(self.path)
+        if self.remote is not None:
+            self._roll_back_remote(self.remote)
+
+    def _roll_back_remote(self, remote: Store) -> None:
+        names = [*self._written, SUMMARY] if self.fresh else self._written
+        with suppress(Exception):  # the store may be why the run failed; what stays is overwritten by the next run
+            for name in names:
+                remote.remove(name)
+            remote.remove_temp_files()
 
     def _unlock(self) -> None:
         if self._lock is None:
@@ -97,10 +114,10 @@ class OutputFolder:
                 self.path.rmdir()  # only when empty: a run that failed, or left nothing behind
 
 
-def claim(path: Path, *, fresh: bool) -> OutputFolder:
-    """Claim the output folder ``path`` for one run, as a context manager.
+def claim(path: Path, *, fresh: bool, remote: Store | None = None) -> OutputFolder:
+    """Claim the output folder ``path`` for one run, as a context manager (``remote``: see the module's text).
 
     Raises (on entering):
         OutputError: the path is a file, the folder cannot be created or written, or another docgen run is using it.
     """
-    return OutputFolder(path, fresh=fresh)
+    return OutputFolder(path, fresh=fresh, remote=remote)

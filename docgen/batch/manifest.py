@@ -15,9 +15,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from docgen.output import sha256_hex
+
+if TYPE_CHECKING:
+    from docgen.batch.storage import Store
 
 JOURNAL = "manifest.jsonl"
 SUMMARY = "manifest.json"
@@ -144,18 +147,18 @@ def _entry_at(fh: BinaryIO, offset: int) -> Entry:
     return Entry.from_dict(json.loads(fh.readline()))
 
 
-def is_done(entry: Entry | None, input_hash: str, out_dir: Path) -> bool:
-    """True when ``entry`` rendered this very input and every output is on disk with its recorded hash."""
+def is_done(entry: Entry | None, input_hash: str, store: Store) -> bool:
+    """True when ``entry`` rendered this very input and every output is in ``store`` with its recorded hash."""
     if entry is None or entry.status != "ok" or entry.input != input_hash or not entry.outputs:
         return False
-    return all(_intact(out_dir / o.file, o) for o in entry.outputs)
+    return all(_intact(store, o) for o in entry.outputs)
 
 
-def _intact(path: Path, output: Output) -> bool:
+def _intact(store: Store, output: Output) -> bool:
     try:
-        if path.stat().st_size != output.bytes:
+        if store.size(output.file) != output.bytes:
             return False
-        return sha256_hex(path.read_bytes()) == output.sha256
+        return sha256_hex(store.read(output.file)) == output.sha256
     except OSError:
         return False
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -23,11 +24,11 @@ from typing import Any
 from pypdf import PdfReader
 
 from docgen import __version__
-from docgen.batch import manifest
+from docgen.batch import manifest, storage
 from docgen.batch.assemble import PDF_PART_LIMIT_ENV, merge_pdf_part_limit, merge_pdfs
 from docgen.batch.columns import declared_columns
 from docgen.batch.folder import OutputFolder, claim
-from docgen.batch.manifest import Entry, Journal, Note
+from docgen.batch.manifest import JOURNAL, Entry, Journal, Note
 from docgen.batch.merge_docx import MERGED_DOCX, PART_LIMIT_ENV, Unmergeable, merge_docx, merge_part_limit
 from docgen.batch.names import NamePattern, Namer
 from docgen.batch.parts import split_message
@@ -70,6 +71,7 @@ class BatchSummary:
     merged_files: list[Path] = field(default_factory=list)  # every merged file: docx parts, then PDF parts
     warnings: list[str] = field(default_factory=list)  # Chinese lines, e.g. why merged.docx was not written
     elapsed: float = 0.0
+    url: str | None = None  # the output's URL when it is one: the files above are the state folder's copies
 
     @property
     def ok(self) -> bool:
@@ -83,13 +85,18 @@ class BatchSummary:
         if self.forced:
             text += f"；其中 {self.forced} 行有错误但按 --force 生成"
         if self.errors_files:
-            text += f"；错误见 {self.errors_files[0]}"
+            text += f"；错误见 {self._shown(self.errors_files[0])}"
         if self.warnings_files:
-            text += f"；{self.noted} 行有警告，见 {self.warnings_files[0]}"
+            text += f"；{self.noted} 行有警告，见 {self._shown(self.warnings_files[0])}"
         merged = [p.name for p in self.merged_files]
         if merged:
             text += f"；合并为 {'、'.join(merged)}"
+        if self.url:
+            text += f"；输出位置 {self.url}"
         return text
+
+    def _shown(self, path: Path) -> str:
+        return f"{self.url}/{path.name}" if self.url else str(path)
 
 
 def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: BaseInput = None,
@@ -98,13 +105,16 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
               fonts: str | Path | None = None, force: bool = False, progress: ProgressCallback | None = None,
               pdf_engine: str = DEFAULT_ENGINE, columns: Mapping[str, str] | None = None, sheet: str | None = None,
               header_row: int | None = None, strict_columns: bool = False, executor: str = "local",
-              scheduler: str | None = None, pdfa: bool = False, single_sided: bool = False) -> BatchSummary:
+              scheduler: str | None = None, pdfa: bool = False, single_sided: bool = False,
+              storage_options: Mapping[str, Any] | None = None, state: str | Path | None = None) -> BatchSummary:
     """Render one document of ``kind`` per row of ``rows_path`` into ``out_dir``.
 
     Args:
         kind: Document kind, e.g. ``application``.
         rows_path: ``.xlsx``, ``.csv`` (UTF-8, UTF-8 with BOM or GB18030) or ``.jsonl``; dotted column names.
-        out_dir: Output folder; every file lands inside it.
+        out_dir: Output folder; every file lands inside it. Or an fsspec URL (a ``str`` such as
+            ``s3://bucket/prefix`` or ``file:///srv/share/out``): the documents are written there, by the workers
+            themselves, and the reports and merged files uploaded at the end (see `docgen.batch.storage`).
         base: Record (path or dict) each row is merged over.
         jobs: Worker processes; default the number of cores; 1 renders in this process (local executor). With
             the Dask executor and no scheduler: the processes of the local cluster it starts.
@@ -130,6 +140,10 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         single_sided: In ``merged.pdf`` and ``merged.docx`` start each row on the next page, not on the next odd
             page (for printers that print one side only; by default a blank page follows a row with an odd page
             count).
+        storage_options: fsspec options for a URL ``out_dir`` (``{"client_kwargs": {"endpoint_url": …}}``); they
+            travel to the workers. Without them fsspec reads its configuration and the environment (AWS_*).
+        state: The local folder for a URL output's journal, lock and report copies (default: one per URL under
+            ``$DOCGEN_BATCH_STATE`` or the user cache folder). ``--resume`` needs the same state folder.
 
     Returns:
         The counts, the errors and warnings files (if any), run-wide layout notes, the manifest and merged file
@@ -145,18 +159,21 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
     options = RenderOptions(formats=parse_formats(tuple(to)), policy=policy, templates=as_path(templates),
                             fonts=as_path(fonts), pdf_engine=pdf_engine, force=force, pdfa=pdfa)
     execution = Execution.of(executor, jobs, scheduler)
-    job = _job(kind, Path(out_dir), base, options, shared=execution.kind == "dask")
+    where = storage.location(out_dir, storage_options, state, processes=execution.kind == "dask" or execution.jobs > 1)
+    job = _job(kind, where.folder, base, options, shared=execution.kind == "dask", url=where if where.url else None)
+    remote = storage.UrlStore(where.url, where.options) if where.url else None
     pattern = NamePattern.parse(name_pattern)
     rows_path = Path(rows_path)
     columns = {**declared_columns(kind, job.base), **(columns or {})}  # a notice's own recipient fields
     table = open_table(rows_path, kind=kind, mapping=columns, sheet=sheet, header_row=header_row)
-    summary = BatchSummary()
+    summary = BatchSummary(url=where.url)
     summary.warnings += check_header(table, kind, job.base, policy=policy, strict=strict_columns)  # may edit base
     total = table.survey()
     summary.warnings += table.notes
-    with claim(job.out_dir, fresh=not resume) as folder:
+    with claim(job.out_dir, fresh=not resume, remote=remote) as folder:
         run = _Run(job, _run_key(job), pattern, resume, summary, progress, total, folder)
         run.execute(read_rows(table), execution)
+        reports_before = _reports(job.out_dir) if remote is not None else set()  # a state folder holds no rows
         summary.errors_files = write_errors(job.out_dir, run.problems, table)
         folder.wrote(path.name for path in summary.errors_files)
         summary.warnings_files = _warnings(job.out_dir, run.numbers, summary, table)
@@ -164,10 +181,50 @@ def run_batch(kind: str, rows_path: str | Path, out_dir: str | Path, *, base: Ba
         summary.manifest = manifest.write_summary(job.out_dir, _header(job, rows_path, summary), run.numbers)
         folder.wrote([summary.manifest.name])
         if merge:
-            _merge(job, run.numbers, summary, duplex=not single_sided)
+            with _fetcher(job, remote) as fetch:
+                _merge(job, run.numbers, summary, duplex=not single_sided, fetch=fetch)
             folder.wrote(path.name for path in summary.merged_files)
+        if remote is not None:
+            _publish(remote, job.out_dir, reports_before, summary)
     summary.elapsed = time.perf_counter() - started
     return summary
+
+
+def _reports(folder: Path) -> set[str]:
+    """The reports, summary and merged files in the folder (everything but the journal, the lock, temporary files)."""
+    return {p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and p.name != JOURNAL}
+
+
+def _publish(remote: storage.UrlStore, state: Path, before: set[str], summary: BatchSummary) -> None:
+    """Upload this run's reports, manifest.json and merged files; remove at the URL those the run removed locally.
+
+    The state folder keeps its copies: they are the reference for the next run's stale files, as in a local folder.
+    """
+    written = [*summary.errors_files, *summary.warnings_files, *summary.merged_files]
+    written += [summary.manifest] if summary.manifest else []
+    for name in sorted(before - _reports(state)):  # e.g. errors.xlsx of an earlier run, now without bad rows
+        remote.remove(name)
+    for path in written:
+        remote.upload(path.name, path)
+
+
+@contextmanager
+def _fetcher(job: Job, remote: storage.UrlStore | None) -> Iterator[Callable[[str], Path]]:
+    """A row file as a local path: in the output folder, or downloaded from the URL into a temporary folder.
+
+    Downloads stream to disk one file at a time, so the merge holds no more documents in memory than locally; the
+    temporary folder (in the state folder) goes when the merge is done.
+    """
+    if remote is None:
+        yield lambda name: job.out_dir / name
+        return
+    with tempfile.TemporaryDirectory(dir=job.out_dir, prefix=".rows-") as folder:
+
+        def fetch(name: str) -> Path:
+            path = Path(folder) / name
+            return path if path.exists() else remote.download(name, path)
+
+        yield fetch
 
 
 def _header(job: Job, rows_path: Path, summary: BatchSummary) -> dict[str, Any]:
@@ -212,6 +269,7 @@ class _Run:
         self.job, self.run_key, self.summary, self.folder = job, run_key, summary, folder
         self.namer = Namer(pattern, job.out_dir)
         self.done = manifest.JournalIndex(job.out_dir) if resume else None
+        self.store = job.location().open()  # where the row documents are (checked on resume)
         self.flat_base = flatten(job.base)
         self.progress, self.total = progress, total
         self.problems: list[Problem] = []
@@ -220,6 +278,8 @@ class _Run:
 
     def execute(self, rows: Iterator[Row], execution: Execution) -> None:
         manifest.remove_stale_temp_files(self.job.out_dir)
+        if self.job.url is not None:
+            self.store.remove_temp_files()
         journal = Journal(self.job.out_dir, fresh=not self.done)
         try:
             tasks = self._tasks(rows)
@@ -230,6 +290,8 @@ class _Run:
             else:
                 self._in_pool(tasks, journal, execution.jobs)
             manifest.remove_stale_temp_files(self.job.out_dir)  # those of a worker killed mid-write, replaced since
+            if self.job.url is not None:
+                self.store.remove_temp_files()
         finally:
             journal.close()
 
@@ -240,7 +302,7 @@ class _Run:
             stem = self.namer.stem(row.number, {**self.flat_base, **row.cells})
             input_hash = _sha256(f"{self.run_key}\n{stem}\n{canonical(row.cells)}")
             previous = self.done.get(row.number) if self.done is not None else None
-            if manifest.is_done(previous, input_hash, self.job.out_dir):
+            if manifest.is_done(previous, input_hash, self.store):
                 self.summary.skipped += 1
                 self._tick()
                 continue
@@ -317,7 +379,8 @@ class _Run:
                           self.summary.failed)
 
 
-def _job(kind: str, out_dir: Path, base: BaseInput, options: RenderOptions, *, shared: bool) -> Job:
+def _job(kind: str, out_dir: Path, base: BaseInput, options: RenderOptions, *, shared: bool,
+         url: storage.Location | None = None) -> Job:
     """The job; ``shared`` (for workers on other machines) makes every folder absolute, as they must see it."""
     get_kind(kind)  # raises UnknownKindError
     check_engine(options.pdf_engine, needed=options.wants_pdf)  # one that cannot run here fails before any row
@@ -325,7 +388,7 @@ def _job(kind: str, out_dir: Path, base: BaseInput, options: RenderOptions, *, s
         out_dir = out_dir.resolve()
         options = replace(options, templates=options.templates and options.templates.resolve(),
                           fonts=options.fonts and options.fonts.resolve())
-    return Job(kind, _base_record(base), out_dir, options)
+    return Job(kind, _base_record(base), out_dir, options, url)
 
 
 def _base_record(base: BaseInput) -> dict[str, Any]:
@@ -397,20 +460,21 @@ def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _merge(job: Job, numbers: list[int], summary: BatchSummary, *, duplex: bool) -> None:
+def _merge(job: Job, numbers: list[int], summary: BatchSummary, *, duplex: bool,
+           fetch: Callable[[str], Path]) -> None:
     """merged.docx and/or merged.pdf, as the formats ask; a merged.docx that cannot be made is a warning."""
     title = f"{get_kind(job.kind).title}（合并）"
     if "docx" in job.options.formats:
         try:
-            rows = _ok_outputs(job.out_dir, numbers, ".docx")
-            files = merge_docx(job.out_dir, rows, title=title, page_count=_page_counter(job) if duplex else None)
+            rows = _ok_outputs(job.out_dir, numbers, ".docx", fetch)
+            files = merge_docx(job.out_dir, rows, title=title, page_count=_page_counter(job, fetch) if duplex else None)
         except Unmergeable as exc:
             summary.warnings.append(f"未生成 {MERGED_DOCX}：{exc}")
         else:
             summary.merged_docx = files[0]
             _note_parts(summary, files, "Word 正文", merge_part_limit(), PART_LIMIT_ENV)
     if job.options.wants_pdf:
-        parts = ((path.stem, path) for path in _ok_outputs(job.out_dir, numbers, ".pdf"))
+        parts = ((path.stem, path) for path in _ok_outputs(job.out_dir, numbers, ".pdf", fetch))
         files = merge_pdfs(job.out_dir, parts, title=title, duplex=duplex)
         summary.merged = files[0]
         _note_parts(summary, files, "PDF 文件", merge_pdf_part_limit(), PDF_PART_LIMIT_ENV)
@@ -422,18 +486,18 @@ def _note_parts(summary: BatchSummary, files: list[Path], what: str, limit: int,
         summary.warnings.append(split_message(what, files, limit, env))
 
 
-def _page_counter(job: Job) -> Callable[[Path], int]:
+def _page_counter(job: Job, fetch: Callable[[str], Path]) -> Callable[[Path], int]:
     """How many pages a row's docx has: its PDF's count, or our engine's layout when no PDF was made."""
     if job.options.wants_pdf:
-        return lambda docx: len(PdfReader(docx.with_suffix(".pdf")).pages)
+        return lambda docx: len(PdfReader(fetch(docx.with_suffix(".pdf").name)).pages)
     from docgen.pdf import Typesetter  # only for docx-only batches: the PDF engine is optional
 
     typesetter = Typesetter(font_map(job.options.fonts))
     return lambda docx: typesetter.typeset(docx).pages
 
 
-def _ok_outputs(out_dir: Path, numbers: list[int], suffix: str) -> Iterator[Path]:
+def _ok_outputs(out_dir: Path, numbers: list[int], suffix: str, fetch: Callable[[str], Path]) -> Iterator[Path]:
     """The ``suffix`` files of the good rows, in row order, read from the journal one entry at a time."""
     for entry in manifest.last_entries(out_dir, numbers):
         if entry.status == "ok":
-            yield from (out_dir / o.file for o in entry.outputs if o.file.endswith(suffix))
+            yield from (fetch(o.file) for o in entry.outputs if o.file.endswith(suffix))

@@ -17,10 +17,11 @@ from typing import Any
 from docgen.batch.manifest import Entry, Note, Output
 from docgen.batch.merge import overlay, pointer
 from docgen.batch.rows import Row
+from docgen.batch.storage import Location
 from docgen.errors import ConfigError, DocgenError, OutputError
 from docgen.findings import Finding
 from docgen.options import RenderOptions
-from docgen.output import sha256_hex, write_atomic
+from docgen.output import sha256_hex
 from docgen.rendered import LayoutNote
 from docgen.renderer import Renderer
 from docgen.schemas import get_kind, label_for, split_pointer
@@ -32,8 +33,13 @@ class Job:
 
     kind: str
     base: dict[str, Any]
-    out_dir: Path
+    out_dir: Path  # the output folder; for a URL output, the local state folder (journal, lock, reports)
     options: RenderOptions = field(default_factory=RenderOptions)
+    url: Location | None = None  # where the documents go when that is an fsspec URL, not ``out_dir``
+
+    def location(self) -> Location:
+        """Where the row documents are written."""
+        return self.url or Location(self.out_dir)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +84,7 @@ class Worker:
         # Files are written (and synced) by a thread while the next row renders: fsync waits on the disk with
         # the GIL released, a millisecond or two a row that would otherwise leave the core idle.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docgen-write")
+        self._store = job.location().open()
 
     def render(self, tasks: Sequence[Task], before_row: Callable[[], None] | None = None) -> list[Result]:
         """Render rows in order; returns once all their files are on disk, so a result names only safe files.
@@ -88,7 +95,7 @@ class Worker:
             OutputError: a file could not be written (the disk is full, say): the run cannot go on.
             ConfigError: the template or font setup is broken, which fails every row.
         """
-        writes: list[Future[Path]] = []
+        writes: list[Future[str]] = []
         try:
             results = []
             for task in tasks:
@@ -98,11 +105,11 @@ class Worker:
             for write in writes:
                 write.result()
         except BaseException:
-            _discard(writes)  # files of rows that will not be journaled must not stay at their final names
+            self._discard(writes)  # files of rows that will not be journaled must not stay at their final names
             raise
         return results
 
-    def _render_alone(self, task: Task, writes: list[Future[Path]]) -> Result:
+    def _render_alone(self, task: Task, writes: list[Future[str]]) -> Result:
         """`_render`, where a row whose data breaks the code fails alone (#17.7) and the batch goes on."""
         try:
             return self._render(task, writes)
@@ -113,7 +120,7 @@ class Worker:
             problem = Problem(task.row.number, "", "", message[:500], "batch.internal_error")
             return Result(Entry(task.row.number, task.input_hash, "failed"), [problem])
 
-    def _render(self, task: Task, writes: list[Future[Path]]) -> Result:
+    def _render(self, task: Task, writes: list[Future[str]]) -> Result:
         """Merge, check and render one row; a row with blocking errors yields its problems and no files."""
         row = task.row
         record, path_problems = overlay(self.job.base, row.cells)
@@ -142,21 +149,20 @@ class Worker:
         self._sent.update((note.code, note.message) for note in fresh)
         return fresh
 
-    def _write(self, name: str, data: bytes, writes: list[Future[Path]]) -> Output:
-        writes.append(self._writer.submit(write_atomic, self.job.out_dir / name, data))
+    def _write(self, name: str, data: bytes, writes: list[Future[str]]) -> Output:
+        writes.append(self._writer.submit(self._store.write, name, data))
         return Output(name, sha256_hex(data), len(data))
+
+    def _discard(self, writes: list[Future[str]]) -> None:
+        """Wait for every write and remove the files that were written."""
+        for write in writes:
+            if write.exception() is None:
+                with suppress(OSError):
+                    self._store.remove(write.result())
 
 
 def _note(finding: Finding) -> Note:
     return Note(column_of(finding.path), finding.label, finding.message, finding.code, str(finding.severity))
-
-
-def _discard(writes: list[Future[Path]]) -> None:
-    """Wait for every write and remove the files that were written."""
-    for write in writes:
-        if write.exception() is None:
-            with suppress(OSError):
-                write.result().unlink(missing_ok=True)
 
 
 def column_of(pointer: str) -> str:

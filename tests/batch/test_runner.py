@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from conftest import docx_text, write_csv, write_xlsx
 
-from docgen.batch import run_batch, worker
+from docgen.batch import run_batch, storage
 from docgen.batch.manifest import JournalIndex
 from docgen.errors import OutputError, UsageError
 
@@ -146,13 +146,13 @@ def test_a_file_that_cannot_be_written_stops_the_run_and_journals_no_row_without
         written.append(path.name)
         return real_write(path, data)
 
-    real_write = worker.write_atomic
-    monkeypatch.setattr(worker, "write_atomic", write_atomic)
+    real_write = storage.write_atomic
+    monkeypatch.setattr(storage, "write_atomic", write_atomic)
     with pytest.raises(OutputError, match="磁盘已满"):
         run_batch("plan", rows, out, base=base_path, jobs=1)
     assert not out.exists()  # issue #11: a failed run rolls back, its journal and the rows it wrote included
 
-    monkeypatch.setattr(worker, "write_atomic", real_write)
+    monkeypatch.setattr(storage, "write_atomic", real_write)
     summary = run_batch("plan", rows, out, base=base_path, jobs=1, resume=True)
     assert (summary.skipped, summary.rendered) == (0, 12)
     assert len(JournalIndex(out)) == 12
