@@ -19,8 +19,10 @@ from docgen.context import build_context
 from docgen.draft import mark_docx, mark_pdf
 from docgen.errors import DataError
 from docgen.options import RenderOptions
+from docgen.pdf import TypesetResult
 from docgen.pdf.pdfa import creation_date, to_pdfa
 from docgen.render_docx import find_template, stamping
+from docgen.render_docx.closing import with_body_text
 from docgen.render_docx.compiled import CompiledTemplate
 from docgen.render_docx.imprint import on_even_page
 from docgen.rendered import Document, LayoutNote, Rendered, default_stem, document_properties, once
@@ -110,7 +112,10 @@ class Renderer:
             laid_out = None
             if kind.name in _IMPRINTED:  # placed by our engine's layout; its PDF is the one wanted when it is ours
                 layout = pdf_stage if pdf_stage is not None and not libreoffice else self._layout_stage()
-                docx, laid_out = on_even_page(docx, lambda data: layout(data, metadata=properties))
+                def typeset(data: bytes) -> TypesetResult:
+                    return layout(data, metadata=properties)
+                docx, laid_out = with_body_text(docx, typeset)
+                docx, laid_out = on_even_page(docx, typeset, laid_out)
             marked = mark_docx(docx) if draft else docx
             if pdf_stage is None:
                 return Document(kind.name, stem, marked), template_notes

@@ -229,7 +229,7 @@ PAGE_HEIGHT, TEXT_LEFT, TEXT_RIGHT = Mm(297).pt, Mm(28).pt, Mm(28 + 156).pt
 TEXT_BOTTOM = PAGE_HEIGHT - Mm(35).pt  # the foot of the 版心, from the top of the page
 
 
-@pytest.mark.parametrize(("name", "shared"), [("annual-plan", False), ("notice", True)])
+@pytest.mark.parametrize(("name", "shared"), [("annual-plan", True), ("notice", True)])
 def test_imprint_ends_on_the_last_line_of_the_last_page(name, shared):
     """The 版记 shares the last page with the text when that page is even, else it has an even page of its own."""
     pdf = _rendered(name).pdf
@@ -630,3 +630,29 @@ def test_table_column_name_of_1500_characters_renders_whole_issue_17_2():
     pdf = docgen.render(record, "notice", to=("pdf",)).documents[0].pdf
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert _compact(text).count("甲") == _compact(text).count("癸") == 150  # the sequence may span a page break
+
+
+def _lines(pdf: bytes, page: int) -> list[tuple[str, float, float]]:
+    """The text lines of a page, top to bottom: (text, top, bottom), words joined by their baseline."""
+    lines: dict[float, list[tuple]] = {}
+    for box in word_boxes(pdf, page):
+        lines.setdefault(round(box[4]), []).append(box)
+    return [("".join(b[0] for b in sorted(boxes, key=lambda b: b[1])), min(b[2] for b in boxes), bottom)
+            for bottom, boxes in sorted(lines.items())]
+
+
+def test_annual_plan_page_one_holds_the_body_and_the_signature():
+    """Bug: the 附件说明, 署名 and 成文日期 of the annual plan went to page 2, a page with a seal and no text,
+    leaving page 1 two-thirds empty; now page 1's lines are tightened (7.3.5.4: 调整行距) so it holds them all."""
+    pdf = _rendered("annual-plan").pdf
+    lines = [line for line in _lines(pdf, 0) if not line[0].startswith("—")]  # not the page number
+    texts = [text for text, _, _ in lines]
+    assert "2027年3月10日" in texts and "（此件公开发布）" in texts
+    assert any(text.startswith("附件：1.") for text in texts)
+    text_top = Mm(37).pt
+    filled = (lines[-1][2] - text_top) / (TEXT_BOTTOM - text_top)
+    assert filled > 0.9, f"page 1 filled to {filled:.0%} of the 版心"
+    body = [n for n, text in enumerate(texts) if text.startswith("现将")][0]
+    pitch = lines[body + 1][2] - lines[body][2]
+    assert 21 - 0.1 <= pitch < LINE - 1  # tighter than the grid, never below Word's single spacing
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 6

@@ -80,7 +80,8 @@ def typeset_data(
         flow.lay_out_section(section, index)
     decorate(flow.pages, document, paragraphs, diag)
     pdf = render(flow.pages, metadata, subsets)
-    return TypesetResult(pdf=pdf, pages=len(flow.pages), warnings=diag.warnings, frames=tuple(flow.frames))
+    return TypesetResult(pdf=pdf, pages=len(flow.pages), warnings=diag.warnings, frames=tuple(flow.frames),
+                         placements=tuple(flow.placements))
 
 
 @contextmanager

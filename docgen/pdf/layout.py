@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docgen.pdf.diagnostics import Diagnostics
-from docgen.pdf.model import Block, Paragraph, Section, Table
+from docgen.pdf.model import Block, Paragraph, Section, Table, Text
 from docgen.pdf.pages import Fill, Page, Rule, TextLine
 from docgen.pdf.paragraphs import ParagraphBox, ParagraphLayouter
+from docgen.pdf.result import Placement
 from docgen.pdf.tables import RowBox, TableBox, TablePlacer, measure_table, split_row
 
 
@@ -34,6 +35,7 @@ class Flow:
     _number: int = 0  # the page number printed on the current page
     _boxes: dict[int, ParagraphBox] = field(default_factory=dict)
     frames: list[tuple[int, bool]] = field(default_factory=list)  # per bottom frame: its page, alone on it
+    placements: list[Placement] = field(default_factory=list)  # per body paragraph and table: its pages
 
     # -- pages ---------------------------------------------------------------------------------------
 
@@ -128,8 +130,11 @@ class Flow:
                 self.new_page(natural=True)
                 before = 0.0
         self.y += before
+        first = len(self.pages)
         self._place_lines(box, top_rule, bottom_rule, head)
         self.y += after
+        text = any(isinstance(item, Text) and item.text.strip() for item in paragraph.inlines)
+        self.placements.append(Placement(fmt.style_id, first, len(self.pages), text))
 
     def _space_before(self, box: ParagraphBox, previous: Paragraph | None) -> float:
         fmt = box.fmt
@@ -279,10 +284,12 @@ class Flow:
         headers = [row for row in box.rows if row.header]
         headers = headers if len(headers) == _leading_headers(box) else headers[: _leading_headers(box)]
         placer = TablePlacer(box, self.page.setup.left + box.x, self.page.ops, self.diag)
+        first = len(self.pages)
         for row in box.rows:
             self._place_row(row, box, placer, headers)
         placer.flush()
         self._fresh = False
+        self.placements.append(Placement("", first, len(self.pages), True))
 
     def _place_row(self, row: RowBox, box: TableBox, placer: TablePlacer, headers: list[RowBox]) -> None:
         """Place one row, split between lines across as many pages as it needs.

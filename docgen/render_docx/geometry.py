@@ -9,8 +9,6 @@ sets, after rendering, what `docgen.context.notice` computed for the record:
 - each 署名 paragraph (style "Signature") with tabs, a row of joint issuers: centre tab stops at its names'
   centres (``signature_rows``); each other 署名: its right indent (``signature``), the 成文日期's
   (``date_right``) and, with a 附注 under it, keep-with-next;
-- the body's last paragraph (the one before the 附件说明/署名 block that keeps itself together): keep-with-next,
-  so the 署名 never stands alone on a page (GB/T 9704 7.3.5: 印章页不得无正文);
 - the 版记 (style "Imprint"): in the frame at the foot of the text area, between its rules (7.5). The rule
   above 抄送 is the top border of an empty line of its own, as wide as the 版心 (抄送's indents would shorten
   it). LibreOffice keeps one frame at an absolute position for the first of them and moves their borders into
@@ -30,7 +28,6 @@ from lxml import etree
 from docgen.pdf.ooxml import qn
 
 _SIGNATURE = "Signature"
-_BODY = "Body Text"
 _IMPRINT = "Imprint"
 _TEXT_WIDTH = 8844  # the 版心, 156 mm, in twips
 _THICK, _THIN = "8", "6"  # the 版记's rules in eighths of a point: 0.35 mm outside, 0.25 mm between
@@ -68,10 +65,8 @@ def apply(document: etree._Element, styles: Mapping[str, str], context: Mapping[
     signature = styles.get(_SIGNATURE)
     if signature is None:
         return
-    closing = [p for p in body.iterchildren(qn("w:p")) if _style(p) == signature]
-    _place_signatures(closing, notice)
-    if closing:
-        _keep_last_body_paragraph(closing[0], styles.get(_BODY))
+    # whether the 署名 fits under the body's last line is a matter of layout: see closing.py
+    _place_signatures([p for p in body.iterchildren(qn("w:p")) if _style(p) == signature], notice)
 
 
 def _table_blocks(notice: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -134,7 +129,7 @@ def _place_signatures(paragraphs: list[etree._Element], notice: Mapping[str, Any
             _right_indent(paragraph, stacked.pop(0)["right"])
         elif text == notice.get("date_text"):
             _right_indent(paragraph, notice["date_right"])
-            _keep_next(paragraph, bool(notice.get("note")))
+            keep_next(paragraph, bool(notice.get("note")))
 
 
 def _has_tab(paragraph: etree._Element) -> bool:
@@ -169,7 +164,8 @@ def _right_indent(paragraph: etree._Element, hundredths: int) -> None:
     ind.set(qn("w:rightChars"), str(int(hundredths)))
 
 
-def _keep_next(paragraph: etree._Element, on: bool) -> None:
+def keep_next(paragraph: etree._Element, on: bool) -> None:
+    """Set (or clear, with a ``w:val="0"`` that overrides the style) a paragraph's keep-with-next."""
     ppr = _ppr(paragraph)
     keep = ppr.find(qn("w:keepNext"))
     if keep is None and not on:
@@ -180,15 +176,6 @@ def _keep_next(paragraph: etree._Element, on: bool) -> None:
         keep.attrib.pop(qn("w:val"), None)
     else:
         keep.set(qn("w:val"), "0")
-
-
-def _keep_last_body_paragraph(first_closing: etree._Element, body_style: str | None) -> None:
-    """Keep-with-next on the paragraph before the closing block's own chain (blank lines, 附件说明)."""
-    node = first_closing.getprevious()
-    while node is not None and node.tag == qn("w:p") and _keeps(node):
-        node = node.getprevious()
-    if node is not None and node.tag == qn("w:p") and body_style is not None and _style(node) == body_style:
-        _keep_next(node, True)
 
 
 def _imprint(paragraphs: list[etree._Element]) -> None:
@@ -220,7 +207,8 @@ def _imprint(paragraphs: list[etree._Element]) -> None:
                 rule.set(qn(f"w:{name}"), value)
 
 
-def _keeps(paragraph: etree._Element) -> bool:
+def keeps(paragraph: etree._Element) -> bool:
+    """Whether a paragraph's own properties keep it with the next."""
     ppr = paragraph.find(qn("w:pPr"))
     keep = ppr.find(qn("w:keepNext")) if ppr is not None else None
     return keep is not None and keep.get(qn("w:val"), "1") not in ("0", "false", "off")

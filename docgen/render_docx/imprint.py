@@ -28,9 +28,14 @@ _BEFORE_TITLE_PAGE = (*_BEFORE_TYPE, "type", "pgSz", "pgMar", "paperSrc", "pgBor
                       "cols", "formProt", "vAlign", "noEndnote")
 
 
-def on_even_page(docx: bytes, typeset: Callable[[bytes], TypesetResult]) -> tuple[bytes, TypesetResult]:
-    """``docx`` with its 版记 on an even page, and its typeset result (the one of the final docx)."""
-    result = typeset(docx)
+def on_even_page(
+    docx: bytes, typeset: Callable[[bytes], TypesetResult], result: TypesetResult | None = None
+) -> tuple[bytes, TypesetResult]:
+    """``docx`` with its 版记 on an even page, and its typeset result (the one of the final docx).
+
+    ``result``: ``docx`` typeset already (it is typeset here otherwise).
+    """
+    result = result or typeset(docx)
     if not result.frames:
         return docx, result
     page, alone = result.frames[-1]

@@ -1,0 +1,32 @@
+"""Where the 署名 may go (docgen/render_docx/closing.py), judged from the engine's placements alone."""
+
+from __future__ import annotations
+
+from docgen.pdf.result import Placement
+from docgen.render_docx.closing import has_body_text, leaves_body_behind
+
+BODY = [Placement("Title", 1, 1, True), Placement("Addressee", 1, 1, True), Placement("BodyText", 1, 1, True)]
+CLOSING = {"Signature", "AttachmentNote"}
+
+
+def test_signature_under_the_body_on_its_page():
+    placed = [*BODY, Placement("", 1, 1, False), Placement("Signature", 1, 1, True)]
+    assert has_body_text(placed, "Signature", CLOSING)
+
+
+def test_signature_pushed_with_the_attachment_note_onto_a_page_without_body_text():
+    placed = [*BODY, Placement("", 1, 1, False), Placement("AttachmentNote", 2, 2, True),
+              Placement("", 2, 2, False), Placement("Signature", 2, 2, True)]
+    assert not has_body_text(placed, "Signature", CLOSING)
+
+
+def test_body_split_across_the_page_end_goes_with_the_signature():
+    placed = [*BODY[:2], Placement("BodyText", 1, 2, True), Placement("Signature", 2, 2, True)]
+    assert has_body_text(placed, "Signature", CLOSING)
+    assert leaves_body_behind(placed, "Signature", "Addressee")
+
+
+def test_a_short_body_moved_whole_leaves_nothing_behind():
+    """Moving the only body paragraph would leave page 1 with the title and the 主送机关 alone."""
+    placed = [*BODY[:2], Placement("BodyText", 2, 2, True), Placement("Signature", 2, 2, True)]
+    assert not leaves_body_behind(placed, "Signature", "Addressee")
