@@ -131,20 +131,53 @@ def test_agreement_seals_press_each_partys_name_and_signatures_sign() -> None:
         assert (y0 + y1) / 2 == pytest.approx((first[2] + first[4]) / 2, abs=2 * MM)
 
 
-def test_qr_code_decodes_to_the_kind_and_the_records_hash() -> None:
+def _decoded_qr(pdf: bytes, page: int) -> str:
     zxingcpp = pytest.importorskip("zxingcpp")
-    document = _notice(qr_code=True)
-    expected = qr.payload("notice", docgen.validate(_joint_notice(), "notice").source.sha256)
+    png = subprocess.run(["pdftoppm", "-r", "300", "-f", str(page + 1), "-l", str(page + 1), "-png", "-"],
+                         input=pdf, capture_output=True, check=True).stdout
+    [code] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    return code.text
+
+
+def _qr_box(pdf: bytes) -> tuple[int, tuple[float, float, float, float]]:
+    """The last page and the QR code's box on it: the last image drawn there."""
     from pypdf import PdfReader
 
-    last = len(PdfReader(io.BytesIO(document.pdf)).pages)
-    png = subprocess.run(["pdftoppm", "-r", "300", "-f", str(last), "-l", str(last), "-png", "-"],
-                         input=document.pdf, capture_output=True, check=True).stdout
-    image = Image.open(io.BytesIO(png))
-    [code] = zxingcpp.read_barcodes(image)
-    assert code.text == expected
-    *_, (x0, y0, x1, y1, _) = image_boxes(document.pdf, last - 1)
-    width, height = 595.3, 841.9
-    assert (width - x1, height - y1) == pytest.approx((6 * MM, 6 * MM), abs=0.5)  # bottom-right corner
-    assert x0 > width - 26 * MM  # in the right margin, outside the 版心
+    last = len(PdfReader(io.BytesIO(pdf)).pages) - 1
+    *_, (x0, y0, x1, y1, _) = image_boxes(pdf, last)
+    return last, (x0, y0, x1, y1)
+
+
+TEXT_LEFT, TEXT_RIGHT, TEXT_BOTTOM, PAGE_BOTTOM = 28 * MM, (28 + 156) * MM, (37 + 225) * MM, 297 * MM
+
+
+def _assert_in_bottom_margin_clear_of_everything(pdf: bytes, page: int, box: tuple[float, ...]) -> None:
+    """Under the 版心 (4 mm), at least 10 mm above the paper's edge, within the 版心's width, over nothing."""
+    x0, y0, x1, y1 = box
+    assert y0 == pytest.approx(TEXT_BOTTOM + 4 * MM, abs=0.5 * MM) and y1 <= PAGE_BOTTOM - 10 * MM
+    assert TEXT_LEFT - 0.5 <= x0 and x1 <= TEXT_RIGHT + 0.5
+    for word in word_boxes(pdf, page):  # the page number, the 版记, any text
+        assert word[3] <= x0 or word[1] >= x1 or word[4] <= y0 or word[2] >= y1, f"QR code over {word[0]}"
+    for other in image_boxes(pdf, page)[:-1]:  # seals
+        assert other[2] <= x0 or other[0] >= x1 or other[3] <= y0 or other[1] >= y1, "QR code over a seal"
+
+
+def test_qr_code_decodes_to_the_kind_and_the_records_hash() -> None:
+    """The notice's last page is the 版记's (even, numbered at the left): the code is centred under the 版心."""
+    document = _notice(qr_code=True)
+    expected = qr.payload("notice", docgen.validate(_joint_notice(), "notice").source.sha256)
+    last, box = _qr_box(document.pdf)
+    assert _decoded_qr(document.pdf, last) == expected
+    _assert_in_bottom_margin_clear_of_everything(document.pdf, last, box)
+    assert (box[0] + box[2]) / 2 == pytest.approx((TEXT_LEFT + TEXT_RIGHT) / 2, abs=0.5 * MM)
     assert len(_anchors(document.data)) == 3
+
+
+def test_qr_code_of_a_form_flush_right_under_the_text_area() -> None:
+    """Forms centre their page numbers: the code stands at the 版心's right edge, clear of the number."""
+    source = EXAMPLES / "agreement-two-party.json"
+    document = docgen.render(source, "agreement", to=["docx", "pdf"], qr=True).documents[0]
+    last, box = _qr_box(document.pdf)
+    assert _decoded_qr(document.pdf, last) == qr.payload("agreement", docgen.validate(source, "agreement").source.sha256)
+    _assert_in_bottom_margin_clear_of_everything(document.pdf, last, box)
+    assert box[2] == pytest.approx(TEXT_RIGHT, abs=0.5 * MM)

@@ -11,7 +11,8 @@ the first 署名 is on a page without body text:
    set at a tighter exact line pitch: the loosest, in half points, that brings the block back under the body
    (7.3.5.4: 调整行距), down to about Word's single spacing for 三号 (16 pt × 1.3). The empty lines right
    above the 署名 keep the grid's height: the seal hangs from the 署名 and must not cover the 附件说明 above
-   them (7.3.5.1: 印章顶端应当上距正文或附件说明一行之内);
+   them (7.3.5.1: 印章顶端应当上距正文或附件说明一行之内), and the seal moves up with its 署名's text, which a
+   shorter line centres higher, so the 署名 stays under the seal's centre;
 3. when even that does not fit, step 1's layout it is.
 
 Only ``w:spacing`` and ``w:snapToGrid`` of those paragraphs change, which Word, LibreOffice and docgen's engine
@@ -38,6 +39,8 @@ _SIGNATURE, _TITLE, _NOTE, _LABEL = "Signature", "Title", "Attachment Note", "At
 _ADDRESSEE = "Addressee"
 _TIGHTEST = 21.0  # points: about Word's single spacing of a 三号 (16 pt) line, 16 × 1.3
 _STEP = 0.5
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_EMU_PER_POINT = 12700
 _BEFORE_SNAP = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
                 "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
                 "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd")
@@ -160,6 +163,8 @@ def _tightened(document: etree._Element, styles: dict[str, str], pitch: float, g
                 spacing.set(qn(f"w:{side}"), str(round(int(value) * pitch / grid)))
         if _style(paragraph) == title:
             continue  # a 二号 title keeps its own line height
+        if _style(paragraph) == signature:
+            _raise_anchors(paragraph, (grid - pitch) / 2)
         spacing.set(qn("w:line"), str(round(pitch * 20)))
         spacing.set(qn("w:lineRule"), "exact")
         snap = ppr.find(qn("w:snapToGrid"))
@@ -167,6 +172,12 @@ def _tightened(document: etree._Element, styles: dict[str, str], pitch: float, g
             snap = insert_child(ppr, "snapToGrid", after=_BEFORE_SNAP)
         snap.set(qn("w:val"), "0")
     return tightened
+
+
+def _raise_anchors(paragraph: etree._Element, points: float) -> None:
+    """Move the pictures hung from ``paragraph`` (its seal) up with its text, which a shorter line centres higher."""
+    for offset in paragraph.iterfind(f".//{_WP}positionV[@relativeFrom='paragraph']/{_WP}posOffset"):
+        offset.text = str(int(offset.text or "0") - round(points * _EMU_PER_POINT))
 
 
 def _above_signature(rest: list[etree._Element], signature: str | None) -> bool:

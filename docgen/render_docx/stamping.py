@@ -8,7 +8,10 @@
 - **Agreement**: each party's seal centred in its 盖章 cell on the first line of the party's name, pressing it;
   its signature image inline under the 签字 label. The template's rows are 45 mm tall, room for a 40 mm seal
   whether it is printed here or pressed by hand.
-- **QR code** (``docgen.qr``): in the bottom-right corner of the last page, in the margin outside the 版心.
+- **QR code** (``docgen.qr``): on the last page, in the bottom margin 4 mm under the 版心 (a 16 mm code ends
+  15 mm above the paper's edge, well inside what printers print), flush with the 版心's right edge, or centred
+  under it where a page number stands at the right (a notice's odd pages): so it never covers text, the seal or
+  the page number. For a notice that is right under the 版记, whose page is even (numbered at the left).
 
 Placement reads the rendered paragraphs (right indents, tab stops, the section's grid), so it follows what the
 template and the geometry step set rather than repeating their numbers.
@@ -39,7 +42,7 @@ SEAL_BELOW_TOP_MM = 2.0  # seal centre below the top of its 署名 line: a quart
 NAME_LINE_MM = 5.0  # a line of 五号 (10.5 pt) table text: the seal is centred on the name's first line
 SIGNATURE_BOX_MM = (36.0, 13.0)
 QR_MM = 16.0
-QR_EDGE_MM = 6.0  # from the page's bottom and right edges: inside the 26 mm right margin, below the page number
+QR_BELOW_TEXT_MM = 4.0  # the QR code's top under the foot of the 版心: in the 35 mm bottom margin, clear of the edge
 _CHAR_TWIPS = 320  # a 3号 (16 pt) character
 _PARTY_TITLES = {"甲方": "party_a", "乙方": "party_b", "丙方": "party_c"}
 
@@ -64,7 +67,7 @@ def stamp(data: bytes, kind: str, record: Mapping[str, Any], base_dir: Path, *, 
     elif kind == "agreement":
         _agreement(body, pictures, record["agreement"].get("seals", {}), base_dir)
     if qr is not None:
-        _qr(body, pictures, qr)
+        _qr(document, pictures, qr)
     buffer = io.BytesIO()
     document.save(buffer)
     return fixed_zip(buffer.getvalue())
@@ -200,19 +203,48 @@ def _cell_centre(row: etree._Element, index: int) -> float:
     return left + sum(widths[:index]) + widths[index] / 2
 
 
-def _qr(body: etree._Element, pictures: Pictures, png: bytes) -> None:
+def _qr(document: Any, pictures: Pictures, png: bytes) -> None:
+    body = document.element.body
     paragraphs = body.findall(qn("w:p"))
     if not paragraphs:
         return
     sect = _section(body)
     size = sect.find(qn("w:pgSz")) if sect is not None else None
+    margins = sect.find(qn("w:pgMar")) if sect is not None else None
     page_w = float(size.get(qn("w:w"), "11906")) if size is not None else 11906.0
     page_h = float(size.get(qn("w:h"), "16838")) if size is not None else 16838.0
+    left, right, bottom = (float(margins.get(qn(f"w:{side}"), "1440")) if margins is not None else 1440.0
+                           for side in ("left", "right", "bottom"))
     picture = Picture.of(png, "qr.png", width_mm=QR_MM)
-    edge = round(QR_EDGE_MM * EMU_PER_MM)
-    h = Axis("page", round(page_w * EMU_PER_TWIP) - edge - picture.cx)
-    v = Axis("page", round(page_h * EMU_PER_TWIP) - edge - picture.cy)
+    text_left, text_right = left * EMU_PER_TWIP, (page_w - right) * EMU_PER_TWIP
+    x = {"right": text_right - picture.cx, "center": (text_left + text_right - picture.cx) / 2, "left": text_left}
+    h = Axis("page", round(x[_free_side(document)]))
+    v = Axis("page", round((page_h - bottom) * EMU_PER_TWIP + QR_BELOW_TEXT_MM * EMU_PER_MM))
     pictures.anchored(paragraphs[-1], picture, h, v, "核验二维码")
+
+
+def _free_side(document: Any) -> str:
+    """Where in the bottom margin no page number stands: right, else centre, else left (of the 版心).
+
+    A notice numbers odd pages at the right and even ones at the left (GB/T 9704 7.5); the forms centre them.
+    """
+    section = document.sections[-1]
+    footers = [section.footer, section.first_page_footer]
+    if document.settings.odd_and_even_pages_header_footer:
+        footers.append(section.even_page_footer)
+    defined = [footer for footer in footers if not footer.is_linked_to_previous]  # reading others would add them
+    used = {_alignment(paragraph) for footer in defined for paragraph in footer.paragraphs
+            if "PAGE" in "".join(paragraph._p.xpath(".//w:instrText/text() | .//w:fldSimple/@w:instr"))}
+    return next((side for side in ("right", "center", "left") if side not in used), "right")
+
+
+def _alignment(paragraph: Any) -> str:
+    """A paragraph's alignment as set on it or inherited from its styles: left, center or right."""
+    alignment, style = paragraph.alignment, paragraph.style
+    while alignment is None and style is not None:
+        alignment, style = style.paragraph_format.alignment, style.base_style
+    name = str(alignment).split(".")[-1].split(" ")[0].lower() if alignment is not None else "left"
+    return name if name in ("center", "right") else "left"
 
 
 def _style(paragraph: etree._Element) -> str | None:
