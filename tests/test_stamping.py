@@ -155,7 +155,7 @@ def _assert_in_bottom_margin_clear_of_everything(pdf: bytes, page: int, box: tup
     """Under the 版心 (4 mm), at least 10 mm above the paper's edge, within the 版心's width, over nothing."""
     x0, y0, x1, y1 = box
     assert y0 == pytest.approx(TEXT_BOTTOM + 4 * MM, abs=0.5 * MM) and y1 <= PAGE_BOTTOM - 10 * MM
-    assert TEXT_LEFT - 0.5 <= x0 and x1 <= TEXT_RIGHT + 0.5
+    assert x0 >= TEXT_LEFT - 0.5 and x1 <= TEXT_RIGHT + 0.5
     for word in word_boxes(pdf, page):  # the page number, the 版记, any text
         assert word[3] <= x0 or word[1] >= x1 or word[4] <= y0 or word[2] >= y1, f"QR code over {word[0]}"
     for other in image_boxes(pdf, page)[:-1]:  # seals

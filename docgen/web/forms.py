@@ -2,8 +2,9 @@
 
 Every input is named by the JSON Pointer of its field, so findings land under their fields and a posted
 form turns back into the record without per-section code. Widgets follow the schema: enums and profile
-lists become drop-downs, ``format: date`` a date input, ``format: yuan`` a money input, arrays of objects
-editable tables, objects fieldsets.
+lists become drop-downs, ``format: date`` a date input, ``format: yuan`` a money input, ``format: percent`` a
+percentage input (the record keeps the fraction: 50 shown, 0.5 stored), arrays of objects editable tables, objects
+fieldsets.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from typing import Any
 from docgen.findings import Finding
 from docgen.policies import DEFAULT_POLICY, all_policies, load_policy
 from docgen.schemas import Kind, escape, kinds, label_for, split_pointer
-from docgen.web.records import is_money, money_text, parse_date_text, parse_money, schema_for
+from docgen.web.records import (
+    is_money,
+    is_percent,
+    money_text,
+    parse_date_text,
+    parse_money,
+    parse_percent,
+    percent_text,
+    schema_for,
+)
 
 ROW = "__i__"  # the row index placeholder in a table's template row
 ROW_MARK = "{row}"  # value of the hidden input that keeps an empty row
@@ -48,7 +58,7 @@ class Input:
     label: str
     help: str
     required: bool
-    widget: str  # text, date, money, integer, number, bool, select
+    widget: str  # text, date, money, percent, integer, number, bool, select
     value: str = ""
     choices: list[tuple[str, str]] = field(default_factory=list)
 
@@ -179,6 +189,8 @@ def _input(pointer: str, schema: dict[str, Any], value: Any, required: bool, rec
 def _widget(schema: dict[str, Any]) -> str:
     if is_money(schema):
         return "money"
+    if is_percent(schema):
+        return "percent"
     if schema.get("format") == "date":
         return "date"
     return {"integer": "integer", "number": "number", "boolean": "bool"}.get(str(schema.get("type")), "text")
@@ -211,6 +223,8 @@ def _text(schema: dict[str, Any], value: Any) -> str:
         return ""
     if is_money(schema):
         return money_text(value)
+    if is_percent(schema) and not isinstance(value, str | bool):
+        return percent_text(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -249,6 +263,8 @@ def _value(schema: dict[str, Any], text: str) -> tuple[Any, str | None]:
     try:
         if is_money(schema):
             return str(parse_money(text)), None
+        if is_percent(schema):
+            return parse_percent(text), None
         if schema.get("format") == "date":
             return parse_date_text(text), None
         kind = schema.get("type")

@@ -35,6 +35,35 @@ def is_money(node: dict[str, Any]) -> bool:
     return node.get("format") == "yuan"
 
 
+def is_percent(node: dict[str, Any]) -> bool:
+    """True for a ratio kept as a fraction and shown as a percentage (format ``percent``)."""
+    return node.get("format") == "percent"
+
+
+def percent_text(value: Any) -> str:
+    """A stored fraction as the percentage people write, without the sign: 0.5 → 50, 0.125 → 12.5."""
+    number = Decimal(str(value)) * 100  # the store's JSON keeps it as a float: 0.3 is "0.3", not 0.299…
+    text = format(number.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_percent(text: str) -> Decimal:
+    """A percentage typed by a person (50, 50%, 12.5 %) as the fraction stored (0.5, 0.125).
+
+    Raises:
+        ValueError: With a Chinese message, for anything that is not a number, and for a bare number between 0
+            and 1 (0.5 is the record's way of writing 50%: refused rather than read as 0.5%).
+    """
+    signed = text.strip().endswith(("%", "％"))
+    try:
+        number = Decimal(text.strip().rstrip("%％").strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"「{text}」不是百分数；如 50 即 50%") from None
+    if not signed and 0 < number < 1:  # the fraction the record keeps, typed by someone who knows the file
+        raise ValueError(f"「{text}」像是小数：请按百分数填写，如 50 即 50%；确为 {text}% 请写 {text}%")
+    return number / 100
+
+
 def parse_money(text: str) -> Decimal:
     """An amount typed by a person, in 元: thousands separators, ¥, 元 and 万元 are understood.
 

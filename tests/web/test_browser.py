@@ -346,3 +346,32 @@ def test_an_agency_clerk_manages_users_and_a_disabled_user_is_signed_out(server,
     assert colleague.locator("p.error").inner_text() == "用户名或密码不正确"
     clerk.context.close()
     colleague.context.close()
+
+
+def test_settings_show_and_take_the_prepayment_ratio_as_a_percentage(server, browser):
+    """Bug: the settings page showed the stored fraction (0.5) under 预付款比例; it shows 50 %, takes 30 or
+    30%, keeps storing the fraction, and refuses a bare 0.3 (the file's way of writing 30 %) instead of 0.3 %."""
+    from docgen.web.store import Store, database_url
+
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    register(page, server, "经办员丙", role="agency")
+    page.goto(f"{server.url}/settings")
+    ratio = field(page, "/agreement/prepayment_ratio")
+    fill(page, {"/agreement/prepayment_ratio": "50%"})
+    save(page)
+    assert ratio.input_value() == "50"
+    unit = page.locator('[data-pointer="/agreement/prepayment_ratio"] span.unit')
+    assert unit.inner_text() == "%" and unit.is_visible()
+    stored = Store(database_url(server.data)).setting("agency")
+    assert str(stored["prepayment_ratio"]) == "0.5"
+
+    fill(page, {"/agreement/prepayment_ratio": "30"})
+    save(page)
+    assert ratio.input_value() == "30"
+    assert str(Store(database_url(server.data)).setting("agency")["prepayment_ratio"]) == "0.3"
+
+    fill(page, {"/agreement/prepayment_ratio": "0.3"})
+    page.click(".save-bar button.primary")
+    assert "请按百分数填写" in page.locator("ul.errors").inner_text()
+    context.close()
