@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
-
-from docgen.output import sha256_hex
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeGuard
 
 if TYPE_CHECKING:
     from docgen.batch.storage import Store
@@ -147,20 +145,19 @@ def _entry_at(fh: BinaryIO, offset: int) -> Entry:
     return Entry.from_dict(json.loads(fh.readline()))
 
 
-def is_done(entry: Entry | None, input_hash: str, store: Store) -> bool:
-    """True when ``entry`` rendered this very input and every output is in ``store`` with its recorded hash."""
-    if entry is None or entry.status != "ok" or entry.input != input_hash or not entry.outputs:
-        return False
-    return all(_intact(store, o) for o in entry.outputs)
+def done(store: Store, checks: Sequence[tuple[Entry | None, str]]) -> list[bool]:
+    """For each ``(entry, input hash)``: did the entry render this very input, every output intact in ``store``?
+
+    Intact: there, with its recorded size and SHA-256. The outputs of all the rows are checked in one call, which
+    a URL store answers with concurrent reads (one request after the other would make a resume crawl).
+    """
+    intact = iter(store.intact([o for entry, digest in checks if _rendered(entry, digest) for o in entry.outputs]))
+    # the inner list takes every answer of the row, so that the next row gets its own
+    return [_rendered(entry, digest) and all([next(intact) for _ in entry.outputs]) for entry, digest in checks]
 
 
-def _intact(store: Store, output: Output) -> bool:
-    try:
-        if store.size(output.file) != output.bytes:
-            return False
-        return sha256_hex(store.read(output.file)) == output.sha256
-    except OSError:
-        return False
+def _rendered(entry: Entry | None, input_hash: str) -> TypeGuard[Entry]:
+    return entry is not None and entry.status == "ok" and entry.input == input_hash and bool(entry.outputs)
 
 
 def write_summary(out_dir: Path, header: dict[str, Any], rows: Iterable[int]) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -50,6 +51,7 @@ ProgressCallback = Callable[[int, int | None, int], None]  # (rows done, total, 
 CHUNK = 8  # rows per task: enough to amortise inter-process traffic, small enough to balance the load
 DASK_CHUNK = 16  # rows per Dask task: a task costs ~2 ms of scheduling and round trip (benchmarks/batch.py)
 EXECUTORS = ("local", "dask")
+RESUME_BLOCK = 64  # rows whose outputs at a URL are checked together on resume (a few MB read at once)
 
 
 @dataclass(slots=True)
@@ -218,6 +220,8 @@ def _fetcher(job: Job, remote: storage.UrlStore | None) -> Iterator[Callable[[st
     if remote is None:
         yield lambda name: job.out_dir / name
         return
+    for left in job.out_dir.glob(".rows-*"):  # of a run killed while merging (the folder lock is ours)
+        shutil.rmtree(left, ignore_errors=True)
     with tempfile.TemporaryDirectory(dir=job.out_dir, prefix=".rows-") as folder:
 
         def fetch(name: str) -> Path:
@@ -296,17 +300,29 @@ class _Run:
             journal.close()
 
     def _tasks(self, rows: Iterator[Row]) -> Iterator[Task]:
+        # On resume at a URL the outputs of a block of rows are checked together (concurrent reads); a folder is
+        # checked row by row, as before.
+        block = RESUME_BLOCK if self.done is not None and self.job.url is not None else 1
+        for named in _chunks(self._named(rows), block):
+            for task, done in zip(named, self._done(named), strict=True):
+                if done:
+                    self.summary.skipped += 1
+                    self._tick()
+                    continue
+                yield task
+
+    def _named(self, rows: Iterator[Row]) -> Iterator[Task]:
         for row in rows:
             self.numbers.append(row.number)
             self.summary.total += 1
             stem = self.namer.stem(row.number, {**self.flat_base, **row.cells})
-            input_hash = _sha256(f"{self.run_key}\n{stem}\n{canonical(row.cells)}")
-            previous = self.done.get(row.number) if self.done is not None else None
-            if manifest.is_done(previous, input_hash, self.store):
-                self.summary.skipped += 1
-                self._tick()
-                continue
-            yield Task(row, stem, input_hash)
+            yield Task(row, stem, _sha256(f"{self.run_key}\n{stem}\n{canonical(row.cells)}"))
+
+    def _done(self, tasks: list[Task]) -> list[bool]:
+        """Which of ``tasks`` a resumed run keeps: journaled with this input, outputs intact."""
+        if self.done is None:
+            return [False] * len(tasks)
+        return manifest.done(self.store, [(self.done.get(task.row.number), task.input_hash) for task in tasks])
 
     def _in_process(self, tasks: Iterator[Task], journal: Journal) -> None:
         worker = Worker(self.job)

@@ -17,15 +17,15 @@ import hashlib
 import os
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from docgen.batch.manifest import remove_stale_temp_files
+from docgen.batch.manifest import Output, remove_stale_temp_files
 from docgen.errors import OutputError, UsageError
-from docgen.output import write_atomic
+from docgen.output import sha256_hex, write_atomic
 
 STATE_ENV = "DOCGEN_BATCH_STATE"  # folder under which the state folders of URL outputs go (default: user cache)
 _READ_CHUNK = 1 << 20
@@ -53,6 +53,9 @@ class Store(Protocol):
 
     def remove_temp_files(self) -> None:
         """Remove temporary files a killed writer left behind."""
+
+    def intact(self, outputs: Sequence[Output]) -> list[bool]:
+        """For each output: is it there with its recorded size and SHA-256?"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,18 @@ class LocalStore:
     def remove_temp_files(self) -> None:
         """See `Store.remove_temp_files`."""
         remove_stale_temp_files(self.folder)
+
+    def intact(self, outputs: Sequence[Output]) -> list[bool]:
+        """See `Store.intact`: one file after the other, the size first (a stat costs less than a read)."""
+        return [self._intact(output) for output in outputs]
+
+    def _intact(self, output: Output) -> bool:
+        try:
+            if self.size(output.file) != output.bytes:
+                return False
+            return sha256_hex(self.read(output.file)) == output.sha256
+        except OSError:
+            return False
 
 
 class UrlStore:
@@ -160,6 +175,13 @@ class UrlStore:
             for path in self.fs.glob(self._path(".*.part")):
                 self.fs.rm_file(path)
 
+    def intact(self, outputs: Sequence[Output]) -> list[bool]:
+        """See `Store.intact`: all the objects read at once (fsspec reads a list concurrently on object stores)."""
+        if not outputs:
+            return []
+        found = self.fs.cat([self._path(o.file) for o in outputs], on_error="return")
+        return [_matches(found.get(self._path(o.file)), o) for o in outputs]
+
     def upload(self, name: str, local: Path) -> None:
         """Copy a local file to ``name`` (streamed from disk; atomic as `write` is)."""
         try:
@@ -177,6 +199,10 @@ class UrlStore:
         with self.fs.open(self._path(name), "rb") as src, local.open("wb") as dst:
             shutil.copyfileobj(src, dst, _READ_CHUNK)
         return local
+
+
+def _matches(data: object, output: Output) -> bool:
+    return isinstance(data, bytes) and len(data) == output.bytes and sha256_hex(data) == output.sha256
 
 
 def location(out: str | Path, options: Mapping[str, Any] | None, state: str | Path | None, *,

@@ -11,10 +11,11 @@ import signal
 import subprocess
 import sys
 import uuid
+from contextlib import contextmanager
 
 import openpyxl
 import pytest
-from conftest import ROOT, write_csv
+from conftest import ROOT, kill_9_when_journaled, write_csv
 from pypdf import PdfReader
 
 from docgen.batch import cluster as cluster_module
@@ -156,6 +157,68 @@ def test_resume_after_the_cluster_is_lost_renders_only_what_is_missing(tmp_path,
     assert len([n for n in _objects(fs, f"{bucket}/out") if n.endswith(".docx")]) == 40
 
 
+def test_resume_after_the_batch_process_is_killed_renders_only_what_is_missing(tmp_path, base_path, cluster, s3,
+                                                                               bucket):
+    """The machine running ``docgen batch`` is lost mid-run (kill -9): its chunks still running are stopped by the
+    next run into the same URL, which renders only the rows not journaled."""
+    (options, fs), (address, local) = s3, cluster
+    rows, state = _rows(tmp_path, 64), tmp_path / "state"
+    command = [sys.executable, "-m", "docgen.batch", "application", str(rows), "-o", f"s3://{bucket}/out",
+               "--state", str(state), "--base", str(base_path), "--executor", "dask", "--scheduler", address]
+    with _fsspec_environment(options), _fsspec_on_workers(local, options):
+        assert kill_9_when_journaled(command, state, 16, seconds=60) == -signal.SIGKILL
+    before = len(set(_journaled(state)))
+    assert 16 <= before < 64, "the kill must land in the middle of the run"
+
+    summary = run_batch("application", rows, f"s3://{bucket}/out", base=base_path, executor="dask",
+                        scheduler=address, storage_options=options, state=state, resume=True)
+
+    assert summary.skipped >= before and summary.skipped + summary.rendered == 64
+    assert sorted(_journaled(state)) == list(range(2, 66))  # each row journaled exactly once
+    assert [n for n in _objects(fs, f"{bucket}/out") if n.endswith(".docx")] == [f"{r:05d}.docx" for r in range(2, 66)]
+
+
+@contextmanager
+def _fsspec_environment(options):
+    """fsspec's configuration through the environment, as an operator sets it for the command line."""
+    settings = {"FSSPEC_S3_KEY": options["key"], "FSSPEC_S3_SECRET": options["secret"],
+                "FSSPEC_S3_ENDPOINT_URL": options["client_kwargs"]["endpoint_url"], "AWS_DEFAULT_REGION": "us-east-1"}
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def _fsspec_on_workers(local, options):
+    """The same configuration on the cluster's workers, which the operator gives them too (README)."""
+    settings = {"key": options["key"], "secret": options["secret"],
+                "endpoint_url": options["client_kwargs"]["endpoint_url"]}
+    with distributed.Client(local) as client:
+        client.wait_for_workers(2, timeout=60)
+        client.run(_set_fsspec_config, settings)
+    try:
+        yield
+    finally:
+        with distributed.Client(local) as client:
+            client.run(_set_fsspec_config, None)
+
+
+def _set_fsspec_config(settings):
+    import fsspec.config
+
+    if settings is None:
+        fsspec.config.conf.pop("s3", None)
+    else:
+        fsspec.config.conf["s3"] = settings
+
+
 def test_a_failed_run_removes_the_objects_it_wrote(tmp_path, base_path, s3, bucket):
     options, fs = s3
     seen = []
@@ -175,12 +238,11 @@ def test_a_failed_run_removes_the_objects_it_wrote(tmp_path, base_path, s3, buck
 
 def test_the_command_line_reaches_s3_through_fsspec_s_environment(tmp_path, base_path, s3, bucket):
     options, fs = s3
-    env = {**os.environ, "FSSPEC_S3_KEY": "docgen-test", "FSSPEC_S3_SECRET": "docgen-test",
-           "FSSPEC_S3_ENDPOINT_URL": options["client_kwargs"]["endpoint_url"], "AWS_DEFAULT_REGION": "us-east-1",
-           "DOCGEN_BATCH_STATE": str(tmp_path / "states")}
     command = [sys.executable, "-m", "docgen.batch", "application", str(_rows(tmp_path, 3, bad={1})), "-o",
                f"s3://{bucket}/cli", "--base", str(base_path), "--jobs", "1"]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    with _fsspec_environment(options):
+        env = {**os.environ, "DOCGEN_BATCH_STATE": str(tmp_path / "states")}
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr  # exit 1: a row has errors
     assert f"错误见 s3://{bucket}/cli/errors.xlsx" in done.stdout
     assert _objects(fs, f"{bucket}/cli") == ["00002.docx", "00004.docx", "errors.csv", "errors.xlsx",
@@ -197,6 +259,11 @@ def test_a_file_url_writes_the_bytes_of_a_folder_and_keeps_the_journal_aside(tmp
     for name in ("00002.docx", "00003.docx", "00004.docx"):
         assert (tmp_path / "shared" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
     assert sorted(_journaled(tmp_path / "state")) == [2, 3, 4]
+    (tmp_path / "shared" / "00003.docx").write_bytes(b"edited")  # not what the journal recorded: rendered again
+    again = run_batch("application", rows, (tmp_path / "shared").as_uri(), base=base_path, jobs=1, resume=True,
+                      state=tmp_path / "state")
+    assert (again.skipped, again.rendered) == (2, 1)
+    assert (tmp_path / "shared" / "00003.docx").read_bytes() == (tmp_path / "local" / "00003.docx").read_bytes()
 
 
 def test_memory_urls_only_run_in_this_process(tmp_path, base_path):
