@@ -165,3 +165,27 @@ def test_line_relative_picture_follows_the_line_of_its_anchor() -> None:
     tail = next(box for box in word_boxes(result.pdf, 0) if box[0].endswith("尾"))
     assert x0 == pytest.approx(tail[3] - 12, abs=0.5)  # at the character after the anchor
     assert tail[2] - 12 < y0 <= tail[2] + 0.5  # the top of its line
+
+
+def test_pictures_prepared_once_draw_alike_in_every_document() -> None:
+    """Seals are decoded and deflated once per process (draw.PreparedImage) and copied into each document: a
+    document typeset after others that drew the same seals is byte-identical to its first typeset, each picture
+    with its soft mask."""
+    from pypdf import PdfReader
+
+    import docgen
+    from docgen.pdf import draw
+    from tests.conftest import ROOT
+
+    agreement = docgen.render(ROOT / "examples" / "agreement-three-party.json", "agreement", to=["docx"]).documents[0]
+    draw._float_image.cache_clear()
+    draw._inline_image.cache_clear()
+    first = typeset(agreement.data).pdf
+    typeset(agreement.data)
+    assert draw._float_image.cache_info().hits == 3  # the seals, floating
+    assert draw._inline_image.cache_info().hits == 3  # the signatures, inline
+    assert typeset(agreement.data).pdf == first
+    reader = PdfReader(io.BytesIO(first))
+    images = {name: xobject.get_object() for page in reader.pages
+              for name, xobject in page["/Resources"].get("/XObject", {}).items()}
+    assert len(images) == 6 and all("/SMask" in image for image in images.values())
