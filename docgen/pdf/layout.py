@@ -172,7 +172,9 @@ class Flow:
         if fmt.keep_lines or len(lines) == 1:
             height = box.height
         else:
-            height = sum(line.height for line in lines[:2]) if fmt.widow_control else lines[0].height
+            # the fewest lines that may start on this page: two, or all three of a paragraph that cannot split 2 + 1
+            first = (2 if len(lines) > 3 else len(lines)) if fmt.widow_control else 1
+            height = sum(line.height for line in lines[:first])
         if fmt.keep_next and following:
             height = box.height + fmt.space_after + self._first_line_height(following)
         return height
@@ -228,7 +230,8 @@ class Flow:
             if count == 1 and start == 0 and total_left > 1:
                 return 0
             if total_left - count == 1 and count >= 2:
-                return count - 1
+                # one line back to the next page, unless that leaves one alone here: then the whole paragraph
+                return count - 1 if count > 2 or start > 0 else 0
         return count
 
     def _decorate(self, box: ParagraphBox, top: float, first: bool, last: bool) -> None:

@@ -16,7 +16,16 @@ from pypdf import PdfReader
 from docgen.errors import InputError
 from docgen.pdf import TypesetResult, typeset
 from docgen.pdf.linebreak import NO_END, NO_START
-from tests.pdf.builders import add_xml, chinese_document, normalise, pages_text, pdftotext, text_positions, to_bytes
+from tests.pdf.builders import (
+    add_xml,
+    chinese_document,
+    lines_per_page,
+    normalise,
+    pages_text,
+    pdftotext,
+    text_positions,
+    to_bytes,
+)
 
 FOOTER_FIELDS = (
     '<w:p><w:pPr><w:jc w:val="center"/></w:pPr>'
@@ -253,3 +262,16 @@ def test_pdffonts_reports_every_font_embedded_and_subset() -> None:
         emb, sub, _uni = row[-5:-2]
         assert (emb, sub) == ("yes", "yes"), row
         assert "Helvetica" not in row[0]
+
+
+def test_a_three_line_paragraph_with_room_for_two_moves_whole_with_its_heading() -> None:
+    """Bug: with room for two of its three lines at the foot of a page, a paragraph kept one there (an orphan) and
+    moved two; Word and LibreOffice move all three, and the keep-with-next heading above them follows."""
+    document = chinese_document()
+    for _ in range(lines_per_page() - 3):  # room for the heading and two lines
+        document.add_paragraph("占位")
+    document.add_paragraph("小标题").paragraph_format.keep_with_next = True
+    document.add_paragraph("三行" + "工伤预防宣传培训" * 12)
+    first, second = (normalise(page) for page in pages_text(typeset(to_bytes(document)).pdf))
+    assert first.endswith("占位")
+    assert second.startswith("小标题三行工伤预防") and second.count("工伤预防宣传培训") == 12
