@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,20 @@ def test_a_long_budget_has_libreoffices_page_count_issue_15_3(items: int, tmp_pa
     """Issue #15.3: a 40-line budget gave 11 pages here and 12 in LibreOffice (rows without their rules' width)."""
     docx = long_budget_plan(items)
     assert typeset(docx).pages == libreoffice_pages(docx, tmp_path)
+
+
+def _signature_lines(pdf: PdfReader) -> list[str]:
+    """The lines of the last page that carry the 日期 of the signature block, spaces removed."""
+    text = pdf.pages[-1].extract_text()
+    return ["".join(line.split()) for line in text.splitlines() if "期" in line or line.strip() == "日"]
+
+
+@pytest.mark.parametrize("example", ["examples/acceptance-pass.json", "examples/acceptance-fail.json"])
+def test_the_acceptance_signature_date_sits_on_one_line_in_both_engines(example: str, tmp_path: Path) -> None:
+    """"日期：　　　　年　　月　　日" is 14 characters of 三号 in a block indented 3969 twips: with the body's
+    two-character first-line indent only 13.2 fit and 日 fell alone on the next line in both engines."""
+    docx = rendered("acceptance", example)
+    ours = _signature_lines(PdfReader(BytesIO(typeset(docx).pdf)))
+    libreoffice_pages(docx, tmp_path)
+    theirs = _signature_lines(PdfReader(tmp_path / "document.pdf"))
+    assert ours[-1:] == theirs[-1:] == ["日期：年月日"]
