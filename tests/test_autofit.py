@@ -10,6 +10,7 @@ from lxml import etree
 
 import docgen
 from docgen.render_docx.autofit import fit_tables, fitted
+from docgen.render_docx.textunits import splits_date, units, width
 from tests.conftest import ROOT
 
 TEXT_WIDTH = 8845  # the shipped templates' A4 text width, twips
@@ -29,7 +30,7 @@ def test_the_activity_table_gives_the_longest_texts_the_widest_columns_issue_15_
     table = next(t for t in plan_tables() if "组织形式" in [cell.text for cell in t.rows[0].cells])
     widths = dict(zip([cell.text for cell in table.rows[0].cells], grid(table), strict=True))
     assert sum(widths.values()) == TEXT_WIDTH
-    assert widths["组织形式"] == max(widths.values())
+    assert widths["组织形式"] == max(width for name, width in widths.items() if name != "时间")  # 时间: a whole date
     assert widths["组织形式"] >= 1400  # 25 mm: some ten characters a line of 五号
     assert min(widths.values()) >= 3 * 210 + 216  # three characters and the cell margins
 
@@ -105,3 +106,28 @@ def test_a_table_whose_rows_skip_grid_columns_keeps_its_widths() -> None:
     body = _body("<w:trPr><w:gridBefore w:val='1'/></w:trPr>")
     fit_tables(body, etree.fromstring(f'<w:styles xmlns:w="{W}"/>'))
     assert _grid(body) == [3000, 3000, 3000]
+
+
+def test_a_date_range_column_is_as_wide_as_a_date_with_its_connector() -> None:
+    """A typist writes "2027年10月19日至" on one line and the second date on the next: no date is split."""
+    table = next(t for t in plan_tables() if "讲师" in [cell.text for cell in t.rows[0].cells])
+    widths = dict(zip([cell.text for cell in table.rows[0].cells], grid(table), strict=True))
+    assert widths["时间"] >= width("2027年10月19日至") * 210 + 216
+
+
+def test_date_units_and_split_dates() -> None:
+    first, second = units("2027年4月12日至2027年4月14日")  # the first with the autospace before 2027
+    assert first == pytest.approx(width("2027年4月12日至") + 0.2) and second == width("2027年4月14日")
+    assert len(units("2027-04-12至2027-04-14")) == 2 and len(units("培训2027年4月")) == 3
+    assert splits_date("2027年4月12日至2027年4月14日", 11.0)  # "2027" fits after 至, 年 does not
+    assert not splits_date("2027年4月12日至2027年4月14日", first)
+    assert not splits_date("安全生产月宣传咨询日", 3.0)
+
+
+def test_a_narrow_column_gets_width_the_table_height_does_not_need() -> None:
+    """Column 0's cells are never the tallest: the shortest table leaves it at its minimum, three lines a cell;
+    moving width to it from column 1 saves its lines without making the table taller."""
+    em = 210
+    rows = [[(0, [[em] * 6]), (1, [[em] * 36])] for _ in range(3)]
+    widths = fitted([2 * em + 216, 2 * em + 216], rows, 12 * em + 432, em)
+    assert widths[0] >= 3 * em + 216

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from io import BytesIO
 
@@ -13,6 +14,7 @@ from docx.shared import Pt
 from pypdf import PdfReader
 
 from docgen.pdf import typeset
+from tests.conftest import ROOT
 from tests.pdf.builders import (
     add_xml,
     chinese_document,
@@ -344,3 +346,29 @@ def test_no_text_of_a_shipped_form_crosses_a_cell_border_issue_15_3(kind: str) -
             if any(x0 + 0.5 < x < x1 - 0.5 and top <= middle <= bottom for x, top, bottom in rules):
                 crossing.append((page + 1, text))
     assert crossing == []
+
+
+def _plan_dates() -> set[str]:
+    """The dates of the example plan's activities and courses, as the tables write them (2027年4月12日)."""
+    plan = json.loads((ROOT / "examples" / "project.json").read_text("utf-8"))["plan"]
+    rows = [*plan["publicity"]["online"], *plan["publicity"]["offline"], *plan["training"]]
+    return {f"{int(y)}年{int(m)}月{int(d)}日" for row in rows for key in ("date", "end_date")
+            for y, m, d in [row[key].split("-")]}
+
+
+def test_no_date_of_the_activity_and_training_tables_is_split_across_lines() -> None:
+    """A typist never breaks "2027年4月12日" after 2027 or 年: each record date is whole on one printed line.
+
+    Before the 时间 column was fitted to its dates, "2027年4月12日至2027年4月14日" took seven lines of three
+    characters ("2027 / 年4 / 月12 / 日至 / …").
+    """
+    pdf = typeset(rendered("plan", "examples/project.json")).pdf
+    lines: list[str] = []
+    for page in range(len(PdfReader(BytesIO(pdf)).pages)):
+        by_y: dict[float, list[tuple[float, str]]] = {}
+        for text, x, y in text_positions(pdf, page):
+            by_y.setdefault(round(y, 1), []).append((x, text))
+        lines += ["".join(text for _, text in sorted(parts)).replace(" ", "") for parts in by_y.values()]
+    dates = _plan_dates()
+    assert len(dates) == 14
+    assert [date for date in sorted(dates) if not any(date in line for line in lines)] == []

@@ -1,0 +1,89 @@
+"""The pieces a cell's text breaks into, as a typist sees them, for fitting list-table columns (issue #15.3).
+
+Both engines break CJK text between any two characters and keep a run of Latin letters and digits together, so
+"2027年4月12日" may break after 2027, 年, 4 or 月. A typist never splits a date: it is one *unit*, and so is a date
+followed by the 至 of a range (the range then reads "2027年4月12日至" / "2027年4月14日"). The engines cannot be told
+(LibreOffice would not follow a private rule), so the fitter gives a column the width of its longest unit and
+checks, with the engines' own greedy breaking, that no date of a column is split at the width it gets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from docgen.pdf.autospace import FRACTION, is_ideograph
+
+_CONNECTOR = "[至到~～—–]?"  # what joins the two dates of a range; it stays with the first date
+_DATE = (r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?"  # 2027年, 2027年4月, 2027年4月12日
+         r"|\d{1,2}月\d{1,2}日"  # 4月12日
+         r"|\d{4}[-./]\d{1,2}(?:[-./]\d{1,2})?")  # 2027-04-12, 2027.4
+_LATIN = r"[\x21-\x7e\u00a0-\u02ff]+"  # runs of Latin letters, digits and ASCII signs: never broken
+_SLACK = 0.5
+_LETTER = re.compile("[A-Za-z\u00a0-\u02ff]")
+DATE = re.compile(_DATE)
+_UNIT = re.compile(f"(?:{_DATE}){_CONNECTOR}|{_LATIN}")
+_WORD = re.compile(_LATIN)
+
+
+def width(text: str) -> float:
+    """Width in ems of ``text`` set alone."""
+    return sum(_advances(text))
+
+
+def units(text: str) -> list[float]:
+    """Widths in ems of the pieces of ``text`` a typist may break between: CJK characters and whole units."""
+    advances = _advances(text)
+    return [sum(advances[start:end]) for start, end in _spans(text, _UNIT)]
+
+
+def longest_unit(text: str) -> float:
+    """Width in ems of the longest unit of ``text`` (a date with its 至, a Latin word); 0 for plain CJK.
+
+    A unit with Latin letters gets half an em more: letters are not exactly half an em wide, digits are.
+    """
+    advances = _advances(text)
+    return max((sum(advances[match.start() : match.end()]) + (_SLACK if _LETTER.search(match.group()) else 0.0)
+                for match in _UNIT.finditer(text)), default=0.0)
+
+
+def splits_date(text: str, room: float) -> bool:
+    """Whether the engines' greedy breaking of ``text`` in lines ``room`` ems wide breaks inside a date."""
+    advances = _advances(text)
+    starts: set[int] = set()
+    x = 0.0
+    for start, end in _spans(text, _WORD):
+        wide = sum(advances[start:end])
+        if x + wide > room + 1e-6 and x > 0:
+            starts.add(start)
+            x = 0.0
+        x += wide
+    return any(match.start() < start < match.end() for match in DATE.finditer(text) for start in starts)
+
+
+def _advances(text: str) -> list[float]:
+    """Each character's advance in ems: full-width characters one, the others half.
+
+    Plus the engines' autospace before a change between ideographs and Latin letters or digits
+    (docgen.pdf.autospace, as LibreOffice does): "2027年4月12日" is 8 ems, not 7.
+    """
+    advances = [1.0 if ord(char) > 0x2E7F else 0.5 for char in text]
+    for k in range(len(text) - 1):
+        here, after = text[k], text[k + 1]
+        if (is_ideograph(here) and _latin(after)) or (_latin(here) and is_ideograph(after)):
+            advances[k] += FRACTION
+    return advances
+
+
+def _latin(char: str) -> bool:
+    return char.isalnum() and ord(char) < 0x2E80
+
+
+def _spans(text: str, unit: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of the matches of ``unit`` and of the single characters between them, in order."""
+    at = 0
+    for match in unit.finditer(text):
+        yield from ((k, k + 1) for k in range(at, match.start()))
+        yield match.start(), match.end()
+        at = match.end()
+    yield from ((k, k + 1) for k in range(at, len(text)))
