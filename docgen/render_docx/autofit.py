@@ -2,10 +2,11 @@
 
 A *list table* is one whose first row is a repeating heading row (``w:tblHeader``): a heading, then one row per
 record (activities, courses, risks, the budget). The template cannot know how long each record's texts are,
-so it leaves these widths to us: after rendering, each column gets at least its longest unbreakable word and
-its heading on one line, and the rest of the table's width goes to the columns in proportion to what their
-longest paragraph still wants, as Word's "AutoFit to contents" shares it. Form tables (no heading row: the
-申请表's label/value grid) keep the widths their author drew.
+so it leaves these widths to us: after rendering, each column gets at least its heading on one line and its
+longest unit (a Latin word, or a date with the 至 of a range: docgen.render_docx.textunits), and each further
+em goes where it makes the table shortest. Then widths move between columns while that saves whole cell lines
+and the table grows at most one line in 40, and a column that would still break a date inside is narrowed to
+where none breaks. Form tables (no heading row: the 申请表's label/value grid) keep the widths their author drew.
 
 The widths are written as plain grid and cell widths (fixed layout), so Word, LibreOffice and docgen's engine
 all lay out the same columns and their page counts stay comparable. Why not ``w:tblLayout autofit`` in the
