@@ -32,7 +32,15 @@ from docgen.pdf import TypesetResult
 from docgen.pdf.ooxml import qn
 from docgen.pdf.result import Placement
 from docgen.render_docx import _zip
-from docgen.render_docx.geometry import insert_child, keep_next, keeps, style_ids
+from docgen.render_docx.geometry import (
+    insert_child,
+    keep_next,
+    keeps,
+    paragraph_properties,
+    style_ids,
+    style_of,
+    text_of,
+)
 
 _DOCUMENT, _STYLES = "word/document.xml", "word/styles.xml"
 _SIGNATURE, _TITLE, _NOTE, _LABEL = "Signature", "Title", "Attachment Note", "Attachment Label"
@@ -132,7 +140,7 @@ def _main_text(body: etree._Element, styles: dict[str, str]) -> list[etree._Elem
     title, label = styles.get(_TITLE), styles.get(_LABEL)
     found: list[etree._Element] = []
     for paragraph in body.iterchildren(qn("w:p")):
-        style = _style(paragraph)
+        style = style_of(paragraph)
         if not found and (title is None or style != title):
             continue
         ppr = paragraph.find(qn("w:pPr"))
@@ -153,7 +161,7 @@ def _tightened(document: etree._Element, styles: dict[str, str], pitch: float, g
     for n, paragraph in enumerate(paragraphs):
         if _above_signature(paragraphs[n:], signature):
             continue  # the seal's room keeps the grid's height
-        ppr = _ppr(paragraph)
+        ppr = paragraph_properties(paragraph)
         spacing = ppr.find(qn("w:spacing"))
         if spacing is None:
             spacing = insert_child(ppr, "spacing", after=(*_BEFORE_SNAP, "snapToGrid"))
@@ -161,9 +169,9 @@ def _tightened(document: etree._Element, styles: dict[str, str], pitch: float, g
             value = spacing.get(qn(f"w:{side}"))
             if value is not None:
                 spacing.set(qn(f"w:{side}"), str(round(int(value) * pitch / grid)))
-        if _style(paragraph) == title:
+        if style_of(paragraph) == title:
             continue  # a 二号 title keeps its own line height
-        if _style(paragraph) == signature:
+        if style_of(paragraph) == signature:
             _raise_anchors(paragraph, (grid - pitch) / 2)
         spacing.set(qn("w:line"), str(round(pitch * 20)))
         spacing.set(qn("w:lineRule"), "exact")
@@ -183,9 +191,9 @@ def _raise_anchors(paragraph: etree._Element, points: float) -> None:
 def _above_signature(rest: list[etree._Element], signature: str | None) -> bool:
     """Whether ``rest[0]`` is one of the empty lines right above a 署名."""
     for paragraph in rest:
-        if _style(paragraph) == signature:
+        if style_of(paragraph) == signature:
             return paragraph is not rest[0]
-        if _text(paragraph).strip():
+        if text_of(paragraph).strip():
             return False
     return False
 
@@ -195,11 +203,11 @@ def _body_kept(document: etree._Element, signature: str) -> etree._Element:
     kept = copy.deepcopy(document)
     body = kept.find(qn("w:body"))
     assert body is not None
-    first = next((p for p in body.iterchildren(qn("w:p")) if _style(p) == signature), None)
+    first = next((p for p in body.iterchildren(qn("w:p")) if style_of(p) == signature), None)
     node = first.getprevious() if first is not None else None
     while node is not None and node.tag == qn("w:p") and keeps(node):
         node = node.getprevious()
-    while node is not None and node.tag == qn("w:p") and not _text(node).strip():
+    while node is not None and node.tag == qn("w:p") and not text_of(node).strip():
         keep_next(node, True)
         node = node.getprevious()
     if node is not None and node.tag == qn("w:p"):
@@ -217,19 +225,3 @@ def _with_document(parts: dict[str, bytes], document: etree._Element) -> bytes:
     data[_DOCUMENT] = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
     return _zip.pack([_zip.compress(name, content) for name, content in data.items()])
 
-
-def _ppr(paragraph: etree._Element) -> etree._Element:
-    ppr = paragraph.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = etree.Element(qn("w:pPr"))
-        paragraph.insert(0, ppr)
-    return ppr
-
-
-def _style(paragraph: etree._Element) -> str | None:
-    style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    return style.get(qn("w:val")) if style is not None else None
-
-
-def _text(paragraph: etree._Element) -> str:
-    return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))

@@ -61,12 +61,12 @@ def apply(document: etree._Element, styles: Mapping[str, str], context: Mapping[
     _fit_tables(body, _table_blocks(notice))
     imprint = styles.get(_IMPRINT)
     if imprint is not None:
-        _imprint([p for p in body.iterchildren(qn("w:p")) if _style(p) == imprint])
+        _imprint([p for p in body.iterchildren(qn("w:p")) if style_of(p) == imprint])
     signature = styles.get(_SIGNATURE)
     if signature is None:
         return
     # whether the 署名 fits under the body's last line is a matter of layout: see closing.py
-    _place_signatures([p for p in body.iterchildren(qn("w:p")) if _style(p) == signature], notice)
+    _place_signatures([p for p in body.iterchildren(qn("w:p")) if style_of(p) == signature], notice)
 
 
 def _table_blocks(notice: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -120,7 +120,7 @@ def _place_signatures(paragraphs: list[etree._Element], notice: Mapping[str, Any
     rows = list(notice.get("signature_rows", []))
     stacked = list(notice.get("signature", []))
     for paragraph in paragraphs:
-        text = _text(paragraph)
+        text = text_of(paragraph)
         if _has_tab(paragraph):
             if rows:
                 row = rows.pop(0)
@@ -137,7 +137,7 @@ def _has_tab(paragraph: etree._Element) -> bool:
 
 
 def _centre_tabs(paragraph: etree._Element, positions: list[int]) -> None:
-    ppr = _ppr(paragraph)
+    ppr = paragraph_properties(paragraph)
     tabs = ppr.find(qn("w:tabs"))
     if tabs is None:
         tabs = insert_child(ppr, "tabs", after=("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
@@ -154,7 +154,7 @@ def _centre_tabs(paragraph: etree._Element, positions: list[int]) -> None:
 
 
 def _right_indent(paragraph: etree._Element, hundredths: int) -> None:
-    ppr = _ppr(paragraph)
+    ppr = paragraph_properties(paragraph)
     ind = ppr.find(qn("w:ind"))
     if ind is None:
         ind = insert_child(ppr, "ind", after=_BEFORE_IND)
@@ -166,7 +166,7 @@ def _right_indent(paragraph: etree._Element, hundredths: int) -> None:
 
 def keep_next(paragraph: etree._Element, on: bool) -> None:
     """Set (or clear, with a ``w:val="0"`` that overrides the style) a paragraph's keep-with-next."""
-    ppr = _ppr(paragraph)
+    ppr = paragraph_properties(paragraph)
     keep = ppr.find(qn("w:keepNext"))
     if keep is None and not on:
         return
@@ -180,14 +180,14 @@ def keep_next(paragraph: etree._Element, on: bool) -> None:
 
 def _imprint(paragraphs: list[etree._Element]) -> None:
     for paragraph in paragraphs:
-        ppr = _ppr(paragraph)
+        ppr = paragraph_properties(paragraph)
         for old in ppr.findall(qn("w:framePr")):
             ppr.remove(old)
         frame = insert_child(ppr, "framePr", after=("pStyle", "keepNext", "keepLines", "pageBreakBefore"))
         for name, value in (("w", str(_TEXT_WIDTH)), ("wrap", "notBeside"), ("vAnchor", "margin"),
                             ("hAnchor", "margin"), ("xAlign", "center"), ("yAlign", "bottom")):
             frame.set(qn(f"w:{name}"), value)
-    if any(_ppr(p).find(f"{qn('w:pBdr')}/*") is not None for p in paragraphs):
+    if any(paragraph_properties(p).find(f"{qn('w:pBdr')}/*") is not None for p in paragraphs):
         return
     # LibreOffice moved every rule into its frame when it saved the template: the first paragraph (the rule's
     # own empty line above 抄送, or the 印发 line alone) gets the top rule, the last the rule between and the bottom
@@ -197,7 +197,7 @@ def _imprint(paragraphs: list[etree._Element]) -> None:
         rules += [("bottom", _THICK)] if last else []
         if not rules:
             continue
-        ppr = _ppr(paragraph)
+        ppr = paragraph_properties(paragraph)
         borders = ppr.find(qn("w:pBdr"))
         if borders is None:
             borders = insert_child(ppr, "pBdr", after=_BEFORE_IND[:9])
@@ -232,7 +232,8 @@ def insert_child(ppr: etree._Element, name: str, after: tuple[str, ...]) -> etre
     return element
 
 
-def _ppr(paragraph: etree._Element) -> etree._Element:
+def paragraph_properties(paragraph: etree._Element) -> etree._Element:
+    """A paragraph's w:pPr, added when it has none."""
     ppr = paragraph.find(qn("w:pPr"))
     if ppr is None:
         ppr = etree.Element(qn("w:pPr"))
@@ -240,10 +241,12 @@ def _ppr(paragraph: etree._Element) -> etree._Element:
     return ppr
 
 
-def _style(paragraph: etree._Element) -> str | None:
+def style_of(paragraph: etree._Element) -> str | None:
+    """A paragraph's own style id, if it names one."""
     style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
     return style.get(qn("w:val")) if style is not None else None
 
 
-def _text(paragraph: etree._Element) -> str:
+def text_of(paragraph: etree._Element) -> str:
+    """A paragraph's text, runs joined."""
     return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))

@@ -73,3 +73,19 @@ def kill_9_when_journaled(command: list[str], out: Path, rows: int, *, seconds: 
         finally:
             if process.poll() is None:
                 process.kill()
+
+
+def lose_the_cluster_after_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the Dask executor deliver one chunk's results, then fail as when the connection to the cluster drops."""
+    from docgen.batch import cluster
+    from docgen.errors import ClusterError
+
+    original = cluster.DaskExecutor.map
+
+    def map_then_lose(self, chunks, abandoned):  # type: ignore[no-untyped-def]
+        results = original(self, chunks, abandoned)
+        yield next(results)
+        results.close()
+        raise ClusterError("与 Dask 集群的连接中断（测试）")
+
+    monkeypatch.setattr(cluster.DaskExecutor, "map", map_then_lose)

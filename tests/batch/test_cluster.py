@@ -6,7 +6,7 @@ import signal
 import sys
 
 import pytest
-from conftest import kill_9_when_journaled, write_csv
+from conftest import kill_9_when_journaled, lose_the_cluster_after_one_chunk, write_csv
 
 from docgen.batch import cluster as cluster_module
 from docgen.batch import run_batch
@@ -132,15 +132,7 @@ def test_resume_after_the_run_is_killed_renders_only_what_is_missing(tmp_path, b
 def test_a_lost_cluster_keeps_the_rows_journaled_so_far(tmp_path, base_path, cluster, monkeypatch):
     """A ClusterError is not the output's fault: unlike other failures, the run is not rolled back."""
     address, _local = cluster
-    original = cluster_module.DaskExecutor.map
-
-    def map_then_lose(self, chunks, abandoned):
-        results = original(self, chunks, abandoned)
-        yield next(results)
-        results.close()
-        raise ClusterError("与 Dask 集群的连接中断（测试）")
-
-    monkeypatch.setattr(cluster_module.DaskExecutor, "map", map_then_lose)
+    lose_the_cluster_after_one_chunk(monkeypatch)
     rows = _rows(tmp_path, 40)
     out = tmp_path / "out"
     with pytest.raises(ClusterError):

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import openpyxl
 import pytest
-from conftest import ROOT, kill_9_when_journaled, write_csv
+from conftest import ROOT, kill_9_when_journaled, lose_the_cluster_after_one_chunk, write_csv
 from pypdf import PdfReader
 
 from docgen.batch import cluster as cluster_module
@@ -132,19 +132,11 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_no_object(tmp_path, base_p
 def test_resume_after_the_cluster_is_lost_renders_only_what_is_missing(tmp_path, base_path, cluster, s3, bucket,
                                                                        monkeypatch):
     (options, fs), (address, _local) = s3, cluster
-    original = cluster_module.DaskExecutor.map
-
-    def map_then_lose(self, chunks, abandoned):
-        results = original(self, chunks, abandoned)
-        yield next(results)
-        results.close()
-        raise ClusterError("与 Dask 集群的连接中断（测试）")
-
     rows = _rows(tmp_path, 40)
     common = {"base": base_path, "executor": "dask", "scheduler": address, "storage_options": options,
               "state": tmp_path / "state"}
     with monkeypatch.context() as patch:
-        patch.setattr(cluster_module.DaskExecutor, "map", map_then_lose)
+        lose_the_cluster_after_one_chunk(patch)
         with pytest.raises(ClusterError):
             run_batch("application", rows, f"s3://{bucket}/out", **common)
     before = set(_journaled(tmp_path / "state"))
