@@ -34,6 +34,7 @@ class Flow:
     _reserved: float = 0.0  # height taken by a bottom frame at the foot of the current page
     _number: int = 0  # the page number printed on the current page
     _boxes: dict[int, ParagraphBox] = field(default_factory=dict)
+    _tables: dict[int, TableBox] = field(default_factory=dict)
     frames: list[tuple[int, bool]] = field(default_factory=list)  # per bottom frame: its page, alone on it
     placements: list[Placement] = field(default_factory=list)  # per body paragraph and table: its pages
 
@@ -71,6 +72,7 @@ class Flow:
         """Place one section's blocks, starting a new page unless it is continuous."""
         self._section, self._section_index = section, index
         self._boxes.clear()
+        self._tables.clear()
         if not self.pages or section.new_page:
             number = section.page_start if section.page_start is not None else self._number + 1
             if self.pages and section.parity is not None and (number % 2 == 0) == (section.parity == "odd"):
@@ -184,9 +186,11 @@ class Flow:
         if isinstance(block, Paragraph):
             box = self._layout(block)
             return block.fmt.space_before + self._kept_height(box, following[1:])
-        if block.rows:
-            return 24.0
-        return 0.0
+        if not block.rows:
+            return 0.0
+        kept = self._measure(block).kept_from(0)
+        # rows kept together go with the paragraph as a whole (a signature table and the line introducing it)
+        return sum(row.height for row in kept) if len(kept) > 1 else 24.0
 
     def _place_lines(self, box: ParagraphBox, top_rule: float, bottom_rule: float, head: int | None = None) -> None:
         """Place a paragraph's lines from the cursor on, across pages; ``head`` caps the lines on this page."""
@@ -281,14 +285,24 @@ class Flow:
 
     # -- tables --------------------------------------------------------------------------------------
 
-    def _table(self, table: Table) -> None:
+    def _measure(self, table: Table) -> TableBox:
+        """Measure a table once per section (a keep-with-next paragraph before it looks at its rows)."""
         assert self._section is not None
-        box = measure_table(table, self._width(), self.layouter, self.diag, self._section.page.grid)
+        box = self._tables.get(id(table))
+        if box is None:
+            box = measure_table(table, self._width(), self.layouter, self.diag, self._section.page.grid)
+            self._tables[id(table)] = box
+        return box
+
+    def _table(self, table: Table) -> None:
+        box = self._measure(table)
         headers = [row for row in box.rows if row.header]
         headers = headers if len(headers) == _leading_headers(box) else headers[: _leading_headers(box)]
         placer = TablePlacer(box, self.page.setup.left + box.x, self.page.ops, self.diag)
         first = len(self.pages)
         for row in box.rows:
+            if self._keep_rows_together(row, box, placer, headers) and row.index == 0:
+                first = len(self.pages)
             self._place_row(row, box, placer, headers)
         placer.flush()
         self._fresh = False
@@ -327,6 +341,27 @@ class Flow:
             placer.ops = self.page.ops
             self._repeat_headers(headers, row, placer)
             at_top = True
+
+    def _keep_rows_together(self, row: RowBox, box: TableBox, placer: TablePlacer, headers: list[RowBox]) -> bool:
+        """Start a new page before ``row`` when the rows kept with it do not fit here but fit on a page.
+
+        Word and LibreOffice keep a row whose paragraphs keep with the next on the page of the next row, so
+        ``cantSplit`` rows of ``keepNext`` paragraphs move as one block (a signature table never splits).
+        """
+        if row.index and box.rows[row.index - 1].keep_next:
+            return False  # inside a kept run of rows, placed where its first row was
+        kept = box.kept_from(row.index)
+        if len(kept) < 2:
+            return False
+        height = sum(r.height for r in kept)
+        repeated = sum(header.height for header in headers if header.index < row.index)
+        if height <= self.room + 0.01 or self._fresh or height > self._page_height() - repeated:
+            return False
+        placer.flush()
+        self.new_page(natural=True)
+        placer.ops = self.page.ops
+        self._repeat_headers(headers, row, placer)
+        return True
 
     def _repeat_headers(self, headers: list[RowBox], row: RowBox, placer: TablePlacer) -> None:
         """Repeat the header rows above ``row`` on a new page, unless they would take more than half of it.

@@ -53,7 +53,8 @@ class RowBox:
 
     ``above`` is the width of the rule along the row's top edge, which the row's height includes and its content
     sits below: LibreOffice lays rows out so (a 0.5 pt grid adds 0.5 pt a row, a page every ~35 rows), and page
-    counts must equal its own.
+    counts must equal its own. ``keep_next``: a paragraph of the row keeps with the next one, which keeps the row
+    on the page of the next row (Word's "keep table together": ``cantSplit`` rows, ``keepNext`` paragraphs).
     """
 
     index: int
@@ -64,6 +65,7 @@ class RowBox:
     exact: bool
     borders: dict[str, Border]
     above: float = 0.0
+    keep_next: bool = False
 
 
 @dataclass(slots=True)
@@ -84,6 +86,13 @@ class TableBox:
     def height(self) -> float:
         """Total height of all rows."""
         return sum(row.height for row in self.rows)
+
+    def kept_from(self, start: int) -> list[RowBox]:
+        """The rows from ``start`` that go onto one page together: each row kept with the next, and that next row."""
+        end = start
+        while end + 1 < len(self.rows) and self.rows[end].keep_next:
+            end += 1
+        return self.rows[start : end + 1]
 
 
 def measure_table(
@@ -141,7 +150,8 @@ def _measure_row(
     height = row.height if exact else max(natural, row.height, 1.0)
     if exact and natural > row.height + 0.5:
         diag.warn("pdf.table.clipped", f"{table.where} row {n + 1}", "固定行高小于内容高度，超出部分被裁去")
-    return RowBox(n, cells, height, row.header, row.cant_split or exact, exact, row.borders, above)
+    keep = any(isinstance(block, Paragraph) and block.fmt.keep_next for cell in row.cells for block in cell.blocks)
+    return RowBox(n, cells, height, row.header, row.cant_split or exact, exact, row.borders, above, keep)
 
 
 def _rule_above(table: Table, n: int, cells: list[CellBox]) -> float:
