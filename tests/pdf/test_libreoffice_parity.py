@@ -61,3 +61,20 @@ def test_the_acceptance_signature_date_sits_on_one_line_in_both_engines(example:
     libreoffice_pages(docx, tmp_path)
     theirs = _signature_lines(PdfReader(tmp_path / "document.pdf"))
     assert ours[-1:] == theirs[-1:] == ["日期：年月日"]
+
+
+def _pages_holding(pdf: PdfReader, keys: tuple[str, ...]) -> list[int]:
+    texts = ["".join(page.extract_text().split()) for page in pdf.pages]
+    return [n for key in keys for n, text in enumerate(texts) if key in text]
+
+
+def test_the_three_party_signature_table_never_splits_in_either_engine(tmp_path: Path) -> None:
+    """The 甲方 row stood alone at the foot of page 7 and 乙方/丙方 went to page 8; kept together (cantSplit rows,
+    keepNext paragraphs), the rows and the 签订日期 line before them share the last page in both engines."""
+    docx = rendered("agreement", "examples/agreement-three-party.json")
+    ours = PdfReader(BytesIO(typeset(docx).pdf))
+    count = libreoffice_pages(docx, tmp_path)
+    theirs = PdfReader(tmp_path / "document.pdf")
+    keys = ("签订日期", "甲方（盖章）", "乙方（盖章）", "丙方（盖章）")
+    assert len(ours.pages) == count
+    assert _pages_holding(ours, keys) == _pages_holding(theirs, keys) == [count - 1] * 4

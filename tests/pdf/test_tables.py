@@ -372,3 +372,53 @@ def test_no_date_of_the_activity_and_training_tables_is_split_across_lines() -> 
     dates = _plan_dates()
     assert len(dates) == 14
     assert [date for date in sorted(dates) if not any(date in line for line in lines)] == []
+
+
+def _signature_rows(document, kept: bool):
+    """Three two-line rows that cannot split; with ``kept``, the paragraphs of all but the last keep with the next."""
+    table = grid_table(document, 3, 2)
+    for n, row in enumerate(table.rows):
+        add_xml(row._tr.get_or_add_trPr(), "<w:cantSplit/>")
+        row.cells[0].text = "甲乙丙"[n] + "方（盖章）："
+        row.cells[1].add_paragraph("日期：")
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = kept and n < 2
+    return table
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_rows_of_keep_with_next_paragraphs_move_to_the_next_page_together(kept: bool) -> None:
+    """Word's "keep table together" (cantSplit rows, keepNext paragraphs): a signature table never splits; it moves
+    to the next page whole when it fits there. Without keepNext the rows fill page 1 first."""
+    document = chinese_document()
+    for _ in range(lines_per_page() - 3):  # room for one two-line row, not three
+        document.add_paragraph("占位")
+    _signature_rows(document, kept)
+    pages = [normalise(page) for page in pages_text(typeset(to_bytes(document)).pdf)]
+    parties = [[page.count(f"{party}方（盖章）") for party in "甲乙丙"] for page in pages]
+    assert parties == ([[0, 0, 0], [1, 1, 1]] if kept else [[1, 0, 0], [0, 1, 1]])
+
+
+def test_the_three_party_signature_table_stays_on_one_page_with_its_date_line() -> None:
+    """The 服务协议's signature rows are kept together in the template (cantSplit, keepNext) and in our PDF."""
+    docx_bytes = rendered("agreement", "examples/agreement-three-party.json")
+    table = docx.Document(BytesIO(docx_bytes)).tables[-1]
+    assert [row.cells[0].paragraphs[0].text[:2] for row in table.rows] == ["甲方", "乙方", "丙方"]
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+    assert all(p.paragraph_format.keep_with_next for row in table.rows[:-1] for c in row.cells for p in c.paragraphs)
+    pages = [normalise(page) for page in pages_text(typeset(docx_bytes).pdf)]
+    holding = [n for n, page in enumerate(pages) for key in ("签订日期", "甲方（盖章）", "乙方（盖章）", "丙方（盖章）")
+               if key in page]
+    assert holding == [len(pages) - 1] * 4
+
+
+def test_the_acceptance_signature_block_keeps_its_lines_together() -> None:
+    """The 评估验收报告 signs with paragraphs, not a table: the blank line and each signature line keep with the next,
+    so 组长, 盖章 and 日期 always share a page."""
+    document = docx.Document(BytesIO(rendered("acceptance", "examples/acceptance-pass.json")))
+    paragraphs = document.paragraphs
+    last = next(n for n, p in enumerate(paragraphs) if p.text.startswith("日期："))
+    block = paragraphs[last - 3 : last + 1]
+    assert [p.text[:4] for p in block] == ["", "验收组组", "社会保险", "日期：　"]
+    assert [bool(p.paragraph_format.keep_with_next) for p in block] == [True, True, True, False]
