@@ -2,9 +2,10 @@
 
 Rules followed: page-break-before, explicit page breaks, keep-with-next chains, keep-lines-together,
 widow/orphan control, space before suppressed at the top of a page after a natural break, paragraph borders
-and shading, table rows split between lines with header rows repeated on each page, 图文框 anchored to the
-bottom of the text area (a notice's 版记), which end on the last line of the page and push later text above them,
-and odd/even-page section breaks, which leave a blank page when the next one has the wrong parity.
+and shading, table rows split between lines with header rows repeated on each page, rows of keep-with-next
+paragraphs kept on the page of the next row, 图文框 anchored to the bottom of the text area (a notice's 版记),
+which end on the last line of the page and push later text above them, and odd/even-page section breaks, which
+leave a blank page when the next one has the wrong parity.
 """
 
 from __future__ import annotations
