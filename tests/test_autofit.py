@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import docx
 import pytest
@@ -10,7 +11,7 @@ from lxml import etree
 
 import docgen
 from docgen.render_docx.autofit import fit_tables, fitted
-from docgen.render_docx.textunits import splits_date, units, width
+from docgen.render_docx.textunits import splits_unit, unit_breaks, units, width
 from tests.conftest import ROOT
 
 TEXT_WIDTH = 8845  # the shipped templates' A4 text width, twips
@@ -108,20 +109,27 @@ def test_a_table_whose_rows_skip_grid_columns_keeps_its_widths() -> None:
     assert _grid(body) == [3000, 3000, 3000]
 
 
-def test_a_date_range_column_is_as_wide_as_a_date_with_its_connector() -> None:
-    """A typist writes "2027年10月19日至" on one line and the second date on the next: no date is split."""
+def test_a_date_range_is_broken_by_hand_between_its_units_where_the_engines_would_split_one() -> None:
+    """No 时间 width keeps every date of the training table whole by greedy breaking alone ("12" would end a line
+    with its 日 on the next): the cells get line breaks between units, and every line fits the column."""
     table = next(t for t in plan_tables() if "讲师" in [cell.text for cell in t.rows[0].cells])
-    widths = dict(zip([cell.text for cell in table.rows[0].cells], grid(table), strict=True))
-    assert widths["时间"] >= width("2027年10月19日至") * 210 + 216
+    column = [cell.text for cell in table.rows[0].cells].index("时间")
+    room = (grid(table)[column] - 216) / 210
+    cells = [row.cells[column].text for row in table.rows[1:]]
+    assert cells[0].split("\n") == ["2027年", "4月", "12日至", "2027年", "4月", "14日"]
+    lines = [line for cell in cells if "\n" in cell for line in cell.split("\n")]
+    assert all(re.fullmatch(r"(?:\d{4}年|\d{1,2}[月日]至?)+", line) and width(line) <= room for line in lines)
+    assert not any(splits_unit(cell, room) for cell in cells if "\n" not in cell)  # greedy breaking suffices
+    assert room < width("2027年10月19日至")  # the date no longer takes the width of the text columns
 
 
-def test_date_units_and_split_dates() -> None:
-    first, second = units("2027年4月12日至2027年4月14日")  # the first with the autospace before 2027
-    assert first == pytest.approx(width("2027年4月12日至") + 0.2) and second == width("2027年4月14日")
-    assert len(units("2027-04-12至2027-04-14")) == 2 and len(units("培训2027年4月")) == 3
-    assert splits_date("2027年4月12日至2027年4月14日", 11.0)  # "2027" fits after 至, 年 does not
-    assert not splits_date("2027年4月12日至2027年4月14日", first)
-    assert not splits_date("安全生产月宣传咨询日", 3.0)
+def test_date_units_and_split_units() -> None:
+    assert units("2027年4月12日至2027年4月14日") == pytest.approx([3.4, 1.9, 3.4, 3.4, 1.9, 2.2])  # autospace
+    assert len(units("2027-04-12至2027-04-14")) == 2 and len(units("培训2027年4月")) == 4
+    assert splits_unit("2027年4月12日至2027年4月14日", 4.5)  # "12" fits after 4月, its 日 does not
+    assert not splits_unit("2027年4月12日至2027年4月14日", 5.4)
+    assert not splits_unit("安全生产月宣传咨询日", 3.0)
+    assert unit_breaks("2027年4月12日至2027年4月14日", 4.5) == [5, 7, 11, 16]  # 4月14日 fits
 
 
 def test_a_narrow_column_gets_width_the_table_height_does_not_need() -> None:

@@ -3,10 +3,10 @@
 A *list table* is one whose first row is a repeating heading row (``w:tblHeader``): a heading, then one row per
 record (activities, courses, risks, the budget). The template cannot know how long each record's texts are,
 so it leaves these widths to us: after rendering, each column gets at least its heading on one line and its
-longest unit (a Latin word, or a date with the 至 of a range: docgen.render_docx.textunits), and each further
-em goes where it makes the table shortest. Then widths move between columns while that saves whole cell lines
-and the table grows at most one line in 40, and a column that would still break a date inside is narrowed to
-where none breaks. Form tables (no heading row: the 申请表's label/value grid) keep the widths their author drew.
+longest unit (a Latin word, or a unit of a date such as 2027年 or 12日至: docgen.render_docx.textunits), and each
+further em goes where it makes the table shortest. Then widths move between columns while that saves whole cell
+lines and the table grows at most one line in 40, and a column that would still break a unit inside is narrowed
+to where none breaks. Form tables (no heading row: the 申请表's label/value grid) keep the widths their author drew.
 
 The widths are written as plain grid and cell widths (fixed layout), so Word, LibreOffice and docgen's engine
 all lay out the same columns and their page counts stay comparable. Why not ``w:tblLayout autofit`` in the
@@ -22,13 +22,13 @@ from collections.abc import Iterator, Mapping
 from lxml import etree
 
 from docgen.pdf.ooxml import qn
-from docgen.render_docx.textunits import longest_unit, splits_date, units, width
+from docgen.render_docx.textunits import longest_unit, splits_unit, unit_breaks, units, width
 
 _PADDING = 216  # Word's default cell margins, 0.19 cm each side, in twips
 _MIN_CHARS = 3.0  # no column narrower than three characters: a date or a name breaks every two otherwise
 _TOLERANCE = 1 / 40  # a table may grow this much to save lines in its narrow columns (~ a line a page)
 _MOVES = 200  # bound on the steps moved between columns: each must save lines, so few are ever made
-_NARROW = 10  # twips: the step by which a column that would split a date is narrowed
+_NARROW = 10  # twips: the step by which a column that would split a unit is narrowed
 _NEAR = 0.95  # a table this close to the text width was meant to be as wide as the text
 _DEFAULT_SIZE = 21  # half-points: 五号
 
@@ -81,6 +81,50 @@ def _fit(table: etree._Element, rows: list[etree._Element], sizes: Mapping[str, 
     floor = [m + _PADDING for m in minimum]
     widths = unsplit(fitted(floor, rows_found, total, em), floor, texts)
     _set_widths(table, grid, rows, widths)
+    for row in rows[1:]:
+        for column, cell in _single_cells(row, len(current)):
+            _break_between_units(cell, widths[column], sizes)
+
+
+def _break_between_units(cell: etree._Element, twips: int, sizes: Mapping[str, int]) -> None:
+    """Line breaks (``w:br``) where a paragraph of ``cell`` would otherwise be broken inside a unit.
+
+    Often no width keeps every date of a column whole by itself: "2027年4月12日至" and "2027年10月19日至" wrap
+    at different places, and greedy breaking puts "12" at a line's end with its 日 on the next. A typist then
+    breaks the lines by hand between units ("2027年4月" / "12日至" / "2027年4月" / "14日"), and so do we: the
+    breaks fall where the engines' greedy breaking would put them were units unbreakable, so both engines lay
+    out the lines the fit counted.
+    """
+    for paragraph, (text, size) in zip(cell.iterchildren(qn("w:p")), _paragraphs(cell, sizes), strict=False):
+        texts = list(paragraph.iter(qn("w:t")))
+        raw = "".join(node.text or "" for node in texts)
+        if raw != text or next(paragraph.iter(qn("w:br"), qn("w:tab")), None) is not None:
+            continue  # a paragraph already broken, or with spaces around it: left as written
+        room = (twips - _PADDING) / size
+        if splits_unit(text, room):
+            for offset in reversed(unit_breaks(text, room)):
+                _insert_break(paragraph, offset)
+
+
+def _insert_break(paragraph: etree._Element, offset: int) -> None:
+    """A ``w:br`` before the character at ``offset`` of the paragraph's text, splitting its ``w:t`` there."""
+    at = 0
+    for node in paragraph.iter(qn("w:t")):
+        text = node.text or ""
+        if at + len(text) > offset:
+            cut = offset - at
+            brk = etree.Element(qn("w:br"))
+            if cut == 0:
+                node.addprevious(brk)
+                return
+            rest = etree.Element(qn("w:t"))
+            rest.text = text[cut:]
+            rest.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            node.text = text[:cut]
+            node.addnext(brk)
+            brk.addnext(rest)
+            return
+        at += len(text)
 
 
 Cell = tuple[int, list[list[float]]]
@@ -171,16 +215,17 @@ def _column_lines(rows: list[list[Cell]], column: int, width: float) -> list[flo
 
 
 def unsplit(widths: list[int], minimum: list[float], texts: list[list[tuple[str, float]]]) -> list[int]:
-    """``widths`` with each column that would break a date inside narrowed to where none breaks.
+    """``widths`` with each column that would break a unit inside narrowed to where none breaks.
 
-    The fit counts a date as one unit, but the engines break it wherever a line is full: a 时间 column a few
-    characters wider than "2027年4月12日至" puts "2027" at the end of the first line. Narrowing it to the widest
-    width that keeps every date whole costs no line (the date wraps either way); the widest column gets the rest.
+    The fit counts "2027年" and "12日至" as units, but the engines break wherever a line is full: a 时间 column
+    a little wider than "2027年4月" puts "12" at the end of the first line and its 日 on the next. Narrowing it to
+    the widest width that keeps every unit whole costs no line (the unit wraps either way); the widest column
+    gets the rest.
     """
     widths = list(widths)
     for column, cells in enumerate(texts):
         def whole(width: int, cells: list[tuple[str, float]] = cells) -> bool:
-            return not any(splits_date(text, (width - _PADDING) / size) for text, size in cells)
+            return not any(splits_unit(text, (width - _PADDING) / size) for text, size in cells)
 
         if whole(widths[column]):
             continue

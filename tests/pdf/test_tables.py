@@ -356,22 +356,45 @@ def _plan_dates() -> set[str]:
             for y, m, d in [row[key].split("-")]}
 
 
-def test_no_date_of_the_activity_and_training_tables_is_split_across_lines() -> None:
-    """A typist never breaks "2027年4月12日" after 2027 or 年: each record date is whole on one printed line.
+def _date_column_lines(pdf: bytes) -> list[str]:
+    """The printed lines of the 时间 columns of a PDF's tables, top to bottom, page by page.
 
-    Before the 时间 column was fitted to its dates, "2027年4月12日至2027年4月14日" took seven lines of three
-    characters ("2027 / 年4 / 月12 / 日至 / …").
+    A 时间 column lies between the rule left of its heading and the 地点 heading to its right, down to the next
+    heading row or the page number.
     """
-    pdf = typeset(rendered("plan", "examples/project.json")).pdf
     lines: list[str] = []
     for page in range(len(PdfReader(BytesIO(pdf)).pages)):
-        by_y: dict[float, list[tuple[float, str]]] = {}
-        for text, x, y in text_positions(pdf, page):
-            by_y.setdefault(round(y, 1), []).append((x, text))
-        lines += ["".join(text for _, text in sorted(parts)).replace(" ", "") for parts in by_y.values()]
+        found = text_positions(pdf, page)
+        height = float(PdfReader(BytesIO(pdf)).pages[page].mediabox.height)
+        rules = _vertical_rules(pdf, page)
+        headings = sorted(((x, y) for text, x, y in found if text == "时间"), key=lambda at: -at[1])
+        for k, (left, top) in enumerate(headings):
+            right = min(x for text, x, y in found if text == "地点" and abs(y - top) < 1)
+            left = max(x for x, upper, lower in rules if x < left and upper <= height - top <= lower)
+            folio = max((y for text, _, y in found if text == "—"), default=0.0)  # the page number: —2—
+            bottom = headings[k + 1][1] if k + 1 < len(headings) else folio
+            by_y: dict[float, list[tuple[float, str]]] = {}
+            for text, x, y in found:
+                if left < x < right - 2 and bottom < y < top - 1 and re.fullmatch("[0-9年月日至]+", text):
+                    by_y.setdefault(round(y, 1), []).append((x, text))
+            lines += ["".join(text for _, text in sorted(by_y[y])) for y in sorted(by_y, reverse=True)]
+    return lines
+
+
+def test_the_dates_of_the_activity_and_training_tables_break_only_between_units() -> None:
+    """A typist breaks "2027年4月12日至2027年4月14日" only between its units: "2027年4月" / "12日至" / ….
+
+    Never "2027" at a line's end and its 年 on the next, nor "12" parted from 日. Before the 时间 column was
+    fitted, dates read "2027 / 年4 / 月12 / 日至"; with each date kept whole the column took "2027年10月19日至"
+    (9.2 ems) from the text columns and the plan grew from 8 pages to 9.
+    """
+    pdf = typeset(rendered("plan", "examples/project.json")).pdf
+    lines = _date_column_lines(pdf)
+    assert [line for line in lines if not re.fullmatch(r"(?:\d{4}年|\d{1,2}[月日]至?)+", line)] == []
     dates = _plan_dates()
     assert len(dates) == 14
-    assert [date for date in sorted(dates) if not any(date in line for line in lines)] == []
+    assert [date for date in sorted(dates) if date not in "".join(lines)] == []
+    assert max(len(line) for line in lines) < len("2027年4月12日")  # the column is narrower than a whole date
 
 
 def _signature_rows(document, kept: bool):
