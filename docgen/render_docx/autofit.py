@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from lxml import etree
 
 from docgen.pdf.ooxml import qn
-from docgen.render_docx.textunits import longest_unit, splits_unit, unit_breaks, units, width
+from docgen.render_docx.textunits import dated, longest_unit, splits_unit, unit_breaks, units, width
 
 _PADDING = 216  # Word's default cell margins, 0.19 cm each side, in twips
 _MIN_CHARS = 3.0  # no column narrower than three characters: a date or a name breaks every two otherwise
@@ -87,21 +87,24 @@ def _fit(table: etree._Element, rows: list[etree._Element], sizes: Mapping[str, 
 
 
 def _break_between_units(cell: etree._Element, twips: int, sizes: Mapping[str, int]) -> None:
-    """Line breaks (``w:br``) where a paragraph of ``cell`` would otherwise be broken inside a unit.
+    """Line breaks (``w:br``) between the units of each paragraph of ``cell`` that is a date (range) and wraps.
 
     Often no width keeps every date of a column whole by itself: "2027年4月12日至" and "2027年10月19日至" wrap
     at different places, and greedy breaking puts "12" at a line's end with its 日 on the next. A typist then
     breaks the lines by hand between units ("2027年4月" / "12日至" / "2027年4月" / "14日"), and so do we: the
-    breaks fall where the engines' greedy breaking would put them were units unbreakable, so both engines lay
-    out the lines the fit counted.
+    breaks fall where the engines' greedy breaking would put them were units unbreakable, so the engines lay
+    out the lines the fit counted. A paragraph that is a date gets them even where the width model says none
+    would split: LibreOffice sets digits a little tighter and put "10月19" on one line with 日 on the next
+    where our engine broke before 19. Prose keeps its text as written (a reader edits it): for it the column
+    was narrowed where that keeps its units whole (``unsplit``).
     """
-    for paragraph, (text, size) in zip(cell.iterchildren(qn("w:p")), _paragraphs(cell, sizes), strict=False):
-        texts = list(paragraph.iter(qn("w:t")))
-        raw = "".join(node.text or "" for node in texts)
-        if raw != text or next(paragraph.iter(qn("w:br"), qn("w:tab")), None) is not None:
-            continue  # a paragraph already broken, or with spaces around it: left as written
+    if next(cell.iter(qn("w:br"), qn("w:tab")), None) is not None:
+        return  # a cell already broken by its author: left as written (and its paragraphs pair with _paragraphs)
+    for paragraph, (text, size) in zip(cell.iterchildren(qn("w:p")), _paragraphs(cell, sizes), strict=True):
+        if "".join(node.text or "" for node in paragraph.iter(qn("w:t"))) != text:
+            continue  # spaces around the text: left as written
         room = (twips - _PADDING) / size
-        if splits_unit(text, room):
+        if dated(text):
             for offset in reversed(unit_breaks(text, room)):
                 _insert_break(paragraph, offset)
 

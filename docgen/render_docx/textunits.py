@@ -22,6 +22,8 @@ _DATE = (r"\d{4}[-./]\d{1,2}(?:[-./]\d{1,2})?"  # 2027-04-12, 2027.4: whole
 _LATIN = r"[\x21-\x7e\u00a0-\u02ff]+"  # runs of Latin letters, digits and ASCII signs: never broken
 _SLACK = 0.5
 _LETTER = re.compile("[A-Za-z\u00a0-\u02ff]")
+_WHOLE_DATE = r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{4}年|\d{4}[-./]\d{1,2}(?:[-./]\d{1,2})?"
+_DATED = re.compile(f"(?:{_WHOLE_DATE})(?:[至到~～—–](?:{_WHOLE_DATE}))?")
 _UNIT = re.compile(f"(?:{_DATE}){_CONNECTOR}|{_LATIN}")
 _WORD = re.compile(_LATIN)
 
@@ -90,6 +92,11 @@ def _spans(text: str, unit: re.Pattern[str]) -> Iterator[tuple[int, int]]:
         yield match.start(), match.end()
         at = match.end()
     yield from ((k, k + 1) for k in range(at, len(text)))
+
+
+def dated(text: str) -> bool:
+    """Whether ``text`` is a date or a range of dates and nothing else (2027年4月12日至2027年4月14日)."""
+    return _DATED.fullmatch(text) is not None
 
 
 def unit_breaks(text: str, room: float) -> list[int]:
