@@ -6,7 +6,8 @@ so it leaves these widths to us: after rendering, each column gets at least its 
 longest unit (a Latin word, or a unit of a date such as 2027年 or 12日至: docgen.render_docx.textunits), and each
 further em goes where it makes the table shortest. Then widths move between columns while that saves whole cell
 lines and the table grows at most one line in 40, and a column that would still break a unit inside is narrowed
-to where none breaks. Form tables (no heading row: the 申请表's label/value grid) keep the widths their author drew.
+to where none breaks; a cell that is a date (range) and wraps gets line breaks between its units. Form tables
+(no heading row: the 申请表's label/value grid) keep the widths their author drew.
 
 The widths are written as plain grid and cell widths (fixed layout), so Word, LibreOffice and docgen's engine
 all lay out the same columns and their page counts stay comparable. Why not ``w:tblLayout autofit`` in the
