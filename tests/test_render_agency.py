@@ -46,7 +46,13 @@ AMOUNTS = {
 
 
 def _table_with(document, first_cell: str) -> list[list[str]]:
-    return next(t for t in docx_tables(document) if t and t[0] and t[0][0] == first_cell)
+    """The table whose first cell is ``first_cell``, its cells' line breaks dropped.
+
+    A date that wraps in a list table is broken by hand between its units ("2026年1月" / "15日"): the docx holds
+    the line breaks, the date reads whole without them.
+    """
+    table = next(t for t in docx_tables(document) if t and t[0] and t[0][0] == first_cell)
+    return [[cell.replace("\n", "") for cell in row] for row in table]
 
 
 
