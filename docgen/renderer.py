@@ -19,7 +19,7 @@ from docgen.context import build_context
 from docgen.draft import mark_docx, mark_pdf
 from docgen.errors import DataError
 from docgen.options import RenderOptions
-from docgen.pdf import TypesetResult
+from docgen.pdf import LaidOut
 from docgen.pdf.pdfa import creation_date, to_pdfa
 from docgen.render_docx import find_template, stamping
 from docgen.render_docx.closing import with_body_text
@@ -112,8 +112,8 @@ class Renderer:
             laid_out = None
             if kind.name in _IMPRINTED:  # placed by our engine's layout; its PDF is the one wanted when it is ours
                 layout = pdf_stage if pdf_stage is not None and not libreoffice else self._layout_stage()
-                def typeset(data: bytes) -> TypesetResult:
-                    return layout(data, metadata=properties)
+                def typeset(data: bytes) -> LaidOut:
+                    return layout.lay_out(data, metadata=properties)
                 docx, laid_out = with_body_text(docx, typeset)
                 docx, laid_out = on_even_page(docx, typeset, laid_out)
             marked = mark_docx(docx) if draft else docx
@@ -123,7 +123,7 @@ class Renderer:
             if libreoffice or laid_out is None:
                 result = pdf_stage(marked if libreoffice else docx, metadata=properties, name=f"{stem}.docx")
             else:
-                result = laid_out
+                result = laid_out.drawn()  # only the docx kept is drawn
         pdf = mark_pdf(result.pdf, font_map(self.options.fonts)) if draft and not libreoffice else result.pdf
         if self.options.pdfa:
             pdf = to_pdfa(pdf, creation_date(report.record))

@@ -16,7 +16,7 @@ from typing import Any
 from docgen import libreoffice
 from docgen.errors import FontError, UsageError
 from docgen.findings import Finding, Severity
-from docgen.pdf import FontMap, FontNotFoundError, TypesetResult, Typesetter, typeset
+from docgen.pdf import FontMap, FontNotFoundError, LaidOut, TypesetResult, Typesetter, typeset
 from docgen.pdf.coverage import Coverage
 from docgen.pdf.fonts import has_font_files
 from docgen.schemas import escape, label_for
@@ -93,6 +93,14 @@ class PdfStage:
             return libreoffice.convert(docx, name=name)
         with _fonts_found():
             return self._session.typeset(docx, metadata=dict(metadata))
+
+
+    def lay_out(self, docx: bytes, *, metadata: Mapping[str, str]) -> LaidOut:
+        """Lay out one rendered docx with our engine, drawing nothing yet (see `LaidOut`)."""
+        if self._session is None:
+            raise UsageError("LibreOffice 引擎不提供版面信息；请用 docgen 引擎排版")
+        with _fonts_found():
+            return self._session.lay_out(docx, metadata=dict(metadata))
 
 
 @contextmanager

@@ -30,3 +30,21 @@ def test_a_short_body_moved_whole_leaves_nothing_behind():
     """Moving the only body paragraph would leave page 1 with the title and the 主送机关 alone."""
     placed = [*BODY[:2], Placement("BodyText", 2, 2, True), Placement("Signature", 2, 2, True)]
     assert not leaves_body_behind(placed, "Signature", "Addressee")
+
+
+def test_only_the_docx_kept_is_drawn(monkeypatch):
+    """Regression: each candidate layout was drawn as a PDF, which halved a notice batch's rows per second."""
+    from pathlib import Path
+
+    import docgen
+    from docgen.pdf import document
+
+    drawn = []
+    real = document.render
+    monkeypatch.setattr(document, "render", lambda *args: drawn.append(1) or real(*args))
+    example = Path(__file__).resolve().parent.parent / "examples" / "notice.json"
+
+    rendered = docgen.render(example, "notice", to=["pdf"]).documents[0]
+
+    assert rendered.pdf is not None and rendered.pdf.startswith(b"%PDF")
+    assert len(drawn) == 1  # laid out twice (its 署名 moves with the body's last lines), drawn once

@@ -7,7 +7,7 @@ Public API: :func:`typeset` returns a :class:`TypesetResult`; :class:`Typesetter
 from docgen.pdf.diagnostics import LayoutWarning
 from docgen.pdf.document import typeset
 from docgen.pdf.fonts import FontMap, FontNotFoundError
-from docgen.pdf.result import TypesetResult
+from docgen.pdf.result import LaidOut, TypesetResult
 from docgen.pdf.session import Typesetter
 
-__all__ = ["FontMap", "FontNotFoundError", "LayoutWarning", "TypesetResult", "Typesetter", "typeset"]
+__all__ = ["FontMap", "FontNotFoundError", "LaidOut", "LayoutWarning", "TypesetResult", "Typesetter", "typeset"]

@@ -28,7 +28,7 @@ from docgen.pdf.layout import Flow
 from docgen.pdf.model import Document
 from docgen.pdf.paragraphs import ParagraphLayouter, RunMetrics
 from docgen.pdf.reader import Formats, FormatSource, read
-from docgen.pdf.result import TypesetResult
+from docgen.pdf.result import LaidOut, TypesetResult
 
 _DEFAULT_MAP: FontMap | None = None
 
@@ -72,6 +72,18 @@ def typeset_data(
     subsets: SubsetMemo | None = None,
 ) -> TypesetResult:
     """Read, lay out and draw one document (``typeset`` and ``Typesetter`` differ in what they reuse)."""
+    return lay_out_data(data, metadata, layouter=layouter, formats=formats, subsets=subsets).drawn()
+
+
+def lay_out_data(
+    data: bytes,
+    metadata: dict[str, str] | None,
+    *,
+    layouter: LayouterFactory,
+    formats: FormatSource = Formats.of_parts,
+    subsets: SubsetMemo | None = None,
+) -> LaidOut:
+    """Read and lay out one document; it is drawn when `LaidOut.drawn` is called."""
     diag = Diagnostics()
     document = _read_document(data, diag, formats)
     paragraphs = layouter(diag, document.default_tab)
@@ -79,9 +91,14 @@ def typeset_data(
     for index, section in enumerate(document.sections):
         flow.lay_out_section(section, index)
     decorate(flow.pages, document, paragraphs, diag)
-    pdf = render(flow.pages, metadata, subsets)
-    return TypesetResult(pdf=pdf, pages=len(flow.pages), warnings=diag.warnings, frames=tuple(flow.frames),
-                         placements=tuple(flow.placements))
+    pages = flow.pages
+
+    def draw() -> bytes:
+        with collector_paused():
+            return render(pages, metadata, subsets)
+
+    return LaidOut(pages=len(pages), warnings=diag.warnings, frames=tuple(flow.frames),
+                   placements=tuple(flow.placements), draw=draw)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -36,3 +37,23 @@ class TypesetResult:
     warnings: list[LayoutWarning] = field(default_factory=list)
     frames: tuple[tuple[int, bool], ...] = ()
     placements: tuple[Placement, ...] = ()
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A document laid out into pages but not drawn yet.
+
+    A docx whose geometry depends on its layout (the notice's 署名 and 版记) is laid out once per candidate; only
+    the candidate kept is drawn, which is most of a typeset's time.
+    """
+
+    pages: int
+    warnings: list[LayoutWarning]
+    frames: tuple[tuple[int, bool], ...]
+    placements: tuple[Placement, ...]
+    draw: Callable[[], bytes] = field(repr=False, compare=False)
+
+    def drawn(self) -> TypesetResult:
+        """The PDF of this layout."""
+        return TypesetResult(pdf=self.draw(), pages=self.pages, warnings=self.warnings, frames=self.frames,
+                             placements=self.placements)

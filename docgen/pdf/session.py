@@ -14,14 +14,14 @@ from pathlib import Path
 
 from docgen.pdf.cidfonts import SubsetMemo
 from docgen.pdf.diagnostics import Diagnostics, LayoutWarning
-from docgen.pdf.document import collector_paused, default_map, read_input, typeset_data
+from docgen.pdf.document import collector_paused, default_map, lay_out_data, read_input, typeset_data
 from docgen.pdf.fonts import FontMap
 from docgen.pdf.model import NO_GRID, Field, Grid, Paragraph
 from docgen.pdf.package import Part
 from docgen.pdf.paragraphs import ParagraphBox, ParagraphLayouter, RunMetrics
 from docgen.pdf.reader import Formats
 from docgen.pdf.recent import Recent
-from docgen.pdf.result import TypesetResult
+from docgen.pdf.result import LaidOut, TypesetResult
 
 _Layout = tuple[ParagraphBox, list[LayoutWarning]]
 
@@ -94,6 +94,12 @@ class Typesetter:
         data = read_input(docx)
         with collector_paused():
             return typeset_data(data, metadata, layouter=self._layouter, formats=self._formats_of,
+                                subsets=self._subsets)
+
+    def lay_out(self, docx: bytes, *, metadata: dict[str, str] | None = None) -> LaidOut:
+        """Lay out a rendered docx without drawing it (`LaidOut.drawn` draws it, as `typeset` would have)."""
+        with collector_paused():
+            return lay_out_data(docx, metadata, layouter=self._layouter, formats=self._formats_of,
                                 subsets=self._subsets)
 
     def _layouter(self, diag: Diagnostics, default_tab: float) -> ParagraphLayouter:

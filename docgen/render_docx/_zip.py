@@ -8,7 +8,9 @@ so a batch output is byte-identical to a single render's.
 
 from __future__ import annotations
 
+import io
 import struct
+import zipfile
 import zlib
 from dataclasses import dataclass
 
@@ -34,6 +36,20 @@ def compress(name: str, data: bytes) -> Member:
     """Deflate ``data`` as zipfile does (default level, raw stream)."""
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     return Member(name, zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush())
+
+
+def stored(data: bytes) -> list[Member]:
+    """The members of a zip file as stored, deflated members without inflating them (to pack again)."""
+    members = []
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for info in package.infolist():
+            if info.compress_type != zlib.DEFLATED:
+                members.append(compress(info.filename, package.read(info)))
+                continue
+            name_length, extra_length = struct.unpack_from("<2H", data, info.header_offset + 26)
+            start = info.header_offset + 30 + name_length + extra_length
+            members.append(Member(info.filename, info.CRC, info.file_size, data[start:start + info.compress_size]))
+    return members
 
 
 def pack(members: list[Member]) -> bytes:

@@ -22,15 +22,13 @@ all honour, so the page breaks agree between them.
 from __future__ import annotations
 
 import copy
-import io
-import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 
 from lxml import etree
 
-from docgen.pdf import TypesetResult
 from docgen.pdf.ooxml import qn
-from docgen.pdf.result import Placement
+from docgen.pdf.result import LaidOut, Placement
 from docgen.render_docx import _zip
 from docgen.render_docx.geometry import (
     insert_child,
@@ -53,11 +51,11 @@ _BEFORE_SNAP = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
                 "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
                 "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd")
 
-Typeset = Callable[[bytes], TypesetResult]
-_Fit = tuple[bytes, TypesetResult]
+Typeset = Callable[[bytes], LaidOut]
+_Fit = tuple[bytes, LaidOut]
 
 
-def with_body_text(docx: bytes, typeset: Typeset) -> tuple[bytes, TypesetResult]:
+def with_body_text(docx: bytes, typeset: Typeset) -> tuple[bytes, LaidOut]:
     """``docx`` with its first 署名 on a page that has body text, and its typeset result (of the final docx)."""
     result = typeset(docx)
     parts = _parts(docx)
@@ -215,13 +213,22 @@ def _body_kept(document: etree._Element, signature: str) -> etree._Element:
     return kept
 
 
-def _parts(docx: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(docx)) as package:
-        return {info.filename: package.read(info.filename) for info in package.infolist()}
+def _parts(docx: bytes) -> _Parts:
+    return _Parts(_zip.stored(docx))
 
 
-def _with_document(parts: dict[str, bytes], document: etree._Element) -> bytes:
-    data = dict(parts)
-    data[_DOCUMENT] = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return _zip.pack([_zip.compress(name, content) for name, content in data.items()])
+class _Parts:
+    """A docx's members as stored: parts are inflated when read, and only a changed document.xml is deflated again."""
+
+    def __init__(self, members: list[_zip.Member]):
+        self.members = members
+
+    def __getitem__(self, name: str) -> bytes:
+        member = next(m for m in self.members if m.name == name)
+        return zlib.decompress(member.compressed, -15)
+
+
+def _with_document(parts: _Parts, document: etree._Element) -> bytes:
+    xml = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _zip.pack([_zip.compress(m.name, xml) if m.name == _DOCUMENT else m for m in parts.members])
 

@@ -17,8 +17,8 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from docgen.pdf import TypesetResult
 from docgen.pdf.ooxml import qn
+from docgen.pdf.result import LaidOut
 from docgen.render_docx import _zip
 from docgen.render_docx.geometry import insert_child
 
@@ -29,8 +29,8 @@ _BEFORE_TITLE_PAGE = (*_BEFORE_TYPE, "type", "pgSz", "pgMar", "paperSrc", "pgBor
 
 
 def on_even_page(
-    docx: bytes, typeset: Callable[[bytes], TypesetResult], result: TypesetResult | None = None
-) -> tuple[bytes, TypesetResult]:
+    docx: bytes, typeset: Callable[[bytes], LaidOut], result: LaidOut | None = None
+) -> tuple[bytes, LaidOut]:
     """``docx`` with its 版记 on an even page, and its typeset result (the one of the final docx).
 
     ``result``: ``docx`` typeset already (it is typeset here otherwise).
