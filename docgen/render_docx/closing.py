@@ -2,12 +2,15 @@
 
 The 附件说明, 署名, 成文日期 and 附注 keep together, so when they do not fit under the body's last line they
 all move to the next page, which then carries a seal and no text, and the page before is left half empty.
-Whether they fit depends on the layout, which the docx cannot state: the document is typeset once, and when
-the first 署名 is on a page without body text:
+Whether they fit depends on the layout, which the docx cannot state. So:
 
-1. the body's last paragraph keeps with the block, so its last lines go with the 署名 to the next page — when
-   some body text stays behind (a long body loses two lines from a full page, the customary fix);
-2. else (a short body would move whole, leaving page 1 with the title alone) the main text, title to 附注, is
+1. the body's last paragraph keeps with the block (``w:keepNext``, which also holds when the notice is edited in
+   Word later), so its last lines go with the 署名 to the next page where the block does not fit. This docx is
+   laid out first, and kept when some body text stays behind on an earlier page (a long body loses two lines
+   from a full page, the customary fix) or when the whole notice fits on its first page: where the block fits,
+   the keep changes nothing, so most notices are laid out once;
+2. else, when the docx as rendered does leave the 署名 without body text (a short body would move whole,
+   leaving page 1 with the title alone), the main text, title to 附注, is
    set at a tighter exact line pitch: the loosest, in half points, that brings the block back under the body
    (7.3.5.4: 调整行距), down to about Word's single spacing for 三号 (16 pt × 1.3). The empty lines right
    above the 署名 keep the grid's height: the seal hangs from the 署名 and must not cover the 附件说明 above
@@ -57,18 +60,20 @@ _Fit = tuple[bytes, LaidOut]
 
 def with_body_text(docx: bytes, typeset: Typeset) -> tuple[bytes, LaidOut]:
     """``docx`` with its first 署名 on a page that has body text, and its typeset result (of the final docx)."""
-    result = typeset(docx)
     parts = _parts(docx)
     styles = style_ids(etree.fromstring(parts[_STYLES]))
     signature = styles.get(_SIGNATURE)
-    closing = {styles[name] for name in (_SIGNATURE, _NOTE) if name in styles}
-    if signature is None or has_body_text(result.placements, signature, closing):
-        return docx, result
+    if signature is None:
+        return docx, typeset(docx)
     document = etree.fromstring(parts[_DOCUMENT])
     kept = _with_document(parts, _body_kept(document, signature))
     kept_result = typeset(kept)
-    if leaves_body_behind(kept_result.placements, signature, styles.get(_ADDRESSEE)):
+    placed = kept_result.placements
+    if leaves_body_behind(placed, signature, styles.get(_ADDRESSEE)) or on_first_page(placed, signature):
         return kept, kept_result
+    closing = {styles[name] for name in (_SIGNATURE, _NOTE) if name in styles}
+    if has_body_text(typeset(docx).placements, signature, closing):
+        return kept, kept_result  # the block fits under the body: the keep moved nothing
     grid = _grid_pitch(document)
 
     def attempt(pitch: float) -> _Fit | None:
@@ -99,6 +104,12 @@ def leaves_body_behind(placements: Sequence[Placement], signature: str, addresse
     start = max((n + 1 for n, placed in enumerate(placements[:first]) if placed.style_id == addressee), default=0)
     page = placements[first].first_page
     return any(placed.text and placed.first_page < page for placed in placements[start:first])
+
+
+def on_first_page(placements: Sequence[Placement], signature: str) -> bool:
+    """Whether the first 署名 is on the document's first page: then nothing before it was moved to a later page."""
+    first = next((placed for placed in placements if placed.style_id == signature), None)
+    return first is None or first.first_page == placements[0].first_page
 
 
 def _pitches(grid: float) -> list[float]:
