@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from docgen.batch import run_batch  # noqa: E402
 from docgen.batch.merge_docx import merge_docx  # noqa: E402
+from docgen.libreoffice import PDF_FILTER  # noqa: E402
 
 OPEN = """
 import resource, sys, time
@@ -71,7 +72,7 @@ def main() -> None:
 
 def _soffice(docx: Path, tmp: Path, timeout: float) -> str:
     profile = tmp / "profile"
-    command = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+    command = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", PDF_FILTER,
                "--outdir", str(docx.parent), str(docx)]
     started = time.perf_counter()
     try:

@@ -31,6 +31,10 @@ from docgen.pdf.fonts import FontMap
 PROGRAMS = ("soffice", "libreoffice")
 TIMEOUT_ENV = "DOCGEN_SOFFICE_TIMEOUT"
 DEFAULT_TIMEOUT = 120.0
+# ``--convert-to pdf`` alone leaves out the blank page LibreOffice inserts before an even- or odd-page section
+# (IsSkipEmptyPages), so a notice's 版记 moved to an even page (render_docx/imprint.py) printed on the front of a
+# sheet (GB/T 9704-2012 7.4). Word prints such pages; so does docgen's engine.
+PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 _NOISE = ("failed to launch javaldx",)  # printed by every headless run without Java; says nothing about the file
 _TAIL_LINES = 3
 _TAIL_CHARS = 300
@@ -87,7 +91,7 @@ def convert(docx: bytes, *, name: str = "document.docx", timeout: float | None =
         source.write_bytes(docx)
         with _lock:
             command = [program, "--headless", "--norestore", f"-env:UserInstallation={profile_dir().as_uri()}",
-                       "--convert-to", "pdf", "--outdir", folder, str(source)]
+                       "--convert-to", PDF_FILTER, "--outdir", folder, str(source)]
             code, output = _run(command, limit, name, environment())
         target = source.with_suffix(".pdf")
         pdf = target.read_bytes() if target.is_file() else b""

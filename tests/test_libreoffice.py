@@ -48,7 +48,7 @@ def test_soffice_runs_headless_in_a_profile_of_this_process(monkeypatch, tmp_pat
     profile = libreoffice.profile_dir()
     for options, outdir, source in ((call[:-2], call[-2], call[-1]) for call in fake.calls):
         assert options == ["--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-                           "--convert-to", "pdf", "--outdir"]
+                           "--convert-to", libreoffice.PDF_FILTER, "--outdir"]
         assert source == str(Path(outdir) / "document.docx")
     assert profile.is_dir() and profile.name.startswith(f"docgen-soffice-{os.getpid()}-")
 

@@ -17,6 +17,7 @@ from docgen.batch import run_batch
 from docgen.batch.merge_docx import MERGED_DOCX, Unmergeable, merge_docx
 from docgen.cli import main
 from docgen.errors import UsageError
+from docgen.libreoffice import PDF_FILTER
 from tests.pdf.builders import normalise, pages_text
 
 NOTICE = ROOT / "examples" / "notice.json"
@@ -119,7 +120,7 @@ def test_our_engine_restarts_page_numbers_per_row(docx_and_pdf):
 def test_libreoffice_lays_out_merged_docx_with_page_numbers_restarting(docx_and_pdf, tmp_path):
     summary, out, _ = docx_and_pdf
     command = ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-               "--convert-to", "pdf", "--outdir", str(tmp_path), str(summary.merged_docx)]
+               "--convert-to", PDF_FILTER, "--outdir", str(tmp_path), str(summary.merged_docx)]
     subprocess.run(command, capture_output=True, check=True, timeout=180)
     footers = page_footers((tmp_path / "merged.pdf").read_bytes())
     # LibreOffice sets notices at about 14 characters a line (tests/pdf/shipped.py), so its page counts are its
@@ -317,7 +318,7 @@ def test_libreoffice_prints_the_blank_back_of_an_odd_row(tmp_path):
     counts = {path: count for path, count in zip(rows, (1, 3, 1), strict=True)}
     (merged,) = merge_docx(tmp_path, rows, title="合并", page_count=counts.__getitem__)
     command = ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-               "--convert-to", "pdf", "--outdir", str(tmp_path), str(merged)]
+               "--convert-to", PDF_FILTER, "--outdir", str(tmp_path), str(merged)]
     subprocess.run(command, capture_output=True, check=True, timeout=180, env=environment())
     pages = _pages((tmp_path / "merged.pdf").read_bytes())
     assert [n for n, text in enumerate(pages, start=1) if "第1页" in text] == [1, 3, 7]

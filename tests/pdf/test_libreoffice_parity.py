@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from io import BytesIO
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from docgen.libreoffice import environment
+import docgen
+from docgen.libreoffice import PDF_FILTER, environment
 from docgen.pdf import typeset
 from tests.pdf.shipped import SHIPPED, Shipped, long_budget_plan, rendered
 
@@ -26,7 +28,7 @@ def libreoffice_pages(docx: bytes, folder: Path) -> int:
     source.write_bytes(docx)
     profile = (folder / "profile").as_uri()
     command = [
-        "soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+        "soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", PDF_FILTER,
         "--outdir", str(folder), str(source),
     ]
     subprocess.run(command, capture_output=True, check=True, timeout=180, env=environment())  # the engine's fonts
@@ -78,3 +80,18 @@ def test_the_three_party_signature_table_never_splits_in_either_engine(tmp_path:
     keys = ("签订日期", "甲方（盖章）", "乙方（盖章）", "丙方（盖章）")
     assert len(ours.pages) == count
     assert _pages_holding(ours, keys) == _pages_holding(theirs, keys) == [count - 1] * 4
+
+
+def test_the_blank_page_before_an_imprint_on_an_even_page_is_kept_by_both_engines(tmp_path: Path) -> None:
+    """The body ends on page 2, so the 版记 goes to page 4, the back of a sheet (GB/T 9704-2012 7.4), behind a
+    blank page 3. ``soffice --convert-to pdf`` alone left that page out and printed the 版记 on page 3."""
+    record = json.loads(Path("examples/notice.json").read_text(encoding="utf-8"))
+    del record["notice"]["attachments"]
+    del record["notice"]["body"][-2:]  # the body now ends on page 2
+    docx = docgen.render(record, "notice").documents[0].data
+    ours = PdfReader(BytesIO(typeset(docx).pdf))
+    libreoffice_pages(docx, tmp_path)
+    theirs = PdfReader(tmp_path / "document.pdf")
+    for pdf in (ours, theirs):
+        texts = ["".join(page.extract_text().split()) for page in pdf.pages]
+        assert len(texts) == 4 and texts[2] == "" and texts[3].startswith("抄送")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import docgen
-from docgen.libreoffice import environment
+from docgen.libreoffice import PDF_FILTER, environment
 from tests.conftest import ROOT, load_json
 from tests.pdf.gbt9704 import TEXT_BOTTOM, TEXT_WIDTH, Notice, all_cjk
 
@@ -93,7 +93,7 @@ def test_libreoffice_reads_the_docx_as_a_valid_notice(tmp_path: Path) -> None:
     source = tmp_path / "notice.docx"
     source.write_bytes(rendered("long").data)
     command = ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-               "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)]
+               "--convert-to", PDF_FILTER, "--outdir", str(tmp_path), str(source)]
     subprocess.run(command, capture_output=True, check=True, timeout=180, env=environment())  # the engine's fonts
     notice = Notice((tmp_path / "notice.pdf").read_bytes())
     check_head(notice)

@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 import docgen
-from docgen.libreoffice import environment
+from docgen.libreoffice import PDF_FILTER, environment
 from docgen.pdf import typeset
 from docgen.pdf.diagnostics import Diagnostics
 from docgen.pdf.reader import read
@@ -98,7 +98,7 @@ def libreoffice_renders(tmp_path_factory) -> Renders:
             document = render(kind, folder)
             (docs / f"{kind}-{origin}.docx").write_bytes(document.data)
             renders[(kind, origin)] = document
-    soffice(["--convert-to", "pdf", "--outdir", str(docs), *sorted(map(str, docs.glob("*.docx")))], profile)
+    soffice(["--convert-to", PDF_FILTER, "--outdir", str(docs), *sorted(map(str, docs.glob("*.docx")))], profile)
     return Renders({key: (document, (docs / f"{key[0]}-{key[1]}.pdf").read_bytes())
                     for key, document in renders.items()}, root / "numbered-saved")
 
