@@ -286,13 +286,15 @@ class _Measure:
 
 
 class _ClusterCpu:
-    """CPU seconds the cluster spends from now: worker and nanny processes, and this process (the scheduler)."""
+    """CPU seconds the cluster spends from now: the worker processes, and this process (the scheduler and the
+    nannies of a `LocalCluster`, which start the workers: counted once, not once more per worker)."""
 
     def __init__(self, client: object):
         import psutil
 
         workers = [psutil.Process(pid) for pid in client.run(os.getpid).values()]  # type: ignore[attr-defined]
-        self.processes = workers + [p.parent() for p in workers]
+        parents = {p.ppid() for p in workers} - {os.getpid()}
+        self.processes = workers + [psutil.Process(pid) for pid in sorted(parents)]
         self.start = self._now()
 
     def _now(self) -> float:
