@@ -56,23 +56,12 @@ def typeset(
     data = read_input(docx)
     metrics = RunMetrics.of(fonts or default_map())
     with collector_paused():
-        return typeset_data(data, metadata, layouter=lambda diag, tab: ParagraphLayouter(metrics, diag, tab))
+        laid_out = lay_out_data(data, metadata, layouter=lambda diag, tab: ParagraphLayouter(metrics, diag, tab))
+    return laid_out.drawn()
 
 
 LayouterFactory = Callable[[Diagnostics, float], ParagraphLayouter]
 """Makes the paragraph layouter of one document from its diagnostics and default tab stop."""
-
-
-def typeset_data(
-    data: bytes,
-    metadata: dict[str, str] | None,
-    *,
-    layouter: LayouterFactory,
-    formats: FormatSource = Formats.of_parts,
-    subsets: SubsetMemo | None = None,
-) -> TypesetResult:
-    """Read, lay out and draw one document (``typeset`` and ``Typesetter`` differ in what they reuse)."""
-    return lay_out_data(data, metadata, layouter=layouter, formats=formats, subsets=subsets).drawn()
 
 
 def lay_out_data(
@@ -83,7 +72,7 @@ def lay_out_data(
     formats: FormatSource = Formats.of_parts,
     subsets: SubsetMemo | None = None,
 ) -> LaidOut:
-    """Read and lay out one document; it is drawn when `LaidOut.drawn` is called."""
+    """Read and lay out one document, drawn by `LaidOut.drawn` (``typeset`` and ``Typesetter`` reuse apart)."""
     diag = Diagnostics()
     document = _read_document(data, diag, formats)
     paragraphs = layouter(diag, document.default_tab)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from docgen.pdf.cidfonts import SubsetMemo
 from docgen.pdf.diagnostics import Diagnostics, LayoutWarning
-from docgen.pdf.document import collector_paused, default_map, lay_out_data, read_input, typeset_data
+from docgen.pdf.document import collector_paused, default_map, lay_out_data, read_input
 from docgen.pdf.fonts import FontMap
 from docgen.pdf.model import NO_GRID, Field, Grid, Paragraph
 from docgen.pdf.package import Part
@@ -91,10 +91,7 @@ class Typesetter:
             InputError: ``docx`` is not a readable docx file.
             FontNotFoundError: no font file of the map can be loaded at all.
         """
-        data = read_input(docx)
-        with collector_paused():
-            return typeset_data(data, metadata, layouter=self._layouter, formats=self._formats_of,
-                                subsets=self._subsets)
+        return self.lay_out(read_input(docx), metadata=metadata).drawn()
 
     def lay_out(self, docx: bytes, *, metadata: dict[str, str] | None = None) -> LaidOut:
         """Lay out a rendered docx without drawing it (`LaidOut.drawn` draws it, as `typeset` would have)."""

@@ -61,7 +61,7 @@ _Fit = tuple[bytes, LaidOut]
 
 def with_body_text(docx: bytes, typeset: Typeset) -> tuple[bytes, LaidOut]:
     """``docx`` with its first 署名 on a page that has body text, and its typeset result (of the final docx)."""
-    parts = _parts(docx)
+    parts = _Parts(_zip.stored(docx))
     styles = _style_ids(parts.stored(_STYLES))
     signature = styles.get(_SIGNATURE)
     if signature is None:
@@ -229,10 +229,6 @@ def _body_kept(document: etree._Element, signature: str) -> etree._Element:
 def _style_ids(stored: bytes) -> Mapping[str, str]:
     """The style ids of a deflated styles part, parsed once: every row of a batch has its template's (354 kB)."""
     return style_ids(etree.fromstring(zlib.decompress(stored, -15)))
-
-
-def _parts(docx: bytes) -> _Parts:
-    return _Parts(_zip.stored(docx))
 
 
 class _Parts:
